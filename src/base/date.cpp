@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 namespace dangbo::base {
 using namespace std::chrono;
 
@@ -54,6 +56,38 @@ std::optional<CivilDate> parse_iso_date(std::string_view s) {
                        day(unsigned(to_int(s.substr(8, 2))))};
     if (!ymd.ok()) return std::nullopt;
     d.ymd = ymd;
+    return d;
+  }
+  return std::nullopt;
+}
+
+std::optional<CivilDate> parse_user_date(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  if (auto d = parse_iso_date(s)) return d;
+  // split on / - .
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == '/' || s[i] == '-' || s[i] == '.') {
+      parts.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  for (auto p : parts)
+    if (!all_digits(p) || p.size() > 4) return std::nullopt;
+  CivilDate d;
+  if (parts.size() == 3 && parts[2].size() == 4 && parts[0].size() <= 2 && parts[1].size() <= 2) {
+    year_month_day ymd{year(to_int(parts[2])), month(unsigned(to_int(parts[1]))), day(unsigned(to_int(parts[0])))};
+    if (!ymd.ok()) return std::nullopt;
+    d.ymd = ymd;
+    return d;
+  }
+  if (parts.size() == 2 && parts[1].size() == 4 && parts[0].size() <= 2) {
+    int m = to_int(parts[0]);
+    if (m < 1 || m > 12) return std::nullopt;
+    d.ymd = year(to_int(parts[1])) / month(m) / 1;
+    d.precision = DatePrecision::month;
     return d;
   }
   return std::nullopt;

@@ -33,6 +33,11 @@ struct CivilDate {
 /// (e.g. "1970-02-30").
 std::optional<CivilDate> parse_iso_date(std::string_view s);
 
+/// Parses a date as users type it: "07/08/1963" (dd/mm/yyyy, also with '-' or '.'),
+/// "1963-08-07", "08/1963" (month precision), "1963" (year precision). nullopt when malformed
+/// or impossible; never guesses.
+std::optional<CivilDate> parse_user_date(std::string_view s);
+
 /// Today's date (UTC+7, Vietnam time).
 CivilDate today();
 

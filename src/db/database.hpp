@@ -1,0 +1,79 @@
+// Database access: a SOCI connection pool over SQLite (WAL) or PostgreSQL, chosen by URL,
+// and the migrations runner. User data reaches SQL only as bound parameters.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace soci {
+class session;
+class connection_pool;
+}  // namespace soci
+
+namespace dangbo::db {
+
+enum class Dialect { sqlite, postgresql };
+
+/// A parsed database URL: "sqlite:PATH" (PATH relative to the working directory) or
+/// "postgresql://user:pass@host:port/dbname?…" (libpq URI). Throws base::Error on anything else.
+struct DbUrl {
+  Dialect dialect = Dialect::sqlite;
+  std::string sqlite_path;      // for sqlite
+  std::string connect_string;   // what SOCI receives
+  static DbUrl parse(std::string_view url);
+};
+
+class Database;
+
+/// A session borrowed from the pool; returned on destruction.
+class Session {
+ public:
+  Session(Database& db, std::size_t pos);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  soci::session& operator*() { return *sql_; }
+  soci::session* operator->() { return sql_; }
+  soci::session& sql() { return *sql_; }
+  Dialect dialect() const;
+
+ private:
+  Database& db_;
+  std::size_t pos_;
+  soci::session* sql_;
+};
+
+/// The pool. Thread-safe; sessions are leased with session().
+class Database {
+ public:
+  /// Opens `pool_size` connections. For SQLite: creates parent directories, sets WAL,
+  /// synchronous=NORMAL, foreign_keys=ON, busy_timeout=10 s on each connection.
+  Database(const DbUrl& url, std::size_t pool_size);
+  ~Database();
+  Session session();
+  Dialect dialect() const { return url_.dialect; }
+  const DbUrl& url() const { return url_; }
+  std::size_t pool_size() const { return pool_size_; }
+
+ private:
+  friend class Session;
+  DbUrl url_;
+  std::size_t pool_size_;
+  std::unique_ptr<soci::connection_pool> pool_;
+};
+
+/// Applies migrations/NNNN_name.sql in order (a dialect-specific file NNNN_name.sqlite.sql or
+/// NNNN_name.pg.sql replaces the portable one for that dialect). Statements are separated by
+/// lines that contain only ";" or by ";" at line end. Records applied versions in
+/// schema_migrations; each migration is one transaction. On PostgreSQL it holds an advisory
+/// lock so that two processes never migrate at once. Returns the number applied.
+int migrate(Database& db, const std::string& migrations_dir);
+
+/// Substitutes the migration placeholders: {{ID}} (64-bit auto-increment primary key) and
+/// {{KEY}} (text compared byte-wise: SQLite's default, PostgreSQL COLLATE "C").
+std::string expand_placeholders(std::string sql, Dialect d);
+
+/// Current time as ISO-8601 UTC with milliseconds ("2026-11-29T14:31:17.123Z").
+std::string now_utc();
+
+}  // namespace dangbo::db

@@ -1,0 +1,361 @@
+#include "registry/seed.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
+#include <libpq-fe.h>
+
+#include <unordered_map>
+
+#include "base/error.hpp"
+#include "registry/store.hpp"
+#include "vntext/text.hpp"
+
+namespace dangbo::registry {
+
+namespace {
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (auto& x : v) s += (s.empty() ? "" : "|") + x;
+  return s;
+}
+}  // namespace
+
+void load_reference_data(db::Database& db, const RefData& ref) {
+  auto s = db.session();
+  soci::session& sql = *s;
+  soci::transaction tr(sql);
+  sql << "DELETE FROM admin_unit";
+  sql << "DELETE FROM admin_unit_mapping";
+  sql << "DELETE FROM controlled_value";
+  {
+    std::string code, level, era, name, full, type, parent, prov;
+    double area = 0;
+    long long pop = 0;
+    soci::indicator pind = soci::i_ok;
+    soci::statement st = (sql.prepare << "INSERT INTO admin_unit(code, level, era, name, full_name, unit_type, parent_code, "
+                                         "province_code, area_km2, population) VALUES (:c, :l, :e, :n, :f, :t, :p, :pr, :a, :po)",
+                          soci::use(code), soci::use(level), soci::use(era), soci::use(name), soci::use(full),
+                          soci::use(type), soci::use(parent, pind), soci::use(prov), soci::use(area), soci::use(pop));
+    auto put = [&](const AdminUnit& u, const char* lv, const char* er, const std::string& par) {
+      code = u.code;
+      level = lv;
+      era = er;
+      name = u.name;
+      full = u.full_name;
+      type = u.unit_type;
+      parent = par;
+      pind = par.empty() ? soci::i_null : soci::i_ok;
+      prov = u.province_code;
+      area = u.area_km2;
+      pop = u.population;
+      st.execute(true);
+    };
+    for (auto& u : ref.new_provinces()) put(u, "province", "post2025", "");
+    for (auto& u : ref.new_communes()) put(u, "commune", "post2025", u.province_code);
+    for (auto& u : ref.old_provinces()) put(u, "province", "pre2025", "");
+    for (auto& u : ref.old_districts()) put(u, "district", "pre2025", u.province_code);
+    for (auto& u : ref.old_communes()) put(u, "commune", "pre2025", u.district_code);
+  }
+  {
+    std::string o, n;
+    int full = 0, nt = 0;
+    soci::statement st = (sql.prepare << "INSERT INTO admin_unit_mapping(old_code, new_code, full_coverage, n_targets) "
+                                         "VALUES (:o, :n, :f, :t)",
+                          soci::use(o), soci::use(n), soci::use(full), soci::use(nt));
+    for (auto& m : ref.mappings()) {
+      o = m.old_code;
+      n = m.new_code;
+      full = m.full ? 1 : 0;
+      nt = m.n_targets;
+      st.execute(true);
+    }
+  }
+  {
+    std::string kind, code, name, variants;
+    soci::statement st = (sql.prepare << "INSERT INTO controlled_value(kind, code, name, variants) VALUES (:k, :c, :n, :v)",
+                          soci::use(kind), soci::use(code), soci::use(name), soci::use(variants));
+    auto put = [&](const char* k, const std::vector<ControlledValue>& vals) {
+      for (auto& v : vals) {
+        kind = k;
+        code = v.code;
+        name = v.name;
+        variants = join(v.variants);
+        st.execute(true);
+      }
+    };
+    put("ethnicity", ref.ethnic_groups());
+    put("religion", ref.religions());
+    put("education", ref.education_levels());
+    put("theory_level", ref.theory_levels());
+  }
+  tr.commit();
+}
+
+int64_t load_org_tree(db::Database& db, const std::vector<GeneratedOrg>& orgs, const GenOptions& opts) {
+  auto s = db.session();
+  soci::session& sql = *s;
+  int n = 0;
+  sql << "SELECT count(*) FROM organization", soci::into(n);
+  if (n) return 0;
+  soci::transaction tr(sql);
+  std::unordered_map<std::string, std::pair<int64_t, std::string>> by_code;  // code → id, path
+  int64_t count = 0;
+  for (auto& g : orgs) {
+    Organization o;
+    o.code = g.code;
+    o.name = g.name;
+    o.kind = g.kind;
+    o.admin_unit_code = g.admin_unit_code;
+    o.valid_from = opts.as_of;
+    o.synthetic = g.kind != OrgKind::city && g.kind != OrgKind::commune_committee;
+    std::string parent_path;
+    if (!g.parent_code.empty()) {
+      auto it = by_code.find(g.parent_code);
+      if (it == by_code.end())
+        throw std::runtime_error("organization " + g.code + " names unknown parent " + g.parent_code);
+      o.parent_id = it->second.first;
+      parent_path = it->second.second;
+    }
+    insert_org(sql, o, parent_path);
+    by_code[o.code] = {o.id, o.path};
+    ++count;
+  }
+  tr.commit();
+  return count;
+}
+
+namespace {
+
+struct OrgIndex {
+  std::unordered_map<std::string, std::pair<int64_t, std::string>> by_code;
+  explicit OrgIndex(soci::session& sql) {
+    std::string code, path;
+    long long id = 0;
+    soci::statement st = (sql.prepare << "SELECT id, code, path FROM organization WHERE valid_to IS NULL", soci::into(id),
+                          soci::into(code), soci::into(path));
+    st.execute();
+    while (st.fetch()) by_code[code] = {id, path};
+  }
+};
+
+// The member columns written by the bulk path, in order.
+constexpr const char* kBulkCols =
+    "id, family_name, middle_name, given_name, other_names, search_key, given_key, sort_key, gender, birth_date, "
+    "birth_place, home_town, ethnicity, religion, citizen_id, residence, residence_unit_code, phone, email, admitted_on, "
+    "full_member_on, card_number, card_issued_on, status, education, professional_qualification, theory_level, occupation, "
+    "position, org_id, org_path, synthetic, version, created_at, updated_at";
+constexpr int kBulkColCount = 35;
+
+// Fills the text of each column (empty optional dates → null).
+void bulk_values(const Member& m, int64_t id, const std::string& org_path, const std::string& now,
+                 std::array<std::string, kBulkColCount>& v, std::array<bool, kBulkColCount>& null) {
+  auto d = [](const std::optional<CivilDate>& x) { return x ? x->iso() : std::string(); };
+  v = {std::to_string(id),
+       m.family_name,
+       m.middle_name,
+       m.given_name,
+       m.other_names,
+       vntext::search_key(m.full_name()),
+       vntext::search_key(m.given_name + " " + m.family_name + " " + m.middle_name),
+       vntext::person_sort_key(m.family_name, m.middle_name, m.given_name),
+       std::string(to_string(m.gender)),
+       d(m.birth_date),
+       m.birth_place,
+       m.home_town,
+       m.ethnicity,
+       m.religion,
+       m.citizen_id,
+       m.residence,
+       m.residence_unit_code,
+       m.phone,
+       m.email,
+       d(m.admitted_on),
+       d(m.full_member_on),
+       m.card_number,
+       d(m.card_issued_on),
+       std::string(to_string(m.status)),
+       m.education,
+       m.professional_qualification,
+       m.theory_level,
+       m.occupation,
+       m.position,
+       std::to_string(m.org_id),
+       org_path,
+       m.synthetic ? "1" : "0",
+       "1",
+       now,
+       now};
+  null.fill(false);
+  for (int i : {9, 19, 20, 22}) null[i] = v[i].empty();
+}
+
+std::string copy_escape(const std::string& s) {
+  std::string o;
+  o.reserve(s.size());
+  for (char c : s) {
+    if (c == '\\') o += "\\\\";
+    else if (c == '\t') o += "\\t";
+    else if (c == '\n') o += "\\n";
+    else if (c == '\r') o += "\\r";
+    else o += c;
+  }
+  return o;
+}
+
+}  // namespace
+
+int64_t load_roster(db::Database& db, const RefData& ref, const std::vector<GeneratedOrg>& orgs, const GenOptions& opts,
+                    const std::function<void(int64_t)>& progress) {
+  auto s = db.session();
+  soci::session& sql = *s;
+  OrgIndex idx(sql);
+  long long max_id = 0;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT max(id) FROM member", soci::into(max_id, ind);
+  int64_t next_id = (ind == soci::i_ok ? max_id : 0) + 1;
+  RosterGenerator gen(ref, orgs, opts);
+  std::string now = db::now_utc(), from;
+  Member m;
+  std::string org_code;
+  std::array<std::string, kBulkColCount> v;
+  std::array<bool, kBulkColCount> null;
+  int64_t done = 0;
+  const int64_t batch = 100000;
+  auto resolve = [&](const std::string& code) -> const std::pair<int64_t, std::string>& {
+    auto it = idx.by_code.find(code);
+    if (it == idx.by_code.end()) throw std::runtime_error("generated member names unknown organization " + code);
+    return it->second;
+  };
+
+  if (db.dialect() == db::Dialect::sqlite) {
+    sqlite3* h = static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
+    std::string ph;
+    for (int i = 0; i < kBulkColCount; ++i) ph += i ? ",?" : "?";
+    sqlite3_stmt* ins = nullptr;
+    sqlite3_stmt* ms = nullptr;
+    if (sqlite3_prepare_v2(h, (std::string("INSERT INTO member(") + kBulkCols + ") VALUES (" + ph + ")").c_str(), -1, &ins,
+                           nullptr) != SQLITE_OK ||
+        sqlite3_prepare_v2(h, "INSERT INTO membership(member_id, org_id, valid_from, reason) VALUES (?,?,?,?)", -1, &ms,
+                           nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(h));
+    auto check = [&](int rc) {
+      if (rc != SQLITE_DONE && rc != SQLITE_OK) throw std::runtime_error(std::string("sqlite insert: ") + sqlite3_errmsg(h));
+    };
+    bool more = true;
+    while (more) {
+      check(sqlite3_exec(h, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr));
+      int64_t in_batch = 0;
+      while (in_batch < batch && (more = gen.next(m, org_code))) {
+        auto& [oid, opath] = resolve(org_code);
+        m.org_id = oid;
+        int64_t id = next_id++;
+        bulk_values(m, id, opath, now, v, null);
+        for (int i = 0; i < kBulkColCount; ++i) {
+          if (null[i]) sqlite3_bind_null(ins, i + 1);
+          else if (i == 0 || i == 29) sqlite3_bind_int64(ins, i + 1, std::stoll(v[i]));
+          else sqlite3_bind_text(ins, i + 1, v[i].data(), int(v[i].size()), SQLITE_STATIC);
+        }
+        check(sqlite3_step(ins));
+        sqlite3_reset(ins);
+        from = m.admitted_on ? m.admitted_on->iso() : opts.as_of.iso();
+        if (from < opts.as_of.iso()) from = opts.as_of.iso();
+        sqlite3_bind_int64(ms, 1, id);
+        sqlite3_bind_int64(ms, 2, oid);
+        sqlite3_bind_text(ms, 3, from.data(), int(from.size()), SQLITE_STATIC);
+        sqlite3_bind_text(ms, 4, "dữ liệu minh họa", -1, SQLITE_STATIC);
+        check(sqlite3_step(ms));
+        sqlite3_reset(ms);
+        ++in_batch;
+      }
+      check(sqlite3_exec(h, "COMMIT", nullptr, nullptr, nullptr));
+      done += in_batch;
+      if (progress && in_batch) progress(done);
+    }
+    sqlite3_finalize(ins);
+    sqlite3_finalize(ms);
+    sql << "ANALYZE";
+    return done;
+  }
+
+  // PostgreSQL: COPY in text format.
+  PGconn* pg = static_cast<soci::postgresql_session_backend*>(sql.get_backend())->conn_;
+  auto exec = [&](const std::string& q) {
+    PGresult* r = PQexec(pg, q.c_str());
+    auto st = PQresultStatus(r);
+    PQclear(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_COPY_IN && st != PGRES_TUPLES_OK)
+      throw std::runtime_error(std::string("postgresql: ") + PQerrorMessage(pg));
+    return st;
+  };
+  auto put = [&](const std::string& data) {
+    if (PQputCopyData(pg, data.data(), int(data.size())) != 1) throw std::runtime_error(PQerrorMessage(pg));
+  };
+  auto end_copy = [&] {
+    if (PQputCopyEnd(pg, nullptr) != 1) throw std::runtime_error(PQerrorMessage(pg));
+    PGresult* r = PQgetResult(pg);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    while ((r = PQgetResult(pg))) PQclear(r);
+    if (!ok) throw std::runtime_error(std::string("COPY failed: ") + PQerrorMessage(pg));
+  };
+  bool more = true;
+  while (more) {
+    exec("BEGIN");
+    std::vector<std::tuple<int64_t, int64_t, std::string>> mships;
+    exec(std::string("COPY member(") + kBulkCols + ") FROM STDIN");
+    std::string buf;
+    int64_t in_batch = 0;
+    while (in_batch < batch && (more = gen.next(m, org_code))) {
+      auto& [oid, opath] = resolve(org_code);
+      m.org_id = oid;
+      int64_t id = next_id++;
+      bulk_values(m, id, opath, now, v, null);
+      for (int i = 0; i < kBulkColCount; ++i) {
+        if (i) buf += '\t';
+        buf += null[i] ? std::string("\\N") : copy_escape(v[i]);
+      }
+      buf += '\n';
+      from = m.admitted_on ? m.admitted_on->iso() : opts.as_of.iso();
+      if (from < opts.as_of.iso()) from = opts.as_of.iso();
+      mships.emplace_back(id, oid, from);
+      if (buf.size() > (1 << 20)) {
+        put(buf);
+        buf.clear();
+      }
+      ++in_batch;
+    }
+    if (!buf.empty()) put(buf);
+    end_copy();
+    exec("COPY membership(member_id, org_id, valid_from, reason) FROM STDIN");
+    buf.clear();
+    for (auto& [id, oid, f] : mships) {
+      buf += std::to_string(id) + "\t" + std::to_string(oid) + "\t" + f + "\tdữ liệu minh họa\n";
+      if (buf.size() > (1 << 20)) {
+        put(buf);
+        buf.clear();
+      }
+    }
+    if (!buf.empty()) put(buf);
+    end_copy();
+    exec("COMMIT");
+    done += in_batch;
+    if (progress && in_batch) progress(done);
+  }
+  exec("SELECT setval(pg_get_serial_sequence('member', 'id'), (SELECT max(id) FROM member))");
+  exec("ANALYZE member");
+  return done;
+}
+
+bool is_seeded(db::Database& db) {
+  auto s = db.session();
+  return !get_setting(*s, "seeded_at").empty();
+}
+
+void mark_seeded(db::Database& db) {
+  auto s = db.session();
+  set_setting(*s, "seeded_at", db::now_utc());
+}
+
+}  // namespace dangbo::registry

@@ -1,0 +1,312 @@
+#include "registry/service.hpp"
+
+#include <boost/json.hpp>
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <regex>
+
+#include "base/rules.hpp"
+#include "vntext/text.hpp"
+
+namespace dangbo::registry {
+using base::Error;
+using base::ErrorKind;
+using security::Action;
+using security::Role;
+
+namespace {
+Error not_found_member() {
+  return Error(ErrorKind::not_found, "member.not_found", "Không tìm thấy đảng viên (hoặc bạn không có quyền xem)");
+}
+Error not_found_org(const std::string& code) {
+  return Error(ErrorKind::not_found, "org.not_found",
+               "Không tìm thấy tổ chức đảng có mã '" + code + "' (hoặc bạn không có quyền xem)");
+}
+std::string today_iso() { return base::today().iso(); }
+}  // namespace
+
+const std::vector<std::string>& editable_member_fields() {
+  static const std::vector<std::string> f = {
+      "family_name", "middle_name", "given_name", "other_names", "gender", "birth_date", "birth_place", "home_town",
+      "ethnicity", "religion", "citizen_id", "residence", "phone", "email", "admitted_on", "full_member_on",
+      "card_number", "card_issued_on", "status", "education", "professional_qualification", "theory_level",
+      "occupation", "position"};
+  return f;
+}
+
+std::string member_field_text(const Member& m, const std::string& f) {
+  auto d = [](const std::optional<CivilDate>& x) { return x ? x->display() : std::string(); };
+  if (f == "family_name") return m.family_name;
+  if (f == "middle_name") return m.middle_name;
+  if (f == "given_name") return m.given_name;
+  if (f == "other_names") return m.other_names;
+  if (f == "gender") return std::string(to_string(m.gender));
+  if (f == "birth_date") return d(m.birth_date);
+  if (f == "birth_place") return m.birth_place;
+  if (f == "home_town") return m.home_town;
+  if (f == "ethnicity") return m.ethnicity;
+  if (f == "religion") return m.religion;
+  if (f == "citizen_id") return m.citizen_id;
+  if (f == "residence") return m.residence;
+  if (f == "phone") return m.phone;
+  if (f == "email") return m.email;
+  if (f == "admitted_on") return d(m.admitted_on);
+  if (f == "full_member_on") return d(m.full_member_on);
+  if (f == "card_number") return m.card_number;
+  if (f == "card_issued_on") return d(m.card_issued_on);
+  if (f == "status") return std::string(to_string(m.status));
+  if (f == "education") return m.education;
+  if (f == "professional_qualification") return m.professional_qualification;
+  if (f == "theory_level") return m.theory_level;
+  if (f == "occupation") return m.occupation;
+  if (f == "position") return m.position;
+  return "";
+}
+
+Member apply_member_changes(const Member& orig, const std::map<std::string, std::string>& changes) {
+  Member m = orig;
+  std::map<std::string, std::string> errors;
+  const auto& fields = editable_member_fields();
+  auto date_field = [&](const std::string& name, const std::string& v, std::optional<CivilDate>& out) {
+    if (v.empty()) {
+      out.reset();
+      return;
+    }
+    auto d = base::parse_user_date(v);
+    if (!d)
+      errors[name] = "Ngày '" + v + "' không hợp lệ (nhập dạng ngày/tháng/năm, ví dụ 07/08/1963; không có ngày này trong lịch)";
+    else
+      out = d;
+  };
+  for (auto& [name, raw] : changes) {
+    if (std::find(fields.begin(), fields.end(), name) == fields.end()) {
+      errors[name] = "Trường '" + name + "' không tồn tại hoặc không được sửa";
+      continue;
+    }
+    std::string v = vntext::collapse_spaces(vntext::nfc(raw));
+    if (v.size() > 500) {
+      errors[name] = "Giá trị quá dài (tối đa 500 ký tự)";
+      continue;
+    }
+    if (name == "family_name") m.family_name = v;
+    else if (name == "middle_name") m.middle_name = v;
+    else if (name == "given_name") m.given_name = v;
+    else if (name == "other_names") m.other_names = v;
+    else if (name == "gender") {
+      auto g = parse_gender(v);
+      if (!g) errors[name] = "Giới tính phải là 'male' (Nam) hoặc 'female' (Nữ)";
+      else m.gender = *g;
+    } else if (name == "birth_date") date_field(name, v, m.birth_date);
+    else if (name == "birth_place") m.birth_place = v;
+    else if (name == "home_town") m.home_town = v;
+    else if (name == "ethnicity") m.ethnicity = v;
+    else if (name == "religion") m.religion = v;
+    else if (name == "citizen_id") {
+      std::string digits;
+      for (char c : v)
+        if (c != ' ' && c != '.') digits += c;
+      bool ok = std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!digits.empty() && (!ok || (digits.size() != 12 && digits.size() != 9)))
+        errors[name] = "Số CCCD phải gồm đúng 12 chữ số (CMND cũ: 9 chữ số)";
+      else m.citizen_id = digits;
+    } else if (name == "residence") m.residence = v;
+    else if (name == "phone") {
+      std::string digits;
+      for (char c : v)
+        if (c >= '0' && c <= '9') digits += c;
+        else if (c != ' ' && c != '.' && c != '-') digits = "x";
+      if (!v.empty() && (digits.size() != 10 || digits[0] != '0'))
+        errors[name] = "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0 (ví dụ 0912345678)";
+      else m.phone = digits;
+    } else if (name == "email") {
+      static const std::regex re(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
+      if (!v.empty() && !std::regex_match(v, re)) errors[name] = "Địa chỉ thư điện tử không hợp lệ";
+      else m.email = v;
+    } else if (name == "admitted_on") date_field(name, v, m.admitted_on);
+    else if (name == "full_member_on") date_field(name, v, m.full_member_on);
+    else if (name == "card_number") {
+      if (!v.empty() && !std::all_of(v.begin(), v.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-'; }))
+        errors[name] = "Số thẻ đảng viên chỉ gồm chữ số, chữ in hoa và dấu '-'";
+      else m.card_number = v;
+    } else if (name == "card_issued_on") date_field(name, v, m.card_issued_on);
+    else if (name == "status") {
+      auto st = parse_member_status(v);
+      if (!st) errors[name] = "Trạng thái không hợp lệ";
+      else m.status = *st;
+    } else if (name == "education") m.education = v;
+    else if (name == "professional_qualification") m.professional_qualification = v;
+    else if (name == "theory_level") m.theory_level = v;
+    else if (name == "occupation") m.occupation = v;
+    else if (name == "position") m.position = v;
+  }
+  if (m.family_name.empty() && !errors.count("family_name")) errors["family_name"] = "Họ không được để trống";
+  if (m.given_name.empty() && !errors.count("given_name")) errors["given_name"] = "Tên không được để trống";
+
+  // Cross-field rules, each from config/rules.json as of the relevant day.
+  const auto& rules = base::RuleSet::global();
+  auto now = base::today();
+  if (m.birth_date && !errors.count("birth_date")) {
+    auto& maxage = rules.at("member.max_plausible_age_years", now);
+    if (*m.birth_date > now) errors["birth_date"] = "Ngày sinh ở tương lai";
+    else if (base::years_between(*m.birth_date, now) > maxage.value)
+      errors["birth_date"] = "Ngày sinh không hợp lý (hơn " + std::to_string(int(maxage.value)) + " tuổi)";
+  }
+  if (m.birth_date && m.admitted_on && !errors.count("birth_date") && !errors.count("admitted_on") &&
+      m.birth_date->precision == base::DatePrecision::day) {
+    auto& r = rules.at("member.min_admission_age_years", *m.admitted_on);
+    if (base::years_between(*m.birth_date, *m.admitted_on) < r.value)
+      errors["admitted_on"] = "Người vào Đảng phải đủ " + std::to_string(int(r.value)) + " tuổi (" + r.source + ")";
+  }
+  if (m.admitted_on && *m.admitted_on > now && !errors.count("admitted_on")) errors["admitted_on"] = "Ngày vào Đảng ở tương lai";
+  if (m.admitted_on && m.full_member_on && !errors.count("admitted_on") && !errors.count("full_member_on")) {
+    auto& r = rules.at("member.probation_months", *m.admitted_on);
+    if (*m.full_member_on < *m.admitted_on)
+      errors["full_member_on"] = "Ngày chính thức không được trước ngày vào Đảng";
+    else if (base::months_between(*m.admitted_on, *m.full_member_on) < r.value)
+      errors["full_member_on"] = "Ngày chính thức phải sau ngày vào Đảng ít nhất " + std::to_string(int(r.value)) +
+                                 " tháng dự bị (" + r.source + ")";
+  }
+  if (m.full_member_on && m.card_issued_on && !errors.count("card_issued_on") && !errors.count("full_member_on") &&
+      *m.card_issued_on < *m.full_member_on)
+    errors["card_issued_on"] = "Thẻ đảng viên chỉ cấp cho đảng viên chính thức: ngày cấp thẻ phải sau ngày chính thức";
+  if (m.status == MemberStatus::full && !m.full_member_on && !errors.count("status") && orig.status != MemberStatus::full)
+    errors["full_member_on"] = "Đảng viên chính thức cần có ngày chính thức";
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+  return m;
+}
+
+void RegistryService::require(const Actor& a, Action act) {
+  if (!security::role_allows(a.role, act))
+    throw Error(ErrorKind::forbidden, "forbidden", "Bạn không có quyền thực hiện thao tác này");
+}
+
+Organization RegistryService::organization(const Actor& a, const std::string& code, const std::string& as_of) {
+  require(a, Action::read_org);
+  auto s = db_.session();
+  auto o = find_org(*s, code, as_of);
+  if (!o || !a.in_scope(o->path)) throw not_found_org(code);
+  return *o;
+}
+
+std::vector<Organization> RegistryService::breadcrumb(const Actor& a, const Organization& org) {
+  auto s = db_.session();
+  auto all = org_ancestors(*s, org);
+  std::vector<Organization> out;
+  for (auto& o : all)
+    if (a.in_scope(o.path)) out.push_back(o);
+  return out;
+}
+
+std::vector<OrgRow> RegistryService::organizations(const Actor& a, std::optional<OrgKind> kind,
+                                                   const std::string& parent_code, const std::string& as_of,
+                                                   const std::string& after, int limit) {
+  require(a, Action::read_org);
+  auto s = db_.session();
+  OrgQuery q;
+  q.kind = kind;
+  q.as_of = as_of;
+  q.today = as_of >= today_iso();
+  q.after_code = after;
+  q.limit = limit;
+  q.scope_path = a.org_path;
+  if (!parent_code.empty()) {
+    auto p = find_org(*s, parent_code, as_of);
+    // A parent outside the scope is allowed only when it is an ancestor of the scope: then
+    // the listing is still restricted to the scope.
+    if (!p) throw not_found_org(parent_code);
+    if (!a.in_scope(p->path) && a.org_path.rfind(p->path, 0) != 0) throw not_found_org(parent_code);
+    q.parent_id = p->id;
+  }
+  return list_orgs(*s, q);
+}
+
+namespace {
+std::string scope_for(const Actor& a, soci::session& sql, const std::string& org_code, std::optional<int64_t>* org_id) {
+  if (org_code.empty()) return a.org_path;
+  auto o = find_org(sql, org_code, base::today().iso());
+  if (!o || !a.in_scope(o->path)) throw not_found_org(org_code);
+  (void)org_id;
+  return o->path;
+}
+}  // namespace
+
+MemberPage RegistryService::members(const Actor& a, const std::string& org_code, MemberQuery q) {
+  require(a, Action::read_member);
+  if (a.role == Role::member)
+    throw Error(ErrorKind::forbidden, "forbidden", "Đảng viên chỉ xem được hồ sơ của chính mình");
+  auto s = db_.session();
+  q.scope_path = scope_for(a, *s, org_code, nullptr);
+  if (q.today.empty()) q.today = today_iso();
+  return list_members(*s, q);
+}
+
+int64_t RegistryService::member_count(const Actor& a, const std::string& org_code, MemberQuery q) {
+  require(a, Action::read_member);
+  if (a.role == Role::member) return 0;
+  auto s = db_.session();
+  q.scope_path = scope_for(a, *s, org_code, nullptr);
+  if (q.today.empty()) q.today = today_iso();
+  return count_members(*s, q);
+}
+
+Member RegistryService::member(const Actor& a, int64_t id, bool audit_view) {
+  require(a, Action::read_member);
+  auto s = db_.session();
+  auto m = find_member(*s, id);
+  if (!m) throw not_found_member();
+  bool own = a.member_id && *a.member_id == id;
+  if (a.role == Role::member ? !own : !a.in_scope(m->org_path)) throw not_found_member();
+  if (audit_view && !own) {
+    soci::transaction tr(*s);
+    security::audit_append(*s, &a, "view", "member", std::to_string(id), m->org_path, "{}");
+    tr.commit();
+  }
+  return *m;
+}
+
+std::vector<Membership> RegistryService::history(const Actor& a, int64_t id) {
+  member(a, id, false);
+  auto s = db_.session();
+  return member_history(*s, id);
+}
+
+std::vector<security::AuditEntry> RegistryService::audit_trail(const Actor& a, int64_t id) {
+  member(a, id, false);
+  return security::audit_for(db_, "member", std::to_string(id), 50);
+}
+
+Member RegistryService::update_member(const Actor& a, int64_t id, const std::map<std::string, std::string>& changes,
+                                      std::optional<int64_t> expected_version) {
+  require(a, Action::edit_member);
+  auto s = db_.session();
+  soci::transaction tr(*s);
+  auto cur = find_member(*s, id);
+  if (!cur || !a.in_scope(cur->org_path)) throw not_found_member();
+  Member next = apply_member_changes(*cur, changes);
+  boost::json::object diff;
+  for (auto& f : editable_member_fields()) {
+    std::string before = member_field_text(*cur, f), after = member_field_text(next, f);
+    if (before != after) diff[f] = boost::json::array{boost::json::string(before), boost::json::string(after)};
+  }
+  if (diff.empty()) return *cur;
+  if (!update_member(*s, next, expected_version.value_or(cur->version)))
+    throw Error(ErrorKind::conflict, "member.conflict",
+                "Hồ sơ vừa được người khác sửa. Hãy tải lại trang để xem bản mới nhất rồi sửa lại.");
+  security::audit_append(*s, &a, "update", "member", std::to_string(id), cur->org_path, boost::json::serialize(diff));
+  tr.commit();
+  auto fresh = find_member(*s, id);
+  return *fresh;
+}
+
+Stats RegistryService::stats(const Actor& a, const std::string& org_code, bool english) {
+  require(a, Action::read_member);
+  if (a.role == Role::member) throw Error(ErrorKind::forbidden, "forbidden", "Bạn không có quyền xem thống kê");
+  auto s = db_.session();
+  std::string code = org_code.empty() ? a.org_code : org_code;
+  auto o = find_org(*s, code, today_iso());
+  if (!o || !a.in_scope(o->path)) throw not_found_org(code);
+  return member_stats(*s, *o, today_iso(), english);
+}
+
+}  // namespace dangbo::registry

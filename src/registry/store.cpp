@@ -1,0 +1,563 @@
+#include "registry/store.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "base/error.hpp"
+#include "db/database.hpp"
+#include "vntext/text.hpp"
+
+namespace dangbo::registry {
+using base::Error;
+using base::ErrorKind;
+
+std::string subtree_end(const std::string& path) {
+  if (path.empty()) return "0";
+  std::string e = path;
+  e.back() = '0';
+  return e;
+}
+
+namespace {
+
+std::optional<CivilDate> opt_date(const std::string& s, soci::indicator ind) {
+  if (ind != soci::i_ok || s.empty()) return std::nullopt;
+  return base::parse_iso_date(s);
+}
+
+int64_t to_i64(const std::string& s) {
+  int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+// Binds every column of a SELECT into strings (SOCI converts numbers to text on both back
+// ends), so one row type serves SQLite and PostgreSQL alike.
+struct TextRow {
+  std::vector<std::string> v;
+  std::vector<soci::indicator> ind;
+  explicit TextRow(std::size_t n) : v(n), ind(n, soci::i_null) {}
+  void bind(soci::statement& st) {
+    for (std::size_t i = 0; i < v.size(); ++i) st.exchange(soci::into(v[i], ind[i]));
+  }
+  const std::string& s(std::size_t i) const {
+    static const std::string empty;
+    return ind[i] == soci::i_ok ? v[i] : empty;
+  }
+  bool null(std::size_t i) const { return ind[i] != soci::i_ok; }
+};
+
+constexpr const char* kOrgCols =
+    "o.id, o.code, o.name, o.kind, o.parent_id, o.admin_unit_code, o.valid_from, o.valid_to, o.path, o.synthetic, "
+    "p.code";
+constexpr std::size_t kOrgColCount = 11;
+
+Organization org_from(const TextRow& r, std::size_t o = 0) {
+  Organization g;
+  g.id = to_i64(r.s(o + 0));
+  g.code = r.s(o + 1);
+  g.name = r.s(o + 2);
+  g.kind = parse_org_kind(r.s(o + 3)).value_or(OrgKind::cell);
+  if (!r.null(o + 4)) g.parent_id = to_i64(r.s(o + 4));
+  g.admin_unit_code = r.s(o + 5);
+  g.valid_from = base::parse_iso_date(r.s(o + 6)).value_or(CivilDate{});
+  g.valid_to = opt_date(r.v[o + 7], r.ind[o + 7]);
+  g.path = r.s(o + 8);
+  g.synthetic = r.s(o + 9) == "1" || r.s(o + 9) == "t";
+  g.parent_code = r.s(o + 10);
+  return g;
+}
+
+constexpr const char* kMemberCols =
+    "m.id, m.family_name, m.middle_name, m.given_name, m.other_names, m.gender, m.birth_date, m.birth_place, "
+    "m.home_town, m.ethnicity, m.religion, m.citizen_id, m.residence, m.residence_unit_code, m.phone, m.email, "
+    "m.admitted_on, m.full_member_on, m.card_number, m.card_issued_on, m.status, m.education, "
+    "m.professional_qualification, m.theory_level, m.occupation, m.position, m.synthetic, m.org_id, m.org_path, "
+    "m.version, o.code, o.name, m.sort_key";
+constexpr std::size_t kMemberColCount = 33;
+
+Member member_from(const TextRow& r, std::string* sort_key = nullptr) {
+  Member m;
+  m.id = to_i64(r.s(0));
+  m.family_name = r.s(1);
+  m.middle_name = r.s(2);
+  m.given_name = r.s(3);
+  m.other_names = r.s(4);
+  m.gender = parse_gender(r.s(5)).value_or(Gender::male);
+  m.birth_date = opt_date(r.v[6], r.ind[6]);
+  m.birth_place = r.s(7);
+  m.home_town = r.s(8);
+  m.ethnicity = r.s(9);
+  m.religion = r.s(10);
+  m.citizen_id = r.s(11);
+  m.residence = r.s(12);
+  m.residence_unit_code = r.s(13);
+  m.phone = r.s(14);
+  m.email = r.s(15);
+  m.admitted_on = opt_date(r.v[16], r.ind[16]);
+  m.full_member_on = opt_date(r.v[17], r.ind[17]);
+  m.card_number = r.s(18);
+  m.card_issued_on = opt_date(r.v[19], r.ind[19]);
+  m.status = parse_member_status(r.s(20)).value_or(MemberStatus::full);
+  m.education = r.s(21);
+  m.professional_qualification = r.s(22);
+  m.theory_level = r.s(23);
+  m.occupation = r.s(24);
+  m.position = r.s(25);
+  m.synthetic = r.s(26) == "1" || r.s(26) == "t";
+  m.org_id = to_i64(r.s(27));
+  m.org_path = r.s(28);
+  m.version = to_i64(r.s(29));
+  m.org_code = r.s(30);
+  m.org_name = r.s(31);
+  if (sort_key) *sort_key = r.s(32);
+  return m;
+}
+
+// A statement with positional text parameters; keeps the bound values alive.
+struct Query {
+  std::string text;
+  std::vector<std::string> params;
+  std::string add(std::string v) {
+    params.push_back(std::move(v));
+    return ":p" + std::to_string(params.size());
+  }
+  void bind(soci::statement& st) {
+    for (auto& p : params) st.exchange(soci::use(p));
+  }
+};
+
+template <class F>
+void run_rows(soci::session& sql, Query& q, std::size_t ncols, F&& on_row) {
+  TextRow row(ncols);
+  soci::statement st(sql);
+  row.bind(st);
+  q.bind(st);
+  st.alloc();
+  st.prepare(q.text);
+  st.define_and_bind();
+  st.execute(false);
+  while (st.fetch()) on_row(row);
+}
+
+std::string date_or_null(const std::optional<CivilDate>& d) { return d ? d->iso() : std::string(); }
+
+}  // namespace
+
+std::vector<OrgRow> list_orgs(soci::session& sql, const OrgQuery& oq) {
+  Query q;
+  std::string d = q.add(oq.as_of);
+  std::string d2 = q.add(oq.as_of);
+  q.text = std::string("SELECT ") + kOrgCols + ", (SELECT count(*) FROM organization c WHERE c.parent_id = o.id AND c.valid_from <= " + d +
+           " AND (c.valid_to IS NULL OR c.valid_to > " + d2 + "))";
+  if (oq.count_members) {
+    if (oq.today) {
+      q.text += ", (SELECT count(*) FROM member m WHERE m.org_path >= o.path AND m.org_path < "
+                "substr(o.path, 1, length(o.path) - 1) || '0' AND m.status IN ('probationary','full','exempted'))";
+    } else {
+      std::string a = q.add(oq.as_of), b = q.add(oq.as_of);
+      q.text += ", (SELECT count(DISTINCT ms.member_id) FROM membership ms JOIN organization mo ON mo.id = ms.org_id "
+                "WHERE mo.path >= o.path AND mo.path < substr(o.path, 1, length(o.path) - 1) || '0' AND ms.valid_from <= " +
+                a + " AND (ms.valid_to IS NULL OR ms.valid_to > " + b + "))";
+    }
+  } else {
+    q.text += ", 0";
+  }
+  q.text += " FROM organization o LEFT JOIN organization p ON p.id = o.parent_id WHERE o.valid_from <= " + q.add(oq.as_of) +
+            " AND (o.valid_to IS NULL OR o.valid_to > " + q.add(oq.as_of) + ")";
+  if (oq.kind) q.text += " AND o.kind = " + q.add(std::string(to_string(*oq.kind)));
+  if (oq.parent_id) q.text += " AND o.parent_id = " + q.add(std::to_string(*oq.parent_id));
+  if (!oq.scope_path.empty())
+    q.text += " AND o.path >= " + q.add(oq.scope_path) + " AND o.path < " + q.add(subtree_end(oq.scope_path));
+  if (!oq.after_code.empty()) q.text += " AND o.code > " + q.add(oq.after_code);
+  q.text += " ORDER BY o.code LIMIT " + std::to_string(std::clamp(oq.limit, 1, 1000));
+  std::vector<OrgRow> out;
+  run_rows(sql, q, kOrgColCount + 2, [&](const TextRow& r) {
+    OrgRow row;
+    row.org = org_from(r);
+    row.child_count = to_i64(r.s(kOrgColCount));
+    row.member_count = to_i64(r.s(kOrgColCount + 1));
+    out.push_back(std::move(row));
+  });
+  return out;
+}
+
+std::optional<Organization> find_org(soci::session& sql, const std::string& code, const std::string& as_of) {
+  Query q;
+  q.text = std::string("SELECT ") + kOrgCols + " FROM organization o LEFT JOIN organization p ON p.id = o.parent_id WHERE o.code = " +
+           q.add(code) + " AND o.valid_from <= " + q.add(as_of) + " AND (o.valid_to IS NULL OR o.valid_to > " + q.add(as_of) +
+           ") LIMIT 1";
+  std::optional<Organization> out;
+  run_rows(sql, q, kOrgColCount, [&](const TextRow& r) { out = org_from(r); });
+  return out;
+}
+
+std::optional<Organization> find_org_by_id(soci::session& sql, int64_t id) {
+  Query q;
+  q.text = std::string("SELECT ") + kOrgCols + " FROM organization o LEFT JOIN organization p ON p.id = o.parent_id WHERE o.id = " +
+           q.add(std::to_string(id));
+  std::optional<Organization> out;
+  run_rows(sql, q, kOrgColCount, [&](const TextRow& r) { out = org_from(r); });
+  return out;
+}
+
+std::vector<Organization> org_ancestors(soci::session& sql, const Organization& org) {
+  std::vector<Organization> out;
+  // the path lists every ancestor id: "/1/23/456/"
+  std::vector<int64_t> ids;
+  int64_t cur = 0;
+  bool in = false;
+  for (char c : org.path) {
+    if (c == '/') {
+      if (in) ids.push_back(cur);
+      cur = 0;
+      in = false;
+    } else {
+      cur = cur * 10 + (c - '0');
+      in = true;
+    }
+  }
+  for (int64_t id : ids) {
+    if (id == org.id) {
+      out.push_back(org);
+    } else if (auto o = find_org_by_id(sql, id)) {
+      out.push_back(*o);
+    }
+  }
+  return out;
+}
+
+void insert_org(soci::session& sql, Organization& org, const std::string& parent_path) {
+  std::string now = db::now_utc(), kind(to_string(org.kind)), from = org.valid_from.iso(),
+              to = date_or_null(org.valid_to), key = vntext::search_key(org.name), tmp = "/";
+  long long pid = org.parent_id.value_or(0);
+  soci::indicator pind = org.parent_id ? soci::i_ok : soci::i_null;
+  soci::indicator toind = org.valid_to ? soci::i_ok : soci::i_null;
+  int syn = org.synthetic ? 1 : 0;
+  long long id = 0;
+  if (sql.get_backend_name() == "postgresql") {
+    sql << "INSERT INTO organization(code, name, name_key, kind, parent_id, admin_unit_code, valid_from, valid_to, path, "
+           "synthetic, created_at) VALUES (:c, :n, :k, :kd, :p, :a, :f, :t, :path, :s, :at) RETURNING id",
+        soci::use(org.code), soci::use(org.name), soci::use(key), soci::use(kind), soci::use(pid, pind),
+        soci::use(org.admin_unit_code), soci::use(from), soci::use(to, toind), soci::use(tmp), soci::use(syn),
+        soci::use(now), soci::into(id);
+  } else {
+    sql << "INSERT INTO organization(code, name, name_key, kind, parent_id, admin_unit_code, valid_from, valid_to, path, "
+           "synthetic, created_at) VALUES (:c, :n, :k, :kd, :p, :a, :f, :t, :path, :s, :at)",
+        soci::use(org.code), soci::use(org.name), soci::use(key), soci::use(kind), soci::use(pid, pind),
+        soci::use(org.admin_unit_code), soci::use(from), soci::use(to, toind), soci::use(tmp), soci::use(syn),
+        soci::use(now);
+    sql << "SELECT last_insert_rowid()", soci::into(id);
+  }
+  org.id = id;
+  org.path = (parent_path.empty() ? std::string("/") : parent_path) + std::to_string(id) + "/";
+  sql << "UPDATE organization SET path = :p WHERE id = :id", soci::use(org.path), soci::use(id);
+}
+
+const std::vector<AgeBand>& age_bands() {
+  static const std::vector<AgeBand> bands = {{"18-30", 18, 30}, {"31-40", 31, 40}, {"41-50", 41, 50},
+                                             {"51-60", 51, 60}, {"61-70", 61, 70}, {"71+", 71, -1}};
+  return bands;
+}
+
+namespace {
+
+// Birth-date bounds (ISO text) for ages [min, max] on `today`.
+std::pair<std::string, std::string> birth_range(const AgeBand& b, const std::string& today) {
+  auto t = base::parse_iso_date(today).value_or(base::today());
+  // age >= min  ⇔ born on or before today - min years
+  std::string hi = base::add_months(t, -12 * b.min).iso();
+  // age <= max  ⇔ born after today - (max+1) years
+  std::string lo = b.max < 0 ? std::string("0000") : base::add_months(t, -12 * (b.max + 1)).iso();
+  return {lo, hi};
+}
+
+void member_where(Query& q, const MemberQuery& mq) {
+  q.text += " WHERE m.org_path >= " + q.add(mq.scope_path) + " AND m.org_path < " + q.add(subtree_end(mq.scope_path));
+  if (mq.org_id) q.text += " AND m.org_id = " + q.add(std::to_string(*mq.org_id));
+  if (mq.status.empty())
+    q.text += " AND m.status IN ('probationary','full','exempted')";
+  else if (mq.status != "all") {
+    if (!parse_member_status(mq.status))
+      throw Error(ErrorKind::bad_request, "member.status", "Trạng thái đảng viên không hợp lệ: " + mq.status);
+    q.text += " AND m.status = " + q.add(mq.status);
+  }
+  if (!mq.gender.empty()) {
+    if (!parse_gender(mq.gender)) throw Error(ErrorKind::bad_request, "member.gender", "Giới tính không hợp lệ");
+    q.text += " AND m.gender = " + q.add(mq.gender);
+  }
+  if (!mq.age_band.empty()) {
+    auto& bands = age_bands();
+    auto it = std::find_if(bands.begin(), bands.end(), [&](auto& b) { return b.key == mq.age_band; });
+    if (it == bands.end()) throw Error(ErrorKind::bad_request, "member.age_band", "Nhóm tuổi không hợp lệ");
+    auto [lo, hi] = birth_range(*it, mq.today);
+    q.text += " AND m.birth_date > " + q.add(lo) + " AND m.birth_date <= " + q.add(hi);
+  }
+  std::string raw = vntext::collapse_spaces(mq.q);
+  if (!raw.empty()) {
+    std::string key = vntext::search_key(raw);
+    bool digits = !raw.empty() && std::all_of(raw.begin(), raw.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (digits) {
+      q.text += " AND (m.citizen_id = " + q.add(raw) + " OR m.card_number = " + q.add(raw) + " OR m.phone = " + q.add(raw) + ")";
+    } else if (!key.empty()) {
+      std::string end = key + "~";
+      q.text += " AND ((m.search_key >= " + q.add(key) + " AND m.search_key < " + q.add(end) + ") OR (m.given_key >= " +
+                q.add(key) + " AND m.given_key < " + q.add(end) + "))";
+    }
+  }
+}
+
+}  // namespace
+
+MemberPage list_members(soci::session& sql, const MemberQuery& mq) {
+  Query q;
+  q.text = std::string("SELECT ") + kMemberCols + " FROM member m JOIN organization o ON o.id = m.org_id";
+  member_where(q, mq);
+  if (!mq.after.empty()) {
+    auto dot = mq.after.rfind('.');
+    bool ok = dot != std::string::npos && dot > 0 && dot + 1 < mq.after.size();
+    if (ok)
+      for (std::size_t i = 0; i < mq.after.size(); ++i) {
+        char c = mq.after[i];
+        if (i == dot) continue;
+        bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        if (!hex || (i > dot && !(c >= '0' && c <= '9'))) ok = false;
+      }
+    if (!ok) throw Error(ErrorKind::bad_request, "cursor", "Con trỏ phân trang không hợp lệ");
+    std::string sk = mq.after.substr(0, dot), id = mq.after.substr(dot + 1);
+    q.text += " AND (m.sort_key > " + q.add(sk) + " OR (m.sort_key = " + q.add(sk) + " AND m.id > " + q.add(id) + "))";
+  }
+  int limit = std::clamp(mq.limit, 1, 500);
+  q.text += " ORDER BY m.sort_key, m.id LIMIT " + std::to_string(limit + 1);
+  MemberPage page;
+  std::vector<std::string> keys;
+  run_rows(sql, q, kMemberColCount, [&](const TextRow& r) {
+    std::string sk;
+    page.items.push_back(member_from(r, &sk));
+    keys.push_back(std::move(sk));
+  });
+  if ((int)page.items.size() > limit) {
+    page.items.pop_back();
+    page.next = keys[limit - 1] + "." + std::to_string(page.items.back().id);
+  }
+  return page;
+}
+
+int64_t count_members(soci::session& sql, const MemberQuery& mq) {
+  Query q;
+  q.text = "SELECT count(*) FROM member m";
+  member_where(q, mq);
+  int64_t n = 0;
+  run_rows(sql, q, 1, [&](const TextRow& r) { n = to_i64(r.s(0)); });
+  return n;
+}
+
+std::optional<Member> find_member(soci::session& sql, int64_t id) {
+  Query q;
+  q.text = std::string("SELECT ") + kMemberCols + " FROM member m JOIN organization o ON o.id = m.org_id WHERE m.id = " +
+           q.add(std::to_string(id));
+  std::optional<Member> out;
+  run_rows(sql, q, kMemberColCount, [&](const TextRow& r) { out = member_from(r); });
+  return out;
+}
+
+std::vector<Membership> member_history(soci::session& sql, int64_t member_id) {
+  Query q;
+  q.text = "SELECT ms.id, ms.member_id, ms.org_id, o.code, o.name, ms.valid_from, ms.valid_to, ms.reason FROM membership ms "
+           "JOIN organization o ON o.id = ms.org_id WHERE ms.member_id = " +
+           q.add(std::to_string(member_id)) + " ORDER BY ms.valid_from DESC, ms.id DESC";
+  std::vector<Membership> out;
+  run_rows(sql, q, 8, [&](const TextRow& r) {
+    Membership h;
+    h.id = to_i64(r.s(0));
+    h.member_id = to_i64(r.s(1));
+    h.org_id = to_i64(r.s(2));
+    h.org_code = r.s(3);
+    h.org_name = r.s(4);
+    h.valid_from = base::parse_iso_date(r.s(5)).value_or(CivilDate{});
+    h.valid_to = opt_date(r.v[6], r.ind[6]);
+    h.reason = r.s(7);
+    out.push_back(h);
+  });
+  return out;
+}
+
+namespace {
+// The editable columns, in one order for INSERT and UPDATE.
+std::vector<std::pair<const char*, std::string>> member_values(const Member& m) {
+  return {
+      {"family_name", m.family_name},
+      {"middle_name", m.middle_name},
+      {"given_name", m.given_name},
+      {"other_names", m.other_names},
+      {"search_key", vntext::search_key(m.full_name())},
+      {"given_key", vntext::search_key(m.given_name + " " + m.family_name + " " + m.middle_name)},
+      {"sort_key", vntext::person_sort_key(m.family_name, m.middle_name, m.given_name)},
+      {"gender", std::string(to_string(m.gender))},
+      {"birth_date", date_or_null(m.birth_date)},
+      {"birth_place", m.birth_place},
+      {"home_town", m.home_town},
+      {"ethnicity", m.ethnicity},
+      {"religion", m.religion},
+      {"citizen_id", m.citizen_id},
+      {"residence", m.residence},
+      {"residence_unit_code", m.residence_unit_code},
+      {"phone", m.phone},
+      {"email", m.email},
+      {"admitted_on", date_or_null(m.admitted_on)},
+      {"full_member_on", date_or_null(m.full_member_on)},
+      {"card_number", m.card_number},
+      {"card_issued_on", date_or_null(m.card_issued_on)},
+      {"status", std::string(to_string(m.status))},
+      {"education", m.education},
+      {"professional_qualification", m.professional_qualification},
+      {"theory_level", m.theory_level},
+      {"occupation", m.occupation},
+      {"position", m.position},
+  };
+}
+bool nullable_date_col(std::string_view c) {
+  return c == "birth_date" || c == "admitted_on" || c == "full_member_on" || c == "card_issued_on";
+}
+}  // namespace
+
+void insert_member(soci::session& sql, Member& m, const std::string& valid_from, const std::string& reason) {
+  auto vals = member_values(m);
+  std::string cols, ph;
+  std::vector<soci::indicator> inds;
+  for (auto& [c, v] : vals) {
+    cols += std::string(c) + ", ";
+    ph += ":" + std::string(c) + ", ";
+    inds.push_back(nullable_date_col(c) && v.empty() ? soci::i_null : soci::i_ok);
+  }
+  std::string now = db::now_utc(), syn = m.synthetic ? "1" : "0", org = std::to_string(m.org_id);
+  std::string text = "INSERT INTO member(" + cols + "org_id, org_path, synthetic, version, created_at, updated_at) VALUES (" +
+                     ph + ":org, :path, :syn, 1, :c, :u)";
+  bool pg = sql.get_backend_name() == "postgresql";
+  if (pg) text += " RETURNING id";
+  long long id = 0;
+  {
+    soci::statement st(sql);
+    for (std::size_t i = 0; i < vals.size(); ++i) st.exchange(soci::use(vals[i].second, inds[i]));
+    st.exchange(soci::use(m.org_id));
+    st.exchange(soci::use(m.org_path));
+    int s = m.synthetic ? 1 : 0;
+    st.exchange(soci::use(s));
+    st.exchange(soci::use(now));
+    st.exchange(soci::use(now));
+    if (pg) st.exchange(soci::into(id));
+    st.alloc();
+    st.prepare(text);
+    st.define_and_bind();
+    st.execute(true);
+  }
+  if (!pg) sql << "SELECT last_insert_rowid()", soci::into(id);
+  m.id = id;
+  m.version = 1;
+  sql << "INSERT INTO membership(member_id, org_id, valid_from, reason) VALUES (:m, :o, :f, :r)", soci::use(id),
+      soci::use(m.org_id), soci::use(valid_from), soci::use(reason);
+}
+
+bool update_member(soci::session& sql, const Member& m, int64_t expected_version) {
+  auto vals = member_values(m);
+  std::string set;
+  std::vector<soci::indicator> inds;
+  for (auto& [c, v] : vals) {
+    set += std::string(c) + " = :" + c + ", ";
+    inds.push_back(nullable_date_col(c) && v.empty() ? soci::i_null : soci::i_ok);
+  }
+  std::string now = db::now_utc();
+  long long id = m.id, ver = expected_version;
+  soci::statement st(sql);
+  for (std::size_t i = 0; i < vals.size(); ++i) st.exchange(soci::use(vals[i].second, inds[i]));
+  st.exchange(soci::use(now));
+  st.exchange(soci::use(id));
+  st.exchange(soci::use(ver));
+  st.alloc();
+  st.prepare("UPDATE member SET " + set + "version = version + 1, updated_at = :u WHERE id = :id AND version = :v");
+  st.define_and_bind();
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
+Stats member_stats(soci::session& sql, const Organization& org, const std::string& today, bool en) {
+  Stats s;
+  std::string p = org.path, pe = subtree_end(org.path);
+  {
+    Query q;
+    q.text = "SELECT status, count(*) FROM member WHERE org_path >= " + q.add(p) + " AND org_path < " + q.add(pe) +
+             " GROUP BY status";
+    run_rows(sql, q, 2, [&](const TextRow& r) {
+      auto st = parse_member_status(r.s(0)).value_or(MemberStatus::full);
+      int64_t n = to_i64(r.s(1));
+      s.by_status.push_back({r.s(0), std::string(en ? label_en(st) : label_vi(st)), n});
+      if (is_active(st)) s.total += n;
+    });
+  }
+  {
+    Query q;
+    q.text = "SELECT gender, count(*) FROM member WHERE org_path >= " + q.add(p) + " AND org_path < " + q.add(pe) +
+             " AND status IN ('probationary','full','exempted') GROUP BY gender ORDER BY gender DESC";
+    run_rows(sql, q, 2, [&](const TextRow& r) {
+      bool male = r.s(0) == "male";
+      s.by_gender.push_back({r.s(0), male ? (en ? "Male" : "Nam") : (en ? "Female" : "Nữ"), to_i64(r.s(1))});
+    });
+  }
+  {
+    // Age from the birth year (birth dates may carry only a year).
+    int year_now = base::parse_iso_date(today).value_or(base::today()).year();
+    auto& bands = age_bands();
+    std::vector<int64_t> counts(bands.size(), 0);
+    int64_t unknown = 0;
+    Query q;
+    q.text = "SELECT substr(birth_date, 1, 4), count(*) FROM member WHERE org_path >= " + q.add(p) + " AND org_path < " +
+             q.add(pe) + " AND status IN ('probationary','full','exempted') GROUP BY substr(birth_date, 1, 4)";
+    run_rows(sql, q, 2, [&](const TextRow& r) {
+      int64_t n = to_i64(r.s(1));
+      if (r.s(0).size() != 4) {
+        unknown += n;
+        return;
+      }
+      int age = year_now - int(to_i64(r.s(0)));
+      bool placed = false;
+      for (std::size_t i = 0; i < bands.size(); ++i)
+        if (age >= bands[i].min && (bands[i].max < 0 || age <= bands[i].max)) {
+          counts[i] += n;
+          placed = true;
+          break;
+        }
+      if (!placed) unknown += n;
+    });
+    for (std::size_t i = 0; i < bands.size(); ++i) {
+      std::string label = bands[i].max < 0 ? std::to_string(bands[i].min) + "+"
+                                           : std::to_string(bands[i].min) + "–" + std::to_string(bands[i].max);
+      s.by_age_band.push_back({bands[i].key, label, counts[i]});
+    }
+    if (unknown) s.by_age_band.push_back({"unknown", en ? "Unknown" : "Không rõ", unknown});
+  }
+  {
+    Query q;
+    q.text = "SELECT o.code, o.name, (SELECT count(*) FROM member m WHERE m.org_path >= o.path AND m.org_path < "
+             "substr(o.path, 1, length(o.path) - 1) || '0' AND m.status IN ('probationary','full','exempted')) FROM "
+             "organization o WHERE o.parent_id = " +
+             q.add(std::to_string(org.id)) + " AND o.valid_to IS NULL ORDER BY o.code";
+    run_rows(sql, q, 3, [&](const TextRow& r) { s.by_child.push_back({r.s(0), r.s(1), to_i64(r.s(2))}); });
+  }
+  return s;
+}
+
+std::string get_setting(soci::session& sql, const std::string& name) {
+  std::string v;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT value FROM app_setting WHERE name = :n", soci::use(name), soci::into(v, ind);
+  return sql.got_data() && ind == soci::i_ok ? v : std::string();
+}
+
+void set_setting(soci::session& sql, const std::string& name, const std::string& value) {
+  sql << "DELETE FROM app_setting WHERE name = :n", soci::use(name);
+  sql << "INSERT INTO app_setting(name, value) VALUES (:n, :v)", soci::use(name), soci::use(value);
+}
+
+}  // namespace dangbo::registry

@@ -1,0 +1,99 @@
+// Registry store: SQL only (bound parameters), no rules and no authorization.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "registry/model.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace dangbo::registry {
+
+/// End of the materialized-path range of a subtree: "/1/23/" → "/1/230" (paths hold only
+/// digits and '/', and '0' is the next byte after '/').
+std::string subtree_end(const std::string& path);
+
+/// An organization with its subtree's member count (active members) as of the query date.
+struct OrgRow {
+  Organization org;
+  int64_t member_count = 0;
+  int64_t child_count = 0;
+};
+
+struct OrgQuery {
+  std::optional<OrgKind> kind;
+  std::optional<int64_t> parent_id;  // direct children of this organization
+  std::string scope_path;            // only organizations inside this subtree ("" = all)
+  std::string as_of;                 // ISO date; organizations valid on that day
+  bool count_members = true;
+  bool today = true;                 // as_of is today: counts from the member table (fast)
+  std::string after_code;            // keyset cursor (code of the last row of the previous page)
+  int limit = 100;
+};
+
+std::vector<OrgRow> list_orgs(soci::session& sql, const OrgQuery& q);
+/// The organization with this code valid on `as_of` (ISO date).
+std::optional<Organization> find_org(soci::session& sql, const std::string& code, const std::string& as_of);
+std::optional<Organization> find_org_by_id(soci::session& sql, int64_t id);
+/// Ancestors from the root down to (and including) `org`.
+std::vector<Organization> org_ancestors(soci::session& sql, const Organization& org);
+/// Inserts and fills org.id and org.path (parent's path + id + "/").
+void insert_org(soci::session& sql, Organization& org, const std::string& parent_path);
+
+/// Age bands used by filters and statistics: [min, max] years, max < 0 = open.
+struct AgeBand {
+  std::string key;
+  int min, max;
+};
+const std::vector<AgeBand>& age_bands();
+
+struct MemberQuery {
+  std::string scope_path;  // subtree (always set: the actor's scope intersected with the org)
+  std::optional<int64_t> org_id;  // only members directly in this organization
+  std::string q;           // raw text typed by the user
+  std::string status;      // "" = on the rolls (probationary, full, exempted); "all"; or one status
+  std::string gender;      // "" | male | female
+  std::string age_band;    // "" | key of age_bands()
+  std::string today;       // ISO date used for age bands
+  std::string after;       // keyset cursor "SORTKEY.ID"
+  int limit = 50;
+};
+
+struct MemberPage {
+  std::vector<Member> items;
+  std::string next;  // cursor for the next page, "" when none
+};
+
+/// Members in Vietnamese order (given name, family name, middle name), keyset-paged.
+/// Throws base::Error(bad_request) on a malformed cursor.
+MemberPage list_members(soci::session& sql, const MemberQuery& q);
+std::optional<Member> find_member(soci::session& sql, int64_t id);
+std::vector<Membership> member_history(soci::session& sql, int64_t member_id);
+/// Count of members matching the query (ignores paging).
+int64_t count_members(soci::session& sql, const MemberQuery& q);
+
+/// Fills the derived search/sort keys and inserts (member.id filled). Not for bulk loads.
+void insert_member(soci::session& sql, Member& m, const std::string& valid_from, const std::string& reason);
+/// Writes every editable column and bumps version; returns false when `expected_version`
+/// does not match (someone else saved first).
+bool update_member(soci::session& sql, const Member& m, int64_t expected_version);
+
+struct CountItem {
+  std::string key, label;
+  int64_t count = 0;
+};
+struct Stats {
+  int64_t total = 0;
+  std::vector<CountItem> by_status, by_gender, by_age_band, by_child;
+};
+/// Statistics for the subtree of `org` (active members; by_status counts every status).
+Stats member_stats(soci::session& sql, const Organization& org, const std::string& today, bool english);
+
+/// Reads a setting; "" when missing.
+std::string get_setting(soci::session& sql, const std::string& name);
+void set_setting(soci::session& sql, const std::string& name, const std::string& value);
+
+}  // namespace dangbo::registry

@@ -1,0 +1,379 @@
+#include "security/security.hpp"
+
+#include <sodium.h>
+#include <soci/soci.h>
+
+#include <chrono>
+#include <mutex>
+
+#include "base/error.hpp"
+
+namespace dangbo::security {
+using base::Error;
+using base::ErrorKind;
+
+namespace {
+struct SodiumInit {
+  SodiumInit() {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium init failed");
+  }
+};
+void ensure_sodium() { static SodiumInit once; }
+
+std::string iso_after(int seconds) {
+  using namespace std::chrono;
+  auto t = system_clock::to_time_t(system_clock::now() + std::chrono::seconds(seconds));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+}  // namespace
+
+std::string_view to_string(Role r) {
+  switch (r) {
+    case Role::admin: return "admin";
+    case Role::staff: return "staff";
+    case Role::secretary: return "secretary";
+    case Role::member: return "member";
+    case Role::auditor: return "auditor";
+  }
+  return "member";
+}
+
+std::optional<Role> parse_role(std::string_view s) {
+  for (Role r : {Role::admin, Role::staff, Role::secretary, Role::member, Role::auditor})
+    if (to_string(r) == s) return r;
+  return std::nullopt;
+}
+
+std::string_view label_vi(Role r) {
+  switch (r) {
+    case Role::admin: return "Quản trị hệ thống";
+    case Role::staff: return "Cán bộ Ban Tổ chức";
+    case Role::secretary: return "Bí thư chi bộ";
+    case Role::member: return "Đảng viên";
+    case Role::auditor: return "Kiểm tra, giám sát";
+  }
+  return "";
+}
+
+bool role_allows(Role r, Action a) {
+  switch (r) {
+    case Role::admin: return true;
+    case Role::staff:
+      return a == Action::read_org || a == Action::read_member || a == Action::edit_member ||
+             a == Action::export_members;
+    case Role::secretary:
+      return a == Action::read_org || a == Action::read_member || a == Action::edit_member ||
+             a == Action::export_members;
+    case Role::member: return a == Action::read_member;  // own record only (checked by caller)
+    case Role::auditor: return a == Action::read_audit;
+  }
+  return false;
+}
+
+std::string hash_password(std::string_view password) {
+  ensure_sodium();
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    throw std::runtime_error("password hashing ran out of memory");
+  return out;
+}
+
+bool verify_password(std::string_view hash, std::string_view password) {
+  ensure_sodium();
+  std::string h(hash);
+  return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
+}
+
+std::string random_token(std::size_t bytes) {
+  ensure_sodium();
+  std::vector<unsigned char> buf(bytes);
+  randombytes_buf(buf.data(), buf.size());
+  std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), buf.data(), buf.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+  ensure_sodium();
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+  return hex;
+}
+
+int64_t add_user(db::Database& db, std::string_view username, std::string_view password, Role role,
+                 std::string_view org_code, std::optional<int64_t> member_id, std::string_view display_name) {
+  if (username.empty() || username.size() > 64)
+    throw Error(ErrorKind::bad_request, "user.name", "Tên đăng nhập phải có từ 1 đến 64 ký tự");
+  if (password.size() < 10)
+    throw Error(ErrorKind::bad_request, "user.password", "Mật khẩu phải có ít nhất 10 ký tự");
+  std::string hash = hash_password(password);
+  auto s = db.session();
+  soci::session& sql = *s;
+  soci::transaction tr(sql);
+  std::string u(username), code(org_code), dn(display_name.empty() ? username : display_name);
+  int n = 0;
+  sql << "SELECT count(*) FROM app_user WHERE username = :u", soci::use(u), soci::into(n);
+  if (n) throw Error(ErrorKind::conflict, "user.exists", "Tên đăng nhập '" + u + "' đã tồn tại");
+  long long org_id = 0;
+  soci::indicator ind = soci::i_null;
+  std::string path;
+  sql << "SELECT id, path FROM organization WHERE code = :c AND valid_to IS NULL", soci::use(code),
+      soci::into(org_id, ind), soci::into(path);
+  if (ind != soci::i_ok || !sql.got_data())
+    throw Error(ErrorKind::not_found, "org.not_found", "Không tìm thấy tổ chức đảng có mã '" + code + "'");
+  std::string now = db::now_utc(), r(to_string(role));
+  sql << "INSERT INTO app_user(username, display_name, password_hash, created_at) VALUES (:u, :d, :h, :t)",
+      soci::use(u), soci::use(dn), soci::use(hash), soci::use(now);
+  long long uid = 0;
+  sql << "SELECT id FROM app_user WHERE username = :u", soci::use(u), soci::into(uid);
+  long long mid = member_id.value_or(0);
+  soci::indicator mind = member_id ? soci::i_ok : soci::i_null;
+  sql << "INSERT INTO role_grant(user_id, role, org_id, member_id, created_at) VALUES (:u, :r, :o, :m, :t)",
+      soci::use(uid), soci::use(r), soci::use(org_id), soci::use(mid, mind), soci::use(now);
+  Actor system;
+  system.username = "system";
+  audit_append(sql, nullptr, "create", "user", std::to_string(uid), path,
+               "{\"username\":\"" + u + "\",\"role\":\"" + r + "\",\"org\":\"" + code + "\"}");
+  tr.commit();
+  return uid;
+}
+
+std::optional<Actor> load_actor(db::Database& db, int64_t user_id) {
+  auto s = db.session();
+  soci::session& sql = *s;
+  Actor a;
+  long long uid = user_id, org_id = 0, mid = 0;
+  int disabled = 0;
+  std::string role;
+  soci::indicator mind = soci::i_null;
+  sql << "SELECT u.username, u.display_name, u.disabled, g.role, g.org_id, g.member_id, o.code, o.name, o.path "
+         "FROM app_user u JOIN role_grant g ON g.user_id = u.id JOIN organization o ON o.id = g.org_id "
+         "WHERE u.id = :id ORDER BY g.id LIMIT 1",
+      soci::use(uid), soci::into(a.username), soci::into(a.display_name), soci::into(disabled),
+      soci::into(role), soci::into(org_id), soci::into(mid, mind), soci::into(a.org_code),
+      soci::into(a.org_name), soci::into(a.org_path);
+  if (!sql.got_data() || disabled) return std::nullopt;
+  a.user_id = user_id;
+  a.role = parse_role(role).value_or(Role::member);
+  a.org_id = org_id;
+  if (mind == soci::i_ok) a.member_id = mid;
+  return a;
+}
+
+std::optional<Actor> authenticate(db::Database& db, std::string_view username, std::string_view password) {
+  long long uid = 0;
+  std::string hash, u(username);
+  int failed = 0, disabled = 0;
+  std::string locked_until;
+  soci::indicator lind = soci::i_null;
+  {
+    auto s = db.session();
+    *s << "SELECT id, password_hash, failed_logins, disabled, locked_until FROM app_user WHERE username = :u",
+        soci::use(u), soci::into(uid), soci::into(hash), soci::into(failed), soci::into(disabled),
+        soci::into(locked_until, lind);
+    if (!s->got_data()) {
+      verify_password(hash_password("timing-equaliser"), password);  // same cost as a real check
+      return std::nullopt;
+    }
+  }
+  std::string now = db::now_utc();
+  if (disabled || (lind == soci::i_ok && locked_until > now)) return std::nullopt;
+  bool ok = verify_password(hash, password);
+  auto s = db.session();
+  if (!ok) {
+    ++failed;
+    if (failed >= 5) {
+      std::string until = iso_after(15 * 60);
+      *s << "UPDATE app_user SET failed_logins = 0, locked_until = :l WHERE id = :id", soci::use(until), soci::use(uid);
+    } else {
+      *s << "UPDATE app_user SET failed_logins = :f WHERE id = :id", soci::use(failed), soci::use(uid);
+    }
+    return std::nullopt;
+  }
+  *s << "UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = :id", soci::use(uid);
+  return load_actor(db, uid);
+}
+
+NewSession create_session(db::Database& db, int64_t user_id, std::string_view client_addr) {
+  NewSession ns{random_token(32), random_token(24)};
+  std::string h = sha256_hex(ns.cookie_value), now = db::now_utc(), exp = iso_after(kSessionAbsoluteSeconds),
+              addr(client_addr);
+  long long uid = user_id;
+  auto s = db.session();
+  *s << "INSERT INTO app_session(id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, client_addr) "
+        "VALUES (:h, :u, :c, :n, :n2, :e, :a)",
+      soci::use(h), soci::use(uid), soci::use(ns.csrf_token), soci::use(now), soci::use(now), soci::use(exp),
+      soci::use(addr);
+  return ns;
+}
+
+std::optional<Actor> resolve_session(db::Database& db, std::string_view cookie_value) {
+  if (cookie_value.empty() || cookie_value.size() > 128) return std::nullopt;
+  std::string h = sha256_hex(cookie_value), csrf, last, exp;
+  long long uid = 0;
+  {
+    auto s = db.session();
+    *s << "SELECT user_id, csrf_token, last_seen_at, expires_at FROM app_session WHERE id_hash = :h", soci::use(h),
+        soci::into(uid), soci::into(csrf), soci::into(last), soci::into(exp);
+    if (!s->got_data()) return std::nullopt;
+    std::string now = db::now_utc(), idle_limit = iso_after(-kSessionIdleSeconds);
+    if (exp <= now || last < idle_limit) {
+      *s << "DELETE FROM app_session WHERE id_hash = :h", soci::use(h);
+      return std::nullopt;
+    }
+    // refresh at most once a minute to keep writes rare
+    if (last < iso_after(-60)) *s << "UPDATE app_session SET last_seen_at = :n WHERE id_hash = :h", soci::use(now), soci::use(h);
+  }
+  auto a = load_actor(db, uid);
+  if (a) a->csrf_token = csrf;
+  return a;
+}
+
+void delete_session(db::Database& db, std::string_view cookie_value) {
+  std::string h = sha256_hex(cookie_value);
+  auto s = db.session();
+  *s << "DELETE FROM app_session WHERE id_hash = :h", soci::use(h);
+}
+
+std::string create_api_token(db::Database& db, std::string_view username) {
+  std::string u(username);
+  long long uid = 0;
+  auto s = db.session();
+  *s << "SELECT id FROM app_user WHERE username = :u", soci::use(u), soci::into(uid);
+  if (!s->got_data()) throw Error(ErrorKind::not_found, "user.not_found", "Không có người dùng '" + u + "'");
+  std::string tok = "dbt_" + random_token(32), h = sha256_hex(tok), now = db::now_utc();
+  *s << "INSERT INTO api_token(user_id, token_hash, created_at) VALUES (:u, :h, :n)", soci::use(uid), soci::use(h),
+      soci::use(now);
+  return tok;
+}
+
+std::optional<Actor> resolve_api_token(db::Database& db, std::string_view token) {
+  if (token.empty() || token.size() > 128) return std::nullopt;
+  std::string h = sha256_hex(token);
+  long long uid = 0;
+  int revoked = 0;
+  {
+    auto s = db.session();
+    *s << "SELECT user_id, revoked FROM api_token WHERE token_hash = :h", soci::use(h), soci::into(uid),
+        soci::into(revoked);
+    if (!s->got_data() || revoked) return std::nullopt;
+  }
+  auto a = load_actor(db, uid);
+  if (a) a->via_token = true;
+  return a;
+}
+
+std::string audit_hash(const AuditEntry& e) {
+  std::string buf;
+  auto add = [&](std::string_view f) {
+    buf += std::to_string(f.size());
+    buf += ':';
+    buf += f;
+    buf += '|';
+  };
+  add(e.prev_hash);
+  add(std::to_string(e.seq));
+  add(e.at);
+  add(e.actor_id ? std::to_string(*e.actor_id) : "");
+  add(e.actor_name);
+  add(e.action);
+  add(e.entity);
+  add(e.entity_id);
+  add(e.org_path);
+  add(e.detail);
+  return sha256_hex(buf);
+}
+
+static std::mutex audit_mutex;
+
+void audit_append(soci::session& sql, const Actor* actor, std::string_view action, std::string_view entity,
+                  std::string_view entity_id, std::string_view org_path, std::string_view detail_json) {
+  std::lock_guard lock(audit_mutex);
+  if (sql.get_backend_name() == "postgresql") sql << "SELECT pg_advisory_xact_lock(727275)";
+  AuditEntry e;
+  long long last_seq = 0;
+  std::string prev = std::string(64, '0');
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", soci::into(last_seq, ind), soci::into(prev);
+  if (!sql.got_data()) prev = std::string(64, '0');
+  e.seq = (sql.got_data() ? last_seq : 0) + 1;
+  e.at = db::now_utc();
+  if (actor) e.actor_id = actor->user_id;
+  e.actor_name = actor ? actor->username : "system";
+  e.action = action;
+  e.entity = entity;
+  e.entity_id = entity_id;
+  e.org_path = org_path;
+  e.detail = detail_json;
+  e.prev_hash = prev;
+  e.hash = audit_hash(e);
+  long long seq = e.seq, aid = e.actor_id.value_or(0);
+  soci::indicator aind = e.actor_id ? soci::i_ok : soci::i_null;
+  sql << "INSERT INTO audit_log(seq, at, actor_id, actor_name, action, entity, entity_id, org_path, detail, "
+         "prev_hash, hash) VALUES (:s, :at, :aid, :an, :ac, :en, :ei, :op, :d, :p, :h)",
+      soci::use(seq), soci::use(e.at), soci::use(aid, aind), soci::use(e.actor_name), soci::use(e.action),
+      soci::use(e.entity), soci::use(e.entity_id), soci::use(e.org_path), soci::use(e.detail),
+      soci::use(e.prev_hash), soci::use(e.hash);
+}
+
+static AuditEntry row_to_entry(const soci::row& r) {
+  AuditEntry e;
+  e.seq = r.get<long long>(0);
+  e.at = r.get<std::string>(1);
+  if (r.get_indicator(2) == soci::i_ok) e.actor_id = r.get<long long>(2);
+  e.actor_name = r.get<std::string>(3);
+  e.action = r.get<std::string>(4);
+  e.entity = r.get<std::string>(5);
+  e.entity_id = r.get<std::string>(6);
+  e.org_path = r.get<std::string>(7);
+  e.detail = r.get<std::string>(8);
+  e.prev_hash = r.get<std::string>(9);
+  e.hash = r.get<std::string>(10);
+  return e;
+}
+
+static const char* kAuditCols =
+    "SELECT CAST(seq AS BIGINT), at, CAST(actor_id AS BIGINT), actor_name, action, entity, entity_id, org_path, detail, "
+    "prev_hash, hash FROM audit_log ";
+
+std::vector<AuditEntry> audit_for(db::Database& db, std::string_view entity, std::string_view entity_id, int limit) {
+  auto s = db.session();
+  std::string en(entity), ei(entity_id);
+  std::vector<AuditEntry> out;
+  soci::rowset<soci::row> rs = (s->prepare << std::string(kAuditCols) +
+                                                  "WHERE entity = :e AND entity_id = :i ORDER BY seq DESC LIMIT :l",
+                                soci::use(en), soci::use(ei), soci::use(limit));
+  for (auto& r : rs) out.push_back(row_to_entry(r));
+  return out;
+}
+
+std::optional<std::string> audit_verify(db::Database& db) {
+  auto s = db.session();
+  soci::rowset<soci::row> rs = (s->prepare << std::string(kAuditCols) + "ORDER BY seq");
+  std::string prev(64, '0');
+  int64_t expected = 1;
+  for (auto& r : rs) {
+    AuditEntry e = row_to_entry(r);
+    if (e.seq != expected)
+      return "Chuỗi nhật ký bị gián đoạn: thiếu mục số " + std::to_string(expected) + " (gặp mục " +
+             std::to_string(e.seq) + ")";
+    if (e.prev_hash != prev)
+      return "Mục nhật ký số " + std::to_string(e.seq) + " không nối đúng với mục trước (mục bị xóa hoặc đổi chỗ)";
+    if (audit_hash(e) != e.hash)
+      return "Mục nhật ký số " + std::to_string(e.seq) + " đã bị sửa đổi (mã băm không khớp)";
+    prev = e.hash;
+    ++expected;
+  }
+  return std::nullopt;
+}
+
+}  // namespace dangbo::security

@@ -1,0 +1,12 @@
+{{%AUTOESCAPE context="HTML"}}<h1 class="h3 mb-3">{{T_dashboard_title}} — {{ORG_NAME}}</h1>
+<div id="dashboard" data-org="{{ORG_CODE}}" data-as-of="{{AS_OF}}" data-lang="{{LANG}}">
+  <div class="row g-3">
+    <div class="col-12"><div class="card"><div class="card-body"><span class="text-muted small">{{T_dashboard_total}}</span> <strong id="dash-total" class="fs-4"></strong></div></div></div>
+    <div class="col-md-6 col-xl-4"><div class="card"><div class="card-body"><h2 class="h6">{{T_chart_status}}</h2><div id="chart-status" class="chart"></div></div></div></div>
+    <div class="col-md-6 col-xl-4"><div class="card"><div class="card-body"><h2 class="h6">{{T_chart_gender}}</h2><div id="chart-gender" class="chart"></div></div></div></div>
+    <div class="col-md-12 col-xl-4"><div class="card"><div class="card-body"><h2 class="h6">{{T_chart_age}}</h2><div id="chart-age" class="chart"></div></div></div></div>
+    <div class="col-12"><div class="card"><div class="card-body"><h2 class="h6">{{T_chart_orgs}}</h2><div id="chart-orgs" class="chart chart-tall"></div></div></div></div>
+  </div>
+</div>
+<script src="/static/vendor/echarts.min.js" defer></script>
+<script src="/static/dashboard.js" defer></script>
