@@ -1,0 +1,314 @@
+// End-to-end: a person using the registry in a browser (Playwright driving Debian's Chromium).
+// Sign in → organization tree → a ward → search without diacritics → a member → edit → the new
+// value and its audit entry → dashboard charts; then the same pages on a 390-px phone.
+// Every page visited is saved as tests/e2e/screenshots/NN-name.png (full page).
+//
+// Run: node --test tests/e2e/   (needs build/dangbo or DANGBO_BIN, /usr/bin/chromium, and the
+// vendored assets: scripts/build-web.sh)
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, rm, access } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer, request, fold, describe as describeRes, REPO_ROOT } from '../integration/harness.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SHOTS = path.join(HERE, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const TIMEOUT = 20_000;
+
+let srv;
+let browser;
+let context;
+let page;
+let shot = 0;
+let failed = null;          // first failed step: later steps are skipped with its name
+const problems = [];        // console errors, CSP violations, failed asset requests
+const state = {};           // carried between steps: ward, member, …
+
+function watch(p, label) {
+  p.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const text = msg.text();
+    if (/favicon\.ico/.test(text) || /favicon/.test(msg.location()?.url || '')) return;
+    problems.push(`[${label}] console error on ${p.url()}: ${text}`);
+  });
+  p.on('pageerror', (err) => problems.push(`[${label}] uncaught exception on ${p.url()}: ${err.message}`));
+  p.on('requestfailed', (req) => {
+    if (/favicon/.test(req.url())) return;
+    problems.push(`[${label}] request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`);
+  });
+  p.on('response', (res) => {
+    const u = new URL(res.url());
+    if (u.pathname.startsWith('/static/') && res.status() >= 400) problems.push(`[${label}] ${res.status()} for ${u.pathname}`);
+  });
+}
+
+/** A full-page screenshot, numbered in visiting order. */
+async function snap(p, name) {
+  shot += 1;
+  const file = path.join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`);
+  await settle(p);
+  await p.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Waits for the load event, fonts, and no htmx request in flight. */
+async function settle(p) {
+  await p.waitForLoadState('load');
+  await p.waitForFunction(() => document.fonts ? document.fonts.status === 'loaded' : true, null, { timeout: TIMEOUT }).catch(() => {});
+  await p.waitForFunction(() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping'), null, { timeout: TIMEOUT });
+}
+
+/** A step that is skipped once an earlier one failed; on failure saves a screenshot and says where. */
+function step(name, fn) {
+  it(name, async (t) => {
+    if (failed) { t.skip(`skipped: earlier step "${failed}" failed`); return; }
+    try {
+      await fn(t);
+    } catch (err) {
+      failed = name;
+      let where = '';
+      if (page) {
+        const f = path.join(SHOTS, `failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+        await page.screenshot({ path: f, fullPage: true }).catch(() => {});
+        const title = await page.title().catch(() => '?');
+        const text = await page.locator('main').innerText({ timeout: 2000 }).catch(() => '');
+        where = `\n  at ${page.url()} — "${title}" (screenshot ${path.relative(REPO_ROOT, f)})\n  page text: ${text.slice(0, 600).replace(/\s+/g, ' ')}`;
+      }
+      if (problems.length) where += `\n  browser problems so far:\n    ${problems.join('\n    ')}`;
+      err.message += where;
+      throw err;
+    }
+  });
+}
+
+before(async () => {
+  await access(CHROMIUM).catch(() => { throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`); });
+  await rm(SHOTS, { recursive: true, force: true });
+  await mkdir(SHOTS, { recursive: true });
+  srv = await startServer({ members: Number(process.env.DANGBO_TEST_MEMBERS || 2000), seed: 11 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  context = await browser.newContext({
+    baseURL: srv.baseUrl,
+    viewport: { width: 1366, height: 900 },
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+  });
+  context.setDefaultTimeout(TIMEOUT);
+  page = await context.newPage();
+  watch(page, 'desktop');
+});
+
+after(async () => {
+  if (browser) await browser.close().catch(() => {});
+  if (srv) await srv.stop();
+});
+
+describe('registry in the browser', () => {
+  step('sign in as admin', async () => {
+    await page.goto('/login');
+    await snap(page, 'login');
+    await page.fill('#username', 'admin');
+    await page.fill('#password', srv.adminPassword);
+    await Promise.all([
+      page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: TIMEOUT }),
+      page.click('#login-submit'),
+    ]);
+    await assert.doesNotReject(page.locator('#current-user').waitFor(), 'the header should show the signed-in user');
+    assert.equal((await page.locator('#current-user').innerText()).trim(), 'admin');
+    // The admin's home is the city organization, with the tree of its committees.
+    assert.match(new URL(page.url()).pathname, /^\/orgs\/HCM$/, `after sign-in the admin should land on /orgs/HCM, not ${page.url()}`);
+    await page.locator('#org-tree a.org-link').first().waitFor();
+    const n = await page.locator('#org-tree > li').count();
+    assert.ok(n >= 168, `the city page should list its 168 ward/commune committees, lists ${n}`);
+    await assert.doesNotReject(page.locator('#synthetic-banner').waitFor(), 'the synthetic-data banner should show');
+    await snap(page, 'org-city');
+  });
+
+  step('open a ward from the organization tree', async () => {
+    // A ward that has members; a member of it with marks in the name (found through the API).
+    const ward = srv.orgs.wardA;
+    const res = await request(`${srv.baseUrl}/api/v1/members?org=${encodeURIComponent(ward)}&limit=200`, { token: srv.tokens.admin });
+    assert.equal(res.status, 200, describeRes(res));
+    const withMarks = res.json.items.filter((m) => fold(m.full_name) !== m.full_name.toLowerCase());
+    assert.ok(withMarks.length > 0, `no member with diacritics in ${ward}`);
+    state.ward = ward;
+    state.member = withMarks[Math.floor(withMarks.length / 2)];
+
+    const link = page.locator(`#org-tree a.org-link[href^="/orgs/${ward}?"], #org-tree a.org-link[href="/orgs/${ward}"]`).first();
+    await link.scrollIntoViewIfNeeded();
+    state.wardName = (await link.innerText()).trim();
+    await Promise.all([page.waitForURL(new RegExp(`/orgs/${ward}(\\?|$)`)), link.click()]);
+    await assert.doesNotReject(page.locator('#org-name').waitFor());
+    assert.equal((await page.locator('#org-name').innerText()).trim(), state.wardName);
+    // breadcrumb up the tree: the city, then the ward
+    const crumbs = await page.locator('#breadcrumb li').allInnerTexts();
+    assert.ok(crumbs.length >= 2 && /Thành phố Hồ Chí Minh|HCM/i.test(crumbs[0]), `breadcrumb: ${crumbs.join(' › ')}`);
+    await page.locator('#members-table').waitFor();
+    await snap(page, 'org-ward');
+  });
+
+  step('expand a branch of the tree (htmx)', async () => {
+    const toggle = page.locator('#org-tree .tree-toggle').first();
+    if (await toggle.count() === 0) return; // a ward without sub-organizations: nothing to expand
+    await toggle.click();
+    const sub = page.locator('#org-tree .org-sub').first();
+    await sub.locator('li').first().waitFor();
+    await settle(page);
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    await toggle.click();  // folds without a new request
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.equal(await sub.isVisible(), false, 'the branch should fold on a second click');
+  });
+
+  step('search a member without diacritics', async () => {
+    const m = state.member;
+    const q = fold(`${m.family_name} ${m.given_name}`);
+    state.query = q;
+    const box = page.locator('#member-q');
+    await box.fill(q);
+    await box.press('Enter');
+    const row = page.locator(`#members-table a.member-link[href="/members/${m.id}"]`);
+    await assert.doesNotReject(row.waitFor({ timeout: TIMEOUT }), `searching "${q}" should list ${m.full_name} (#${m.id})`);
+    await settle(page);
+    // every row matches the search, shown with its marks
+    const names = await page.locator('#members-table a.member-link').allInnerTexts();
+    const bad = names.filter((n) => !q.split(' ').every((t) => fold(n).includes(t)));
+    assert.deepEqual(bad, [], `rows not matching "${q}"`);
+    assert.ok(names.includes(m.full_name), `the row should show the name with diacritics: ${m.full_name}`);
+    // the URL follows the search (hx-push-url), so reload and back work
+    assert.match(page.url(), /[?&]q=/, `the search should be in the URL: ${page.url()}`);
+    await assert.doesNotReject(page.locator('#filter-chips .chip').first().waitFor(), 'the search should show as a removable chip');
+    await snap(page, 'org-search');
+  });
+
+  step('open the member', async () => {
+    const m = state.member;
+    await Promise.all([
+      page.waitForURL(new RegExp(`/members/${m.id}$`)),
+      page.click(`#members-table a.member-link[href="/members/${m.id}"]`),
+    ]);
+    const h1 = (await page.locator('#member-name').innerText()).trim();
+    assert.ok(h1.startsWith(m.full_name), `heading "${h1}" should start with ${m.full_name}`);
+    state.phoneBefore = (await page.locator('#member-record dd[data-field="phone"]').innerText()).trim();
+    await snap(page, 'member');
+  });
+
+  step('edit a field and save', async () => {
+    const m = state.member;
+    await Promise.all([page.waitForURL(new RegExp(`/members/${m.id}/edit$`)), page.click('#edit-member')]);
+    await page.locator('#member-form').waitFor();
+    await snap(page, 'member-edit');
+
+    // first an impossible date: the form comes back with the message next to the field and
+    // keeps what was typed
+    const phone = `09${String(Date.now()).slice(-8)}`;
+    state.phone = phone;
+    await page.fill('#f-phone', phone);
+    const birth = page.locator('#f-birth_date');
+    if (await birth.count()) {
+      state.birthBefore = await birth.inputValue();
+      await birth.fill('30/02/1970');
+      await Promise.all([page.waitForLoadState('load'), page.click('#save-member')]);
+      await assert.doesNotReject(page.locator('#e-birth_date').waitFor(), 'an impossible date should show a message next to the field');
+      assert.equal(await page.inputValue('#f-phone'), phone, 'what the user typed must not be lost on an error');
+      assert.equal(await page.inputValue('#f-birth_date'), '30/02/1970');
+      await snap(page, 'member-edit-error');
+      await birth.fill(state.birthBefore);
+    }
+    await Promise.all([page.waitForURL(new RegExp(`/members/${m.id}(\\?saved=1)?$`)), page.click('#save-member')]);
+    await page.locator('#member-name').waitFor();
+  });
+
+  step('see the new value and its audit entry', async () => {
+    const shown = (await page.locator('#member-record dd[data-field="phone"]').innerText()).trim();
+    assert.equal(shown, state.phone, 'the member page should show the saved phone');
+    const entries = page.locator('#audit-trail .audit-entry');
+    assert.ok(await entries.count() > 0, 'the audit trail should have an entry');
+    const texts = await entries.allInnerTexts();
+    const entry = texts.find((t) => t.includes(state.phone));
+    assert.ok(entry, `an audit entry should mention the new phone ${state.phone}; entries:\n${texts.join('\n')}`);
+    assert.match(entry, /admin/, 'the audit entry should name who made the change');
+    // through the API too
+    const api = await request(`${srv.baseUrl}/api/v1/members/${state.member.id}`, { token: srv.tokens.admin });
+    assert.equal(api.json.phone, state.phone, describeRes(api));
+    await snap(page, 'member-saved');
+  });
+
+  step('dashboard charts render', async () => {
+    await Promise.all([page.waitForURL(/\/dashboard/), page.click('header a.nav-link[href^="/dashboard"]')]);
+    await page.locator('#dashboard').waitFor();
+    await page.waitForFunction(() => {
+      const s = document.getElementById('dashboard')?.getAttribute('data-state');
+      return s === 'ready' || s === 'error';
+    }, null, { timeout: TIMEOUT });
+    const st = await page.getAttribute('#dashboard', 'data-state');
+    const msg = await page.locator('#dashboard .chart-message').allInnerTexts();
+    assert.equal(st, 'ready', `dashboard state ${st}: ${msg.join(' | ')}`);
+    for (const id of ['chart-status', 'chart-gender', 'chart-age', 'chart-orgs']) {
+      const canvas = page.locator(`#${id} canvas`);
+      assert.ok(await canvas.count() > 0, `#${id} should contain a canvas`);
+      const box = await canvas.first().boundingBox();
+      assert.ok(box && box.width > 100 && box.height > 100, `#${id} canvas too small: ${JSON.stringify(box)}`);
+    }
+    const total = (await page.locator('#dash-total').innerText()).trim();
+    assert.match(total, /^\d{1,3}(\.\d{3})*$/, `total in Vietnamese format (1.234): "${total}"`);
+    await page.waitForTimeout(600);  // the charts' entry animation
+    await snap(page, 'dashboard');
+
+    // a ward's dashboard too
+    await page.goto(`/dashboard?org=${encodeURIComponent(state.ward)}`);
+    await page.waitForFunction(() => document.getElementById('dashboard')?.getAttribute('data-state') === 'ready', null, { timeout: TIMEOUT });
+    await page.waitForTimeout(600);
+    await snap(page, 'dashboard-ward');
+  });
+
+  step('phone-size pages (390 px): no sideways scrolling', async () => {
+    const phone = await browser.newContext({
+      baseURL: srv.baseUrl,
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'vi-VN',
+      timezoneId: 'Asia/Ho_Chi_Minh',
+      storageState: await context.storageState(),
+    });
+    phone.setDefaultTimeout(TIMEOUT);
+    const p = await phone.newPage();
+    watch(p, 'phone');
+    try {
+      const pages = [
+        ['phone-org', `/orgs/${encodeURIComponent(state.ward)}`],
+        ['phone-member', `/members/${state.member.id}`],
+        ['phone-member-edit', `/members/${state.member.id}/edit`],
+        ['phone-dashboard', `/dashboard?org=${encodeURIComponent(state.ward)}`],
+      ];
+      const overflow = [];
+      for (const [name, url] of pages) {
+        await p.goto(url);
+        if (name === 'phone-dashboard') {
+          await p.waitForFunction(() => document.getElementById('dashboard')?.getAttribute('data-state') === 'ready', null, { timeout: TIMEOUT });
+          await p.waitForTimeout(600);
+        }
+        await settle(p);
+        const w = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+        if (w.scroll > w.inner + 1) overflow.push(`${url}: page is ${w.scroll}px wide in a ${w.inner}px viewport`);
+        await snap(p, name);
+      }
+      assert.deepEqual(overflow, [], 'pages should not scroll sideways on a phone');
+    } finally {
+      await phone.close();
+    }
+  });
+
+  step('no console errors, CSP violations or missing assets', async () => {
+    assert.deepEqual(problems, []);
+  });
+});
