@@ -3,7 +3,6 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
-#include <sqlite3.h>
 #include <libpq-fe.h>
 
 #include <unordered_map>
@@ -13,6 +12,7 @@
 #include "vntext/text.hpp"
 
 namespace dangbo::registry {
+using namespace sqlite_api;  // SOCI wraps sqlite3.h in this namespace
 
 namespace {
 std::string join(const std::vector<std::string>& v) {

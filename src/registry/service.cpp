@@ -290,7 +290,7 @@ Member RegistryService::update_member(const Actor& a, int64_t id, const std::map
     if (before != after) diff[f] = boost::json::array{boost::json::string(before), boost::json::string(after)};
   }
   if (diff.empty()) return *cur;
-  if (!update_member(*s, next, expected_version.value_or(cur->version)))
+  if (!registry::update_member(*s, next, expected_version.value_or(cur->version)))
     throw Error(ErrorKind::conflict, "member.conflict",
                 "Hồ sơ vừa được người khác sửa. Hãy tải lại trang để xem bản mới nhất rồi sửa lại.");
   security::audit_append(*s, &a, "update", "member", std::to_string(id), cur->org_path, boost::json::serialize(diff));

@@ -116,16 +116,19 @@ Member member_from(const TextRow& r, std::string* sort_key = nullptr) {
   return m;
 }
 
-// A statement with positional text parameters; keeps the bound values alive.
+// A statement with named text parameters (:p1, :p2 …) bound by name, so the order in which
+// add() calls are evaluated inside one expression does not matter; keeps the values alive.
 struct Query {
   std::string text;
   std::vector<std::string> params;
+  std::vector<std::string> names;
   std::string add(std::string v) {
     params.push_back(std::move(v));
-    return ":p" + std::to_string(params.size());
+    names.push_back("p" + std::to_string(params.size()));
+    return ":" + names.back() + " ";
   }
   void bind(soci::statement& st) {
-    for (auto& p : params) st.exchange(soci::use(p));
+    for (std::size_t i = 0; i < params.size(); ++i) st.exchange(soci::use(params[i], names[i]));
   }
 };
 

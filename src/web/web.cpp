@@ -19,7 +19,8 @@ void I18n::load(const std::string& dir) {
     std::stringstream ss;
     ss << f.rdbuf();
     auto& m = cat_[lang];
-    for (auto& [k, v] : boost::json::parse(ss.str()).as_object()) m[std::string(k)] = std::string(v.as_string());
+    boost::json::value doc = boost::json::parse(ss.str());
+    for (auto& [k, v] : doc.as_object()) m[std::string(k)] = std::string(v.as_string());
   }
 }
 
