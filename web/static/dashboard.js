@@ -53,6 +53,8 @@
 
   var nf = new Intl.NumberFormat('vi-VN');
   function fmt(n) { return nf.format(Number(n) || 0); }
+  var pf = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
+  function pct(n, total) { return total ? pf.format((100 * Number(n)) / total) + '%' : '0%'; }
 
   // Restrained palette: the Party's red first, then calm, distinguishable tones.
   var RED = '#b3122e';
@@ -123,15 +125,16 @@
     opt.tooltip.formatter = function (p) {
       return p.name + '\n' + fmt(p.value) + ' ' + T.members + ' (' + p.percent.toLocaleString('vi-VN') + '%)';
     };
-    opt.legend = { bottom: 0, left: 'center', type: 'scroll', textStyle: { fontFamily: FONT, color: TEXT },
+    // A plain legend wraps onto several lines; each entry carries its count and share.
+    opt.legend = { bottom: 0, left: 'center', type: 'plain', itemGap: 14, textStyle: { fontFamily: FONT, color: TEXT },
                    formatter: function (name) {
                      var d = items.find(function (x) { return x.label === name; });
-                     return d ? name + ': ' + fmt(d.count) : name;
+                     return d ? name + ': ' + fmt(d.count) + ' (' + pct(d.count, total) + ')' : name;
                    } };
     opt.series = [{
       type: 'pie',
-      radius: donut ? ['42%', '68%'] : [0, '68%'],
-      center: ['50%', opt.title ? '50%' : '45%'],
+      radius: small ? (donut ? ['34%', '56%'] : [0, '56%']) : (donut ? ['40%', '64%'] : [0, '64%']),
+      center: ['50%', opt.title ? '48%' : (small ? '38%' : '42%')],
       avoidLabelOverlap: true,
       itemStyle: { borderColor: '#fff', borderWidth: 2 },
       label: small ? { show: false } : {
@@ -146,7 +149,7 @@
     }];
     if (donut) {
       opt.graphic = [{
-        type: 'text', left: 'center', top: opt.title ? '46%' : '41%',
+        type: 'text', left: 'center', top: opt.title ? '44%' : (small ? '34%' : '38%'),
         style: { text: fmt(total) + '\n' + T.members, textAlign: 'center', fill: TEXT,
                  font: '600 16px ' + FONT, lineHeight: 20 }
       }];
@@ -189,9 +192,15 @@
     if (horizontal) {
       var small = narrow(el);
       catAxis.inverse = true;  // largest at the top
-      catAxis.axisLabel.width = small ? 110 : 220;
+      catAxis.axisLabel.width = small ? 150 : 260;
       catAxis.axisLabel.overflow = 'truncate';
       catAxis.axisLabel.interval = 0;
+      // On a phone the common "Đảng bộ " prefix is dropped from the axis (kept in the tooltip).
+      if (small) {
+        catAxis.axisLabel.formatter = function (v) { return String(v).replace(/^Đảng bộ /, ''); };
+        valueAxis.axisLabel.show = false;
+      }
+      valueAxis.splitNumber = small ? 3 : 5;
       opt.grid = { left: 8, right: 56, top: opt.title ? 40 : 8, bottom: 8, containLabel: true };
       opt.xAxis = valueAxis;
       opt.yAxis = catAxis;
