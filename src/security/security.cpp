@@ -325,55 +325,66 @@ void audit_append(soci::session& sql, const Actor* actor, std::string_view actio
       soci::use(e.prev_hash), soci::use(e.hash);
 }
 
-static AuditEntry row_to_entry(const soci::row& r) {
+namespace {
+// Reads audit rows with explicit text/integer binds (portable across back ends).
+template <class F>
+void each_audit(soci::session& sql, const std::string& where, const std::vector<std::string>& params, F&& f) {
   AuditEntry e;
-  e.seq = r.get<long long>(0);
-  e.at = r.get<std::string>(1);
-  if (r.get_indicator(2) == soci::i_ok) e.actor_id = r.get<long long>(2);
-  e.actor_name = r.get<std::string>(3);
-  e.action = r.get<std::string>(4);
-  e.entity = r.get<std::string>(5);
-  e.entity_id = r.get<std::string>(6);
-  e.org_path = r.get<std::string>(7);
-  e.detail = r.get<std::string>(8);
-  e.prev_hash = r.get<std::string>(9);
-  e.hash = r.get<std::string>(10);
-  return e;
+  long long seq = 0, actor = 0;
+  soci::indicator aind = soci::i_null;
+  soci::statement st(sql);
+  st.exchange(soci::into(seq));
+  st.exchange(soci::into(e.at));
+  st.exchange(soci::into(actor, aind));
+  st.exchange(soci::into(e.actor_name));
+  st.exchange(soci::into(e.action));
+  st.exchange(soci::into(e.entity));
+  st.exchange(soci::into(e.entity_id));
+  st.exchange(soci::into(e.org_path));
+  st.exchange(soci::into(e.detail));
+  st.exchange(soci::into(e.prev_hash));
+  st.exchange(soci::into(e.hash));
+  std::vector<std::string> p = params;
+  for (auto& v : p) st.exchange(soci::use(v));
+  st.alloc();
+  st.prepare("SELECT seq, at, actor_id, actor_name, action, entity, entity_id, org_path, detail, prev_hash, hash "
+             "FROM audit_log " + where);
+  st.define_and_bind();
+  st.execute(false);
+  while (st.fetch()) {
+    e.seq = seq;
+    e.actor_id = aind == soci::i_ok ? std::optional<int64_t>(actor) : std::nullopt;
+    f(e);
+  }
 }
-
-static const char* kAuditCols =
-    "SELECT CAST(seq AS BIGINT), at, CAST(actor_id AS BIGINT), actor_name, action, entity, entity_id, org_path, detail, "
-    "prev_hash, hash FROM audit_log ";
+}  // namespace
 
 std::vector<AuditEntry> audit_for(db::Database& db, std::string_view entity, std::string_view entity_id, int limit) {
   auto s = db.session();
-  std::string en(entity), ei(entity_id);
   std::vector<AuditEntry> out;
-  soci::rowset<soci::row> rs = (s->prepare << std::string(kAuditCols) +
-                                                  "WHERE entity = :e AND entity_id = :i ORDER BY seq DESC LIMIT :l",
-                                soci::use(en), soci::use(ei), soci::use(limit));
-  for (auto& r : rs) out.push_back(row_to_entry(r));
+  each_audit(*s, "WHERE entity = :e AND entity_id = :i ORDER BY seq DESC LIMIT " + std::to_string(std::max(1, limit)),
+             {std::string(entity), std::string(entity_id)}, [&](const AuditEntry& e) { out.push_back(e); });
   return out;
 }
 
 std::optional<std::string> audit_verify(db::Database& db) {
   auto s = db.session();
-  soci::rowset<soci::row> rs = (s->prepare << std::string(kAuditCols) + "ORDER BY seq");
   std::string prev(64, '0');
   int64_t expected = 1;
-  for (auto& r : rs) {
-    AuditEntry e = row_to_entry(r);
+  std::optional<std::string> bad;
+  each_audit(*s, "ORDER BY seq", {}, [&](const AuditEntry& e) {
+    if (bad) return;
     if (e.seq != expected)
-      return "Chuỗi nhật ký bị gián đoạn: thiếu mục số " + std::to_string(expected) + " (gặp mục " +
-             std::to_string(e.seq) + ")";
-    if (e.prev_hash != prev)
-      return "Mục nhật ký số " + std::to_string(e.seq) + " không nối đúng với mục trước (mục bị xóa hoặc đổi chỗ)";
-    if (audit_hash(e) != e.hash)
-      return "Mục nhật ký số " + std::to_string(e.seq) + " đã bị sửa đổi (mã băm không khớp)";
+      bad = "Chuỗi nhật ký bị gián đoạn: thiếu mục số " + std::to_string(expected) + " (gặp mục " +
+            std::to_string(e.seq) + ")";
+    else if (e.prev_hash != prev)
+      bad = "Mục nhật ký số " + std::to_string(e.seq) + " không nối đúng với mục trước (mục bị xóa hoặc đổi chỗ)";
+    else if (audit_hash(e) != e.hash)
+      bad = "Mục nhật ký số " + std::to_string(e.seq) + " đã bị sửa đổi (mã băm không khớp)";
     prev = e.hash;
     ++expected;
-  }
-  return std::nullopt;
+  });
+  return bad;
 }
 
 }  // namespace dangbo::security
