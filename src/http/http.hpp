@@ -83,6 +83,9 @@ class Router {
   /// Finds the handler; fills req.params. Returns nullptr when nothing matches;
   /// sets *method_mismatch when the path matches with another method.
   const Handler* match(Request& req, bool* method_mismatch = nullptr) const;
+  /// Methods that have a route matching the request's path, sorted ("HEAD" included when
+  /// "GET" is); the value of the Allow header of a 405 answer. Empty when no path matches.
+  std::vector<std::string> allowed_methods(const Request& req) const;
   const std::vector<RouteInfo>& routes() const { return infos_; }
 
  private:
@@ -108,21 +111,39 @@ struct ServerOptions {
   int request_timeout_s = 30;
   std::string static_dir;     // files under /static/ are served from here (with caching)
   std::string static_prefix = "/static/";
+  /// How long request_stop() waits for in-flight requests before closing every connection.
+  int shutdown_timeout_s = 10;
+  /// One spdlog info line per request (method, path, status, duration, remote address).
+  bool access_log = true;
 };
 
-/// HTTP/1.1 server (Boost.Beast, keep-alive). run() blocks until stop(); stop() lets
-/// in-flight requests finish, then returns from run(). Safe to call stop() from a signal
-/// handler thread via request_stop().
+/// HTTP/1.1 server (Boost.Beast, keep-alive). Handlers run on a pool of
+/// `worker_threads` threads, never on the `io_threads` that run the sockets.
+///
+/// Lifecycle: listen() → run() (blocks) ← request_stop() from any thread. After
+/// request_stop() the server stops accepting, closes idle keep-alive connections, lets
+/// in-flight requests (and their responses) finish for up to `shutdown_timeout_s`, then closes
+/// whatever is left and run() returns. The Router (and the Middleware) must outlive the Server.
+///
+/// Signals: call install_signal_handlers() before run() and SIGINT/SIGTERM call request_stop()
+/// (through asio::signal_set, so nothing unsafe runs in a signal handler); a second signal,
+/// once stopping, gets the default action (the process ends). request_stop() itself is not
+/// async-signal-safe: from a raw signal handler use install_signal_handlers() instead.
 class Server {
  public:
   Server(const Router& router, ServerOptions opts, Middleware mw = nullptr);
   ~Server();
-  /// Binds and listens (throws std::runtime_error with a clear message when the port is taken).
+  /// Binds (SO_REUSEADDR) and listens. Throws std::runtime_error
+  /// ("cannot listen on HOST:PORT: reason") when the address is bad or the port is taken.
   void listen();
-  /// The bound port (after listen()).
+  /// The bound port (after listen(); the real one when ServerOptions::port was 0).
   uint16_t port() const;
+  /// Serves until request_stop(); calls listen() first if it was not called. Call once.
   void run();
+  /// Thread-safe, idempotent; returns at once (run() returns when the drain is over).
   void request_stop();
+  /// SIGINT and SIGTERM → request_stop(). Call before run(); idempotent.
+  void install_signal_handlers();
 
  private:
   struct Impl;

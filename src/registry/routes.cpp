@@ -220,7 +220,7 @@ void register_routes(http::Router& r, web::Context& ctx) {
     l.lang = lang;
     l.actor = a;
     l.nav = "orgs";
-    l.synthetic = org.synthetic;
+    l.synthetic = org.synthetic || svc->has_synthetic(*a, org);
     return Response::html(R.page("org", l, [&](TemplateDictionary& d) {
       for (std::size_t i = 0; i < crumbs.size(); ++i) {
         auto* c = d.AddSectionDictionary(i + 1 == crumbs.size() ? "CRUMB_LAST" : "CRUMB");
@@ -397,7 +397,7 @@ void register_routes(http::Router& r, web::Context& ctx) {
     l.lang = lang;
     l.actor = a;
     l.nav = "dashboard";
-    l.synthetic = org.synthetic || org.kind == OrgKind::city;
+    l.synthetic = org.synthetic || svc->has_synthetic(*a, org);
     return Response::html(R.page("dashboard", l, [&](TemplateDictionary& d) {
       d.SetValue("ORG_CODE", org.code);
       d.SetValue("ORG_NAME", org.name);
@@ -490,7 +490,7 @@ void register_routes(http::Router& r, web::Context& ctx) {
     json::object out;
     out["org"] = json::object{{"code", org.code}, {"name", org.name}};
     out["total"] = st.total;
-    out["synthetic"] = true;
+    out["synthetic"] = st.synthetic > 0;
     auto arr = [](const std::vector<CountItem>& v, bool code_name) {
       json::array a;
       for (auto& c : v) {

@@ -309,4 +309,10 @@ Stats RegistryService::stats(const Actor& a, const std::string& org_code, bool e
   return member_stats(*s, *o, today_iso(), english);
 }
 
+bool RegistryService::has_synthetic(const Actor& a, const Organization& org) {
+  if (!a.in_scope(org.path) && a.org_path.rfind(org.path, 0) != 0) return false;
+  auto s = db_.session();
+  return any_synthetic(*s, org.path);
+}
+
 }  // namespace dangbo::registry

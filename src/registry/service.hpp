@@ -62,6 +62,8 @@ class RegistryService {
   Member update_member(const Actor& a, int64_t id, const std::map<std::string, std::string>& changes,
                        std::optional<int64_t> expected_version);
   Stats stats(const Actor& a, const std::string& org_code, bool english);
+  /// True when the subtree of `org` holds any synthetic (generated) member.
+  bool has_synthetic(const Actor& a, const Organization& org);
 
  private:
   void require(const Actor& a, security::Action act);

@@ -501,6 +501,11 @@ Stats member_stats(soci::session& sql, const Organization& org, const std::strin
   }
   {
     Query q;
+    q.text = "SELECT count(*) FROM member WHERE org_path >= " + q.add(p) + " AND org_path < " + q.add(pe) + " AND synthetic = 1";
+    run_rows(sql, q, 1, [&](const TextRow& r) { s.synthetic = to_i64(r.s(0)); });
+  }
+  {
+    Query q;
     q.text = "SELECT gender, count(*) FROM member WHERE org_path >= " + q.add(p) + " AND org_path < " + q.add(pe) +
              " AND status IN ('probationary','full','exempted') GROUP BY gender ORDER BY gender DESC";
     run_rows(sql, q, 2, [&](const TextRow& r) {
@@ -549,6 +554,15 @@ Stats member_stats(soci::session& sql, const Organization& org, const std::strin
     run_rows(sql, q, 3, [&](const TextRow& r) { s.by_child.push_back({r.s(0), r.s(1), to_i64(r.s(2))}); });
   }
   return s;
+}
+
+bool any_synthetic(soci::session& sql, const std::string& path) {
+  Query q;
+  q.text = "SELECT id FROM member WHERE org_path >= " + q.add(path) + " AND org_path < " + q.add(subtree_end(path)) +
+           " AND synthetic = 1 LIMIT 1";
+  bool found = false;
+  run_rows(sql, q, 1, [&](const TextRow&) { found = true; });
+  return found;
 }
 
 std::string get_setting(soci::session& sql, const std::string& name) {

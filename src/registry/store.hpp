@@ -88,7 +88,10 @@ struct CountItem {
 struct Stats {
   int64_t total = 0;
   std::vector<CountItem> by_status, by_gender, by_age_band, by_child;
+  int64_t synthetic = 0;  // members marked synthetic in the subtree
 };
+/// True when some member under `path` is synthetic (one indexed probe).
+bool any_synthetic(soci::session& sql, const std::string& path);
 /// Statistics for the subtree of `org` (active members; by_status counts every status).
 Stats member_stats(soci::session& sql, const Organization& org, const std::string& today, bool english);
 

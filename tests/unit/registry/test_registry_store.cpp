@@ -37,10 +37,10 @@ struct Fixture : ::testing::Test {
       insert_org(*s, o, parent ? parent->path : "");
     };
     mk(root, "HCM", "Đảng bộ Thành phố Hồ Chí Minh", OrgKind::city, nullptr);
-    mk(ward_a, "26734", "Đảng bộ phường Sài Gòn", OrgKind::commune_committee, &root);
-    mk(ward_b, "26740", "Đảng bộ phường Tân Định", OrgKind::commune_committee, &root);
-    mk(cell_a, "26734.01", "Chi bộ Khu phố 1", OrgKind::cell, &ward_a);
-    mk(cell_b, "26740.01", "Chi bộ Khu phố 1", OrgKind::cell, &ward_b);
+    mk(ward_a, "26740", "Đảng bộ phường Sài Gòn", OrgKind::commune_committee, &root);
+    mk(ward_b, "26737", "Đảng bộ phường Tân Định", OrgKind::commune_committee, &root);
+    mk(cell_a, "26740.01", "Chi bộ Khu phố 1", OrgKind::cell, &ward_a);
+    mk(cell_b, "26737.01", "Chi bộ Khu phố 1", OrgKind::cell, &ward_b);
   }
   void TearDown() override {
     db.reset();
@@ -181,7 +181,7 @@ TEST_F(Fixture, ScopeHidesAnotherWardsMembers) {
   auto page = svc.members(staff_a, "", q);
   ASSERT_EQ(page.items.size(), 1u);
   EXPECT_EQ(page.items[0].id, a);
-  EXPECT_THROW(svc.members(staff_a, "26740", q), base::Error);
+  EXPECT_THROW(svc.members(staff_a, "26737", q), base::Error);
   EXPECT_THROW(svc.update_member(staff_a, b, {{"phone", "0912345678"}}, std::nullopt), base::Error);
 }
 
