@@ -710,7 +710,7 @@ struct Score {
   int words = 0;
   int valid = 0;
   int odd = 0;      // non-letters inside words, controls, lower→upper case switches in a word
-  double ll = 0;    // log-likelihood of the words under the lexicon
+  double ll = 0;    // log-likelihood of the words under the lexicon (when asked for)
   int invalid() const { return words - valid; }
   double fraction() const { return words ? double(valid) / words : 1.0; }
 };
@@ -723,7 +723,7 @@ bool strictly_valid(std::string_view w) {
 
 // Words are runs of ASCII letters and non-ASCII, non-space characters (in viqr mode
 // also the VIQR mark characters).
-Score score_text(std::string_view s, bool viqr_mode = false) {
+Score score_text(std::string_view s, bool viqr_mode = false, bool with_ll = false) {
   Score sc;
   std::string word;
   bool lower_seen = false;
@@ -733,8 +733,8 @@ Score score_text(std::string_view s, bool viqr_mode = false) {
     ++sc.words;
     if (strictly_valid(word)) {
       ++sc.valid;
-      sc.ll += log_prob(word);
-    } else {
+      if (with_ll) sc.ll += log_prob(word);
+    } else if (with_ll) {
       sc.ll += std::log(0.05) - lexicon().log_total;
     }
     word.clear();
@@ -1144,7 +1144,7 @@ void add_candidate(std::vector<Candidate>& out, std::string_view field, Encoding
     }
   }
   // Score the reading before cleanup so that controls it produces count against it.
-  Score sc = score_text(t);
+  Score sc = score_text(t, false, /*with_ll=*/true);
   sc.odd += extra_odd;
   t = cleanup(t);
   if (t == field) return;

@@ -60,33 +60,41 @@ std::string encode(std::string_view utf8, Encoding to, bool* exact = nullptr);
 struct Repair {
   std::string text;   // repaired value: UTF-8, NFC, controls/zero-width removed
   Encoding detected;  // encoding the value was read as (utf8 when it was already right)
-  double confidence;  // 0..1: share of words that are valid Vietnamese syllables (1 for
-                      // values kept as they were when they were plain/valid)
+  double confidence;  // 0..1: share of words that are valid Vietnamese syllables in the
+                      // result (1 for plain ASCII and for values kept as correct)
   bool changed;       // text != input bytes
 };
 
 // Repairs one field (a cell of an import): detects legacy encodings and mojibake per
-// field and fixes small defects. Rules:
-// - Valid UTF-8 that already reads as Vietnamese (every word a valid syllable, or plain
-//   ASCII without VIQR marks) is kept; only NFC, removal of control/zero-width
-//   characters and look-alikes (Ð U+00D0 → Đ, Cyrillic/Greek letters inside Latin words)
-//   are applied. A cheap scan handles this case without ICU.
-// - Otherwise every candidate reading (mojibake kinds, legacy-via-cp1252 kinds, VIQR for
-//   ASCII; raw legacy encodings and UTF-16 for non-UTF-8 bytes) is scored by the share of
-//   words that are valid Vietnamese syllables; a candidate is taken only when it has
-//   more valid words than the input, at least half of its words are valid, and it does
-//   not add odd characters. Ambiguous values stay as they are (VNI "Hồ" read as cp1252
-//   is "Hoà", itself valid, so "Hoà" is never touched).
+// field and fixes small defects. Zero false positives matter more than recall:
+// - Valid UTF-8 that already reads as Vietnamese (every word a well-formed syllable with
+//   its tone where one of the two conventions puts it, no odd characters) is kept; only
+//   NFC, removal of control/zero-width characters and look-alikes (Ð U+00D0 → Đ,
+//   Cyrillic/Greek letters inside Latin words) are applied. If it has a letter outside
+//   Latin-1 (ă ơ ư đ ạ …) no cp1252 reading exists and no candidate is even tried (a cheap
+//   scan without ICU). Plain ASCII is kept unless it carries clear VIQR marks.
+// - Otherwise candidate readings are made (UTF-8 read as cp1252/cp1250 — restoring bytes
+//   the code page could not show —, TCVN3/VNI/VISCII/Windows-1258 shown through cp1252,
+//   VIQR for ASCII; raw TCVN3/VNI/VISCII/cp1258/VN1/UTF-16 for bytes that are not UTF-8)
+//   and ranked by the share of valid words, then odd characters (¨ ª µ ¬, soft hyphens,
+//   "NguyÔn"-style capitals), then the likelihood of the syllables in a name/place-name
+//   frequency list. A reading replaces the value only if it is worse in nothing and better
+//   in something; TCVN3 and VISCII readings (whose mojibake is made of ordinary letters)
+//   must remove odd characters. A well-formed value is replaced only by a Windows-1258
+//   reading whose changed words go from unknown to common ("Vãn" → "Văn").
+// - Ambiguous values stay as they are: VNI "Hồ" read as cp1252 is "Hoà", itself correct.
 // - TCVN3 has no toned capitals: after a TCVN3 decoding, words written in capitals get
 //   their decoded lower-case letters raised again ("NGUYễN" → "NGUYỄN"), and a lower-case
 //   first letter is raised when the other words are capitalized.
-// - Bytes that are not UTF-8 and match no candidate are read as cp1252 (confidence 0).
+// - Bytes that are not UTF-8 and read as nothing Vietnamese are read as cp1252
+//   (confidence 0).
 // C0 controls are removed only after decoding (VISCII and VN1 use some of them for
 // letters). Tab and newlines are kept; use collapse_spaces() for spacing.
 Repair repair_text(std::string_view field);
 
-// Share of words (runs of letters and other non-ASCII characters) in UTF-8 text that
-// are valid Vietnamese syllables; 1.0 for text without words.
+// Share of words (runs of ASCII letters and non-ASCII, non-space characters) in UTF-8
+// text that are valid Vietnamese syllables with a plausibly placed tone; 1.0 for text
+// without words.
 double vietnamese_score(std::string_view utf8);
 
 }  // namespace dangbo::vntext
