@@ -149,9 +149,22 @@ test('member search without diacritics, keyset paging in Vietnamese order', asyn
   assert.ok(withMarks.length > 0, 'a search for "Nguyễn" found nobody');
 });
 
+test('member search by family and given name, skipping the middle name ("nguyen an")', async () => {
+  // Vietnamese users search "họ + tên": every token must match a name part, in any position.
+  const list = await request(`${API()}/members?org=HCM&limit=200`, { token: srv.tokens.admin });
+  assert.equal(list.status, 200, describe(list));
+  const m = list.json.items.find((x) => x.middle_name && fold(x.family_name) !== fold(x.given_name));
+  assert.ok(m, 'no member with a middle name');
+  for (const q of [`${fold(m.family_name)} ${fold(m.given_name)}`, `${fold(m.given_name)} ${fold(m.family_name)}`, fold(m.given_name)]) {
+    const found = await allPages(srv.baseUrl, `/api/v1/members?q=${encodeURIComponent(q)}&org=HCM&limit=500`, { token: srv.tokens.admin });
+    assert.ok(found.some((x) => x.id === m.id), `searching "${q}" should find ${m.full_name} (#${m.id}); found ${found.length}: ${found.slice(0, 5).map((x) => x.full_name).join(', ')}`);
+  }
+});
+
 test('member search with two tokens and a small page size', async () => {
   const q = 'van an';
   const items = await allPages(srv.baseUrl, `/api/v1/members?q=${encodeURIComponent(q)}&org=HCM&limit=7`, { token: srv.tokens.admin });
+  assert.ok(items.length > 7, `"${q}" should find more than one page of the 3000 synthetic members (found ${items.length})`);
   const ids = items.map((m) => m.id);
   assert.equal(new Set(ids).size, ids.length, 'duplicates across pages');
   const bad = items.filter((m) => {

@@ -103,10 +103,19 @@ export async function request(url, { method = 'GET', token, headers = {}, body, 
   };
 }
 
-/** A one-line description of a response for assertion messages. */
+// The output of the running server, so that a 5xx in an assertion message comes with the
+// server's own error lines (set by startServer).
+let serverLog = () => '';
+
+/** A one-line description of a response for assertion messages (+ the server's error lines on a 5xx). */
 export function describe(res, max = 600) {
   const body = res.text.length > max ? res.text.slice(0, max) + '…' : res.text;
-  return `${res.method} ${res.url} → ${res.status} [${res.contentType}] ${body}`;
+  let out = `${res.method} ${res.url} → ${res.status} [${res.contentType}] ${body}`;
+  if (res.status >= 500) {
+    const errs = serverLog().split('\n').filter((l) => /\[(error|critical|warning)\]/i.test(l)).slice(-5);
+    if (errs.length) out += `\n  server log:\n    ${errs.join('\n    ')}`;
+  }
+  return out;
 }
 
 /** Follows `next` cursors (`&after=CURSOR`) and returns every item. Throws on a loop. */
@@ -319,6 +328,9 @@ export async function startServer({ members = 3000, seed = 7, readyTimeoutMs = 6
       env: { ...process.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Never leave a server behind, even when the test process ends without calling stop().
+    const reap = () => { if (!exited) { try { child.kill('SIGKILL'); } catch { /* gone */ } } };
+    process.once('exit', reap);
     exitPromise.promise = new Promise((resolve) => {
       child.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); });
     });
@@ -335,6 +347,7 @@ export async function startServer({ members = 3000, seed = 7, readyTimeoutMs = 6
       child.on('error', (err) => { clearTimeout(timer); reject(err); });
       child.on('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`dangbo serve exited early (${code ?? signal}):\n${tail(output)}`)); });
     });
+    serverLog = () => output;
     // Keep the output bounded (a long test run logs every request).
     child.stdout.on('data', () => { if (output.length > 2_000_000) output = output.slice(-1_000_000); });
 

@@ -233,7 +233,13 @@
     root.querySelectorAll('[data-stat="total"], #dash-total').forEach(function (e) { e.textContent = fmt(data.total); });
     root.setAttribute('data-synthetic', data.synthetic ? 'true' : 'false');
 
-    pie(els.status, data.by_status, STATUS_COLORS, true, T.status);
+    // statuses in their usual order (full, probationary, exempted, …), whatever the API's order
+    var ORDER = ['full', 'probationary', 'exempted', 'transferred_out', 'removed', 'expelled', 'deceased'];
+    var statuses = (data.by_status || []).slice().sort(function (a, b) {
+      var ia = ORDER.indexOf(a.key), ib = ORDER.indexOf(b.key);
+      return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
+    });
+    pie(els.status, statuses, STATUS_COLORS, true, T.status);
     pie(els.gender, data.by_gender, GENDER_COLORS, false, T.gender);
     bars(els.age, data.by_age_band, { nameKey: 'label', label: T.age, color: '#2f5d8a' });
 
@@ -242,7 +248,7 @@
     }).slice(0, 30);
     if (els.orgs) {
       // Height follows the number of bars (CSSOM, allowed by the CSP), within reason.
-      els.orgs.style.height = Math.max(240, kids.length * 28 + 40) + 'px';
+      els.orgs.style.height = Math.max(160, kids.length * 28 + 60) + 'px';
     }
     bars(els.orgs, kids, { nameKey: 'name', label: T.orgs + ' (' + kids.length + ' ' + T.top + ')', horizontal: true });
   }
