@@ -103,8 +103,7 @@ before(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--lang=vi-VN'],  // date inputs show dd/mm/yyyy as a Vietnamese user sees them
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   context = await browser.newContext({
     baseURL: srv.baseUrl,
