@@ -280,6 +280,19 @@ describe('registry in the browser', () => {
     await snap(page, 'dashboard-ward');
   });
 
+  step('a past date shows history, clearly marked ([data-autosubmit] date)', async () => {
+    await page.goto(`/orgs/${encodeURIComponent(state.ward)}`);
+    await page.locator('#as_of').waitFor();
+    const past = '2025-08-01';
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.get('as_of') === past),
+      page.fill('#as_of', past),  // fires change → app.js submits the form
+    ]);
+    await assert.doesNotReject(page.locator('#past-notice').waitFor(), 'a past "as of" date should be marked on the page');
+    assert.match(await page.locator('#past-notice').innerText(), /01\/08\/2025/, 'the notice should show the date as dd/mm/yyyy');
+    await snap(page, 'org-ward-past');
+  });
+
   step('phone-size pages (390 px): no sideways scrolling', async () => {
     const phone = await browser.newContext({
       baseURL: srv.baseUrl,
