@@ -99,6 +99,7 @@ class Router {
 };
 
 /// Wraps every handler (authentication, CSRF, logging, error mapping). Called on the worker.
+/// Not called for answers the server makes itself: 404, 405, static files, protocol errors.
 using Middleware = std::function<Response(Request&, const Handler&)>;
 
 struct ServerOptions {
@@ -123,7 +124,14 @@ struct ServerOptions {
 /// Lifecycle: listen() → run() (blocks) ← request_stop() from any thread. After
 /// request_stop() the server stops accepting, closes idle keep-alive connections, lets
 /// in-flight requests (and their responses) finish for up to `shutdown_timeout_s`, then closes
-/// whatever is left and run() returns. The Router (and the Middleware) must outlive the Server.
+/// whatever is left and run() returns. The Router (and the Middleware) must outlive the Server;
+/// destroy the Server only after run() has returned (or when run() was never called).
+///
+/// Errors: a handler that throws gets a 500 (problem+json under /api/, a short Vietnamese HTML
+/// page elsewhere; the exception text is logged, not sent), except base::Error, whose kind picks
+/// the status (bad_request 400, unauthorized 401, forbidden 403, not_found 404, conflict 409)
+/// and whose message is sent. Protocol errors (400, 408, 413, 431) are problem+json and close
+/// the connection. Every request is logged as one spdlog info line (ServerOptions::access_log).
 ///
 /// Signals: call install_signal_handlers() before run() and SIGINT/SIGTERM call request_stop()
 /// (through asio::signal_set, so nothing unsafe runs in a signal handler); a second signal,

@@ -1,7 +1,6 @@
 // Request helpers, Response factories and the small text codecs of the HTTP tier.
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-
 #include <stdexcept>
 
 #include "http/http.hpp"
@@ -41,7 +40,8 @@ bool valid_cookie_name(std::string_view s) {
   if (s.empty()) return false;
   for (unsigned char c : s) {
     if (c <= 0x20 || c >= 0x7f) return false;
-    if (std::string_view("()<>@,;:\\\"/[]?={}").find(static_cast<char>(c)) != std::string_view::npos)
+    if (std::string_view("()<>@,;:\\\"/[]?={}").find(static_cast<char>(c)) !=
+        std::string_view::npos)
       return false;
   }
   return true;
@@ -248,7 +248,8 @@ std::multimap<std::string, std::string> parse_query(std::string_view s) {
     const auto eq = piece.find('=');
     std::string name = url_decode(piece.substr(0, eq), true);
     if (name.empty()) continue;
-    std::string value = eq == std::string_view::npos ? std::string{} : url_decode(piece.substr(eq + 1), true);
+    std::string value =
+        eq == std::string_view::npos ? std::string{} : url_decode(piece.substr(eq + 1), true);
     out.emplace(std::move(name), std::move(value));
   }
   return out;
@@ -259,12 +260,23 @@ std::string html_escape(std::string_view s) {
   out.reserve(s.size() + s.size() / 8);
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;

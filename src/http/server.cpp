@@ -6,6 +6,8 @@
 // its own strand when the Response is ready.
 //
 // This is the only translation unit of dangbo_http that includes Beast/Asio.
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -27,8 +29,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <csignal>
 #include <ctime>
@@ -75,7 +75,8 @@ std::string reason(int status) {
 }
 
 // An error answer: problem+json under /api/ (or when `api`), a short Vietnamese page otherwise.
-Response error_response(bool api, int status, std::string_view title_vi, std::string_view detail_vi) {
+Response error_response(bool api, int status, std::string_view title_vi,
+                        std::string_view detail_vi) {
   if (api) return Response::problem(status, reason(status), detail_vi);
   std::string body;
   body.reserve(256);
@@ -96,7 +97,8 @@ bool valid_header_name(std::string_view s) {
   if (s.empty()) return false;
   for (unsigned char c : s) {
     if (c <= 0x20 || c >= 0x7f) return false;
-    if (std::string_view("\"(),/:;<=>?@[\\]{}").find(static_cast<char>(c)) != std::string_view::npos)
+    if (std::string_view("\"(),/:;<=>?@[\\]{}").find(static_cast<char>(c)) !=
+        std::string_view::npos)
       return false;
   }
   return true;
@@ -110,12 +112,18 @@ bool valid_header_value(std::string_view s) {
 
 int status_for(base::ErrorKind k) {
   switch (k) {
-    case base::ErrorKind::bad_request: return 400;
-    case base::ErrorKind::unauthorized: return 401;
-    case base::ErrorKind::forbidden: return 403;
-    case base::ErrorKind::not_found: return 404;
-    case base::ErrorKind::conflict: return 409;
-    case base::ErrorKind::internal: return 500;
+    case base::ErrorKind::bad_request:
+      return 400;
+    case base::ErrorKind::unauthorized:
+      return 401;
+    case base::ErrorKind::forbidden:
+      return 403;
+    case base::ErrorKind::not_found:
+      return 404;
+    case base::ErrorKind::conflict:
+      return 409;
+    case base::ErrorKind::internal:
+      return 500;
   }
   return 500;
 }
@@ -193,8 +201,8 @@ struct Server::Impl {
       ep = tcp::endpoint(addr, opts.port);
     } else {
       tcp::resolver resolver(ioc);
-      auto results = resolver.resolve(opts.host, std::to_string(opts.port),
-                                      tcp::resolver::passive, ec);
+      auto results =
+          resolver.resolve(opts.host, std::to_string(opts.port), tcp::resolver::passive, ec);
       if (ec || results.empty())
         throw std::runtime_error("cannot listen on " + where + ": " +
                                  (ec ? ec.message() : std::string("host not found")));
@@ -392,7 +400,8 @@ struct Server::Impl {
       const auto t0 = std::chrono::steady_clock::now();
       if (ec) {
         disarm_timer(*s);
-        co_await on_read_error(s, ec, parser.got_some(), std::string_view{}, t0, std::string_view{});
+        co_await on_read_error(s, ec, parser.got_some(), std::string_view{}, t0,
+                               std::string_view{});
         co_return;
       }
       auto& head = parser.get();
@@ -498,7 +507,8 @@ struct Server::Impl {
       co_return;
     if (ec == asio::error::operation_aborted) {
       if (s->timed_out && got_bytes)
-        co_await send_error_and_close(s, 408, "Hết thời gian chờ nhận yêu cầu.", method, raw_path, t0);
+        co_await send_error_and_close(s, 408, "Hết thời gian chờ nhận yêu cầu.", method, raw_path,
+                                      t0);
       co_return;  // idle keep-alive timeout, or closed by request_stop()
     }
     if (ec == bhttp::error::body_limit) {
@@ -538,7 +548,8 @@ struct Server::Impl {
     std::size_t total = 0;
     char buf[8192];
     while (total < (1u << 20)) {
-      auto [e, n] = co_await s->socket.async_read_some(asio::buffer(buf), asio::as_tuple(use_awaitable));
+      auto [e, n] =
+          co_await s->socket.async_read_some(asio::buffer(buf), asio::as_tuple(use_awaitable));
       if (e) break;
       total += n;
     }
@@ -566,8 +577,9 @@ struct Server::Impl {
             if (!allow.empty()) allow += ", ";
             allow += m;
           }
-          Response r = error_response(api, 405, "Phương thức không được hỗ trợ",
-                                      "Phương thức " + req.method + " không dùng được ở địa chỉ này.");
+          Response r =
+              error_response(api, 405, "Phương thức không được hỗ trợ",
+                             "Phương thức " + req.method + " không dùng được ở địa chỉ này.");
           r.set_header("Allow", allow);
           return r;
         }
@@ -579,7 +591,8 @@ struct Server::Impl {
       const int status = status_for(e.kind());
       if (status >= 500) {
         spdlog::error("http: {} {}: {} ({})", req.method, req.path, e.what(), e.code());
-        return error_response(api, 500, "Lỗi máy chủ", "Đã xảy ra lỗi máy chủ. Vui lòng thử lại sau.");
+        return error_response(api, 500, "Lỗi máy chủ",
+                              "Đã xảy ra lỗi máy chủ. Vui lòng thử lại sau.");
       }
       Response r = error_response(api, status, reason(status), e.what());
       return r;
@@ -603,7 +616,8 @@ struct Server::Impl {
     if (ec)
       return error_response(false, 404, "Không tìm thấy tệp", "Không tìm thấy tệp được yêu cầu.");
     const std::string etag = make_etag(
-        size, std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch()).count());
+        size,
+        std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch()).count());
     Response r;
     r.set_header("ETag", etag);
     r.set_header("Cache-Control", "public, max-age=86400");
@@ -636,7 +650,8 @@ struct Server::Impl {
     if (f.find("X-Frame-Options") == f.end()) f.set("X-Frame-Options", "DENY");
     if (f.find("Referrer-Policy") == f.end()) f.set("Referrer-Policy", "same-origin");
     if (f.find("Content-Security-Policy") == f.end()) f.set("Content-Security-Policy", kCsp);
-    if (f.find(bhttp::field::date) == f.end()) f.set(bhttp::field::date, http_date(std::time(nullptr)));
+    if (f.find(bhttp::field::date) == f.end())
+      f.set(bhttp::field::date, http_date(std::time(nullptr)));
   }
 
   // Writes a plain or file response; returns the status sent.
@@ -650,7 +665,8 @@ struct Server::Impl {
       file.open(r.file_path.c_str(), beast::file_mode::scan, ec);
       if (ec) {
         spdlog::warn("http: cannot open {}: {}", r.file_path, ec.message());
-        Response nf = error_response(false, 404, "Không tìm thấy tệp", "Không tìm thấy tệp được yêu cầu.");
+        Response nf =
+            error_response(false, 404, "Không tìm thấy tệp", "Không tìm thấy tệp được yêu cầu.");
         co_return co_await write_response(s, nf, version, head_only, keep_alive);
       }
       if (head_only) {
@@ -731,7 +747,7 @@ struct Server::Impl {
 
     const auto write_wait = std::chrono::seconds(std::max(5, opts.request_timeout_s));
     const std::function<bool(std::string_view)> sink = [this, s, state, chunked,
-                                                  write_wait](std::string_view data) -> bool {
+                                                        write_wait](std::string_view data) -> bool {
       if (state->gone || stopping) return false;
       if (data.empty()) return true;  // an empty chunk would end the chunked body
       auto buf = std::make_shared<std::string>(data);

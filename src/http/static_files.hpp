@@ -1,8 +1,8 @@
 // Static-file helpers of the HTTP tier: safe path resolution, content types, validators.
 // No Beast here, so these are cheap to include and to test.
 #pragma once
-#include <ctime>
 #include <cstdint>
+#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <string>
