@@ -61,6 +61,7 @@ Database::Database(const DbUrl& url, std::size_t pool_size)
       s << "PRAGMA temp_store=MEMORY";
     } else {
       s.open(soci::postgresql, url_.connect_string);
+      s << "SET client_min_messages = warning";
     }
   }
 }

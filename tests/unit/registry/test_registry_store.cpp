@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "common/temp_db.hpp"
+
 #include "base/rules.hpp"
 #include "registry/service.hpp"
 #include "registry/store.hpp"
@@ -15,18 +17,17 @@ using namespace dangbo::registry;
 
 namespace {
 
-struct Fixture : ::testing::Test {
-  std::filesystem::path dir;
-  std::unique_ptr<db::Database> db;
+// Runs on SQLite and on PostgreSQL (when DANGBO_TEST_PG_URL names a cluster).
+struct Fixture : ::testing::TestWithParam<std::string> {
+  std::unique_ptr<dangbo::testing::TempDatabase> tmp;
+  db::Database* db = nullptr;
   Organization root, ward_a, ward_b, cell_a, cell_b;
 
   void SetUp() override {
     base::RuleSet::set_global(base::RuleSet::load(std::string(DANGBO_SOURCE_DIR) + "/config/rules.json"));
-    dir = std::filesystem::temp_directory_path() / ("dangbo-test-" + std::to_string(::getpid()) + "-" +
-                                                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir);
-    db = std::make_unique<db::Database>(db::DbUrl::parse("sqlite:" + (dir / "t.db").string()), 2);
-    db::migrate(*db, std::string(DANGBO_SOURCE_DIR) + "/migrations");
+    tmp = dangbo::testing::TempDatabase::make(GetParam());
+    if (!tmp) GTEST_SKIP() << "no PostgreSQL cluster (DANGBO_TEST_PG_URL unset)";
+    db = &tmp->db();
     auto s = db->session();
     auto mk = [&](Organization& o, std::string code, std::string name, OrgKind k, const Organization* parent) {
       o.code = code;
@@ -42,10 +43,7 @@ struct Fixture : ::testing::Test {
     mk(cell_a, "26740.01", "Chi bộ Khu phố 1", OrgKind::cell, &ward_a);
     mk(cell_b, "26737.01", "Chi bộ Khu phố 1", OrgKind::cell, &ward_b);
   }
-  void TearDown() override {
-    db.reset();
-    std::filesystem::remove_all(dir);
-  }
+  void TearDown() override { tmp.reset(); }
 
   int64_t add(const std::string& family, const std::string& middle, const std::string& given, const Organization& cell,
               MemberStatus st = MemberStatus::full) {
@@ -93,7 +91,7 @@ struct Fixture : ::testing::Test {
   }
 };
 
-TEST_F(Fixture, SearchWithoutDiacriticsFindsTheVietnameseName) {
+TEST_P(Fixture, SearchWithoutDiacriticsFindsTheVietnameseName) {
   add("Nguyễn", "Văn", "A", cell_a);
   add("Nguyễn", "Văn", "Anh", cell_a);
   add("Nguyễn", "Thị", "Ánh", cell_a);
@@ -107,7 +105,7 @@ TEST_F(Fixture, SearchWithoutDiacriticsFindsTheVietnameseName) {
   EXPECT_EQ(names(query("a", root)).size(), 4u);
 }
 
-TEST_F(Fixture, NamesThatDifferOnlyByToneOrByDBarAreBothFound) {
+TEST_P(Fixture, NamesThatDifferOnlyByToneOrByDBarAreBothFound) {
   add("Đào", "Thị", "Hoa", cell_a);
   add("Dao", "Thị", "Hòa", cell_a);
   add("Đào", "Thị", "Hóa", cell_a);
@@ -119,7 +117,7 @@ TEST_F(Fixture, NamesThatDifferOnlyByToneOrByDBarAreBothFound) {
   EXPECT_EQ(query("le van duc", root).items.size(), 2u);
 }
 
-TEST_F(Fixture, VietnameseOrderGivenThenFamilyThenMiddle) {
+TEST_P(Fixture, VietnameseOrderGivenThenFamilyThenMiddle) {
   // Inserted out of order; the expected order was worked out by hand with the Vietnamese
   // alphabet (a < ă < â < b < c < d < đ < e < ê …; tones: none < grave < hook < tilde < acute < dot):
   //  given An < Anh < Ân < Bình < Dũng < Đức, then family, then middle.
@@ -136,7 +134,7 @@ TEST_F(Fixture, VietnameseOrderGivenThenFamilyThenMiddle) {
   EXPECT_EQ(names(query("", root)), expected);
 }
 
-TEST_F(Fixture, KeysetPagingWalksEveryMemberOnceInOrder) {
+TEST_P(Fixture, KeysetPagingWalksEveryMemberOnceInOrder) {
   const char* given[] = {"Hùng", "Hưng", "Hương", "Hường", "Hà", "Hạ", "Hải", "Hậu", "Hiếu", "Hiền", "Hoa", "Hòa"};
   for (int i = 0; i < 12; ++i) add(i % 2 ? "Nguyễn" : "Trần", "Văn", given[i], i % 3 ? cell_a : cell_b);
   auto all = names(query("", root, 100));
@@ -159,13 +157,13 @@ TEST_F(Fixture, KeysetPagingWalksEveryMemberOnceInOrder) {
   EXPECT_LT(pos("Hương"), pos("Hường"));
 }
 
-TEST_F(Fixture, MalformedCursorIsRejected) {
+TEST_P(Fixture, MalformedCursorIsRejected) {
   add("Lê", "Văn", "Tám", cell_a);
   EXPECT_THROW(query("", root, 5, "zz'; DROP TABLE member;--"), base::Error);
   EXPECT_EQ(query("", root).items.size(), 1u);
 }
 
-TEST_F(Fixture, ScopeHidesAnotherWardsMembers) {
+TEST_P(Fixture, ScopeHidesAnotherWardsMembers) {
   int64_t a = add("Nguyễn", "Văn", "Tư", cell_a);
   int64_t b = add("Nguyễn", "Văn", "Năm", cell_b);
   RegistryService svc(*db);
@@ -185,7 +183,7 @@ TEST_F(Fixture, ScopeHidesAnotherWardsMembers) {
   EXPECT_THROW(svc.update_member(staff_a, b, {{"phone", "0912345678"}}, std::nullopt), base::Error);
 }
 
-TEST_F(Fixture, ValidationNamesTheFieldAndTheRule) {
+TEST_P(Fixture, ValidationNamesTheFieldAndTheRule) {
   int64_t id = add("Phạm", "Thị", "Lan", cell_a);
   RegistryService svc(*db);
   auto admin = actor(security::Role::admin, root);
@@ -217,7 +215,7 @@ TEST_F(Fixture, ValidationNamesTheFieldAndTheRule) {
   EXPECT_EQ(svc.member(admin, id).birth_date->iso(), "1970-05-20");
 }
 
-TEST_F(Fixture, ElevenDigitPhoneIsRefusedNotSilentlyChanged) {
+TEST_P(Fixture, ElevenDigitPhoneIsRefusedNotSilentlyChanged) {
   int64_t id = add("Võ", "Thị", "Sáu", cell_a);
   RegistryService svc(*db);
   auto admin = actor(security::Role::admin, root);
@@ -225,7 +223,7 @@ TEST_F(Fixture, ElevenDigitPhoneIsRefusedNotSilentlyChanged) {
   EXPECT_EQ(svc.update_member(admin, id, {{"phone", "033 555 1234"}}, std::nullopt).phone, "0335551234");
 }
 
-TEST_F(Fixture, EditIsAuditedAndTamperingIsDetected) {
+TEST_P(Fixture, EditIsAuditedAndTamperingIsDetected) {
   int64_t id = add("Võ", "Thị", "Sáu", cell_a);
   RegistryService svc(*db);
   auto admin = actor(security::Role::admin, root);
@@ -246,7 +244,7 @@ TEST_F(Fixture, EditIsAuditedAndTamperingIsDetected) {
   EXPECT_NE(bad->find("số 2"), std::string::npos) << *bad;
 }
 
-TEST_F(Fixture, DeletedOrSwappedAuditEntriesAreNamed) {
+TEST_P(Fixture, DeletedOrSwappedAuditEntriesAreNamed) {
   int64_t id = add("Võ", "Thị", "Bảy", cell_a);
   RegistryService svc(*db);
   auto admin = actor(security::Role::admin, root);
@@ -272,5 +270,8 @@ TEST_F(Fixture, DeletedOrSwappedAuditEntriesAreNamed) {
   ASSERT_TRUE(deleted.has_value());
   EXPECT_NE(deleted->find("thiếu mục số 2"), std::string::npos) << *deleted;
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, Fixture, ::testing::ValuesIn(dangbo::testing::backends()),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
