@@ -297,6 +297,26 @@ export function fold(s) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// PostgreSQL (throwaway cluster started by tests/run-all.sh)
+
+function psql(url, sql) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('psql', [url, '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', sql], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`psql: ${err}`))));
+  });
+}
+
+/** Creates database NAME in the cluster of ADMIN_URL and returns its URL. */
+async function createPgDatabase(adminUrl, name) {
+  await psql(adminUrl, `CREATE DATABASE ${name}`);
+  const u = adminUrl.replace(/^(postgres(?:ql)?:\/\/[^/]*\/)[^?]*/, `$1${name}`);
+  return u;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The server
 
 /**
@@ -307,13 +327,19 @@ export function fold(s) {
 export async function startServer({ members = 3000, seed = 7, readyTimeoutMs = 60_000 } = {}) {
   await assertBinary();
   const dir = await mkdtemp(path.join(tmpdir(), 'dangbo-test-'));
-  const db = `sqlite:${path.join(dir, 'dangbo.db')}`;
+  // DANGBO_TEST_BACKEND=postgresql runs the server on a fresh database in the cluster named by
+  // DANGBO_TEST_PG_URL (tests/run-all.sh starts one); the default is SQLite in the temp dir.
+  const pgAdmin = process.env.DANGBO_TEST_BACKEND === 'postgresql' ? process.env.DANGBO_TEST_PG_URL : '';
+  if (process.env.DANGBO_TEST_BACKEND === 'postgresql' && !pgAdmin) throw new Error('DANGBO_TEST_PG_URL is not set');
+  const pgName = `dangbo_it_${process.pid}_${Date.now()}`;
+  const db = pgAdmin ? await createPgDatabase(pgAdmin, pgName) : `sqlite:${path.join(dir, 'dangbo.db')}`;
   let child = null;
   let output = '';
   let exited = null;
   const exitPromise = { promise: null };
 
   const cleanup = async () => {
+    if (pgAdmin) await psql(pgAdmin, `DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`).catch(() => {});
     if (!process.env.DANGBO_KEEP_TMP) await rm(dir, { recursive: true, force: true });
   };
 
