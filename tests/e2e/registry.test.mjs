@@ -280,6 +280,20 @@ describe('registry in the browser', () => {
     await snap(page, 'dashboard-ward');
   });
 
+  step('dashboard: a failed data request shows a Vietnamese message in the charts', async () => {
+    await page.route('**/api/v1/stats*', (route) => route.fulfill({ status: 500, contentType: 'application/problem+json', body: '{"status":500}' }));
+    try {
+      await page.goto(`/dashboard?org=${encodeURIComponent(state.ward)}`);
+      await page.waitForFunction(() => document.getElementById('dashboard')?.getAttribute('data-state') === 'error', null, { timeout: TIMEOUT });
+      const msgs = await page.locator('#chart-status .chart-message').allInnerTexts();
+      assert.match(msgs.join(' '), /Không tải được dữ liệu/, `message: ${msgs.join(' | ')}`);
+    } finally {
+      await page.unroute('**/api/v1/stats*');
+    }
+    // the console error of the refused request is expected here
+    for (let i = problems.length - 1; i >= 0; i--) if (/status of 500|dashboard:/.test(problems[i])) problems.splice(i, 1);
+  });
+
   step('a past date shows history, clearly marked ([data-autosubmit] date)', async () => {
     await page.goto(`/orgs/${encodeURIComponent(state.ward)}`);
     await page.locator('#as_of').waitFor();
@@ -291,6 +305,44 @@ describe('registry in the browser', () => {
     await assert.doesNotReject(page.locator('#past-notice').waitFor(), 'a past "as of" date should be marked on the page');
     assert.match(await page.locator('#past-notice').innerText(), /01\/08\/2025/, 'the notice should show the date as dd/mm/yyyy');
     await snap(page, 'org-ward-past');
+  });
+
+  step('app.js: CSRF header on htmx requests, data-confirm asks first', async () => {
+    await page.goto(`/orgs/${encodeURIComponent(state.ward)}`);
+    await page.locator('#org-name').waitFor();
+    const token = await page.getAttribute('meta[name="csrf-token"]', 'content');
+    assert.ok(token, 'signed-in pages carry <meta name="csrf-token">');
+
+    // an htmx request made by the page carries X-CSRF-Token
+    await page.evaluate(() => {
+      const b = document.createElement('button');
+      b.id = 'probe-htmx';
+      b.setAttribute('hx-get', '/healthz');
+      b.setAttribute('hx-swap', 'none');
+      b.textContent = 'probe';
+      document.querySelector('main').appendChild(b);
+      window.htmx.process(b);
+    });
+    const [req] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/healthz')), page.click('#probe-htmx')]);
+    assert.equal(req.headers()['x-csrf-token'], token, 'htmx requests should send X-CSRF-Token');
+
+    // a form with data-confirm: "Cancel" keeps the page, "OK" submits
+    await page.evaluate(() => {
+      const f = document.createElement('form');
+      f.method = 'get';
+      f.action = '/healthz';
+      f.setAttribute('data-confirm', 'Bạn chắc chắn?');
+      f.innerHTML = '<button type="submit" id="probe-confirm">go</button>';
+      document.querySelector('main').appendChild(f);
+    });
+    const here = page.url();
+    page.once('dialog', (d) => { state.dialog = d.message(); d.dismiss(); });
+    await page.click('#probe-confirm');
+    await page.waitForTimeout(300);
+    assert.equal(state.dialog, 'Bạn chắc chắn?', 'data-confirm should ask with its message');
+    assert.equal(page.url(), here, 'declining must not submit');
+    page.once('dialog', (d) => d.accept());
+    await Promise.all([page.waitForURL(/\/healthz/), page.click('#probe-confirm')]);
   });
 
   step('phone-size pages (390 px): no sideways scrolling', async () => {
