@@ -40,6 +40,7 @@ function watch(p, label) {
   p.on('pageerror', (err) => problems.push(`[${label}] uncaught exception on ${p.url()}: ${err.message}`));
   p.on('requestfailed', (req) => {
     if (/favicon/.test(req.url())) return;
+    if (req.failure()?.errorText === 'net::ERR_ABORTED') return;  // cancelled by a navigation
     problems.push(`[${label}] request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`);
   });
   p.on('response', (res) => {
