@@ -8,6 +8,10 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "base/error.hpp"
@@ -207,6 +211,111 @@ std::string copy_escape(const std::string& s) {
   return o;
 }
 
+// Prepared rows for the bulk paths, produced on a second thread (generation and the search and
+// collation keys cost about as much as SQLite's insert, so the two overlap on two cores).
+struct PreparedRow {
+  std::array<std::string, kBulkColCount> v;
+  std::array<bool, kBulkColCount> null{};
+  int64_t id = 0, org_id = 0;
+  std::string from;  // membership valid_from
+};
+
+class RowSource {
+ public:
+  using OrgMap = std::unordered_map<std::string, std::pair<int64_t, std::string>>;
+  RowSource(RosterGenerator& gen, const OrgMap& orgs, int64_t first_id, std::string now, std::string as_of)
+      : gen_(gen), orgs_(orgs), next_id_(first_id), now_(std::move(now)), as_of_(std::move(as_of)) {
+    for (auto& c : chunks_) free_.push_back(&c);
+    thread_ = std::thread([this] { produce(); });
+  }
+  ~RowSource() {
+    {
+      std::lock_guard l(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  /// The next row, valid until the following call; nullptr at the end. Rethrows producer errors.
+  const PreparedRow* next() {
+    if (cur_ && pos_ < cur_->n) return &cur_->rows[pos_++];
+    std::unique_lock l(mu_);
+    if (cur_) {
+      free_.push_back(cur_);
+      cur_ = nullptr;
+      cv_.notify_all();
+    }
+    cv_.wait(l, [&] { return !full_.empty() || done_; });
+    if (full_.empty()) {
+      if (error_) std::rethrow_exception(error_);
+      return nullptr;
+    }
+    cur_ = full_.front();
+    full_.pop_front();
+    pos_ = 0;
+    return &cur_->rows[pos_++];
+  }
+
+ private:
+  struct Chunk {
+    std::vector<PreparedRow> rows = std::vector<PreparedRow>(4096);
+    std::size_t n = 0;
+  };
+  void produce() {
+    try {
+      Member m;
+      std::string code;
+      bool more = true;
+      while (more) {
+        Chunk* c;
+        {
+          std::unique_lock l(mu_);
+          cv_.wait(l, [&] { return !free_.empty() || stop_; });
+          if (stop_) break;
+          c = free_.front();
+          free_.pop_front();
+        }
+        c->n = 0;
+        while (c->n < c->rows.size() && (more = gen_.next(m, code))) {
+          auto it = orgs_.find(code);
+          if (it == orgs_.end()) throw std::runtime_error("generated member names unknown organization " + code);
+          PreparedRow& r = c->rows[c->n++];
+          m.org_id = it->second.first;
+          r.id = next_id_++;
+          r.org_id = m.org_id;
+          bulk_values(m, r.id, it->second.second, now_, r.v, r.null);
+          r.from = m.admitted_on ? m.admitted_on->iso() : as_of_;
+          if (r.from < as_of_) r.from = as_of_;
+        }
+        std::lock_guard l(mu_);
+        if (c->n) full_.push_back(c);
+        else free_.push_back(c);
+        cv_.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard l(mu_);
+      error_ = std::current_exception();
+    }
+    std::lock_guard l(mu_);
+    done_ = true;
+    cv_.notify_all();
+  }
+
+  RosterGenerator& gen_;
+  const OrgMap& orgs_;
+  int64_t next_id_;
+  std::string now_, as_of_;
+  std::array<Chunk, 3> chunks_;
+  std::deque<Chunk*> free_, full_;
+  Chunk* cur_ = nullptr;
+  std::size_t pos_ = 0;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false, done_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
 }  // namespace
 
 int64_t load_roster(db::Database& db, const RefData& ref, const std::vector<GeneratedOrg>& orgs, const GenOptions& opts,
@@ -219,18 +328,10 @@ int64_t load_roster(db::Database& db, const RefData& ref, const std::vector<Gene
   sql << "SELECT max(id) FROM member", soci::into(max_id, ind);
   int64_t next_id = (ind == soci::i_ok ? max_id : 0) + 1;
   RosterGenerator gen(ref, orgs, opts);
-  std::string now = db::now_utc(), from;
-  Member m;
-  std::string org_code;
-  std::array<std::string, kBulkColCount> v;
-  std::array<bool, kBulkColCount> null;
   int64_t done = 0;
   const int64_t batch = 100000;
-  auto resolve = [&](const std::string& code) -> const std::pair<int64_t, std::string>& {
-    auto it = idx.by_code.find(code);
-    if (it == idx.by_code.end()) throw std::runtime_error("generated member names unknown organization " + code);
-    return it->second;
-  };
+  RowSource rows(gen, idx.by_code, next_id, db::now_utc(), opts.as_of.iso());
+  const PreparedRow* r = nullptr;
 
   if (db.dialect() == db::Dialect::sqlite) {
     sqlite3* h = static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
@@ -271,23 +372,18 @@ int64_t load_roster(db::Database& db, const RefData& ref, const std::vector<Gene
     while (more) {
       check(sqlite3_exec(h, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr));
       int64_t in_batch = 0;
-      while (in_batch < batch && (more = gen.next(m, org_code))) {
-        auto& [oid, opath] = resolve(org_code);
-        m.org_id = oid;
-        int64_t id = next_id++;
-        bulk_values(m, id, opath, now, v, null);
+      while (in_batch < batch && (more = (r = rows.next()) != nullptr)) {
         for (int i = 0; i < kBulkColCount; ++i) {
-          if (null[i]) sqlite3_bind_null(ins, i + 1);
-          else if (i == 0 || i == 29) sqlite3_bind_int64(ins, i + 1, std::stoll(v[i]));
-          else sqlite3_bind_text(ins, i + 1, v[i].data(), int(v[i].size()), SQLITE_STATIC);
+          if (r->null[i]) sqlite3_bind_null(ins, i + 1);
+          else if (i == 0) sqlite3_bind_int64(ins, i + 1, r->id);
+          else if (i == 29) sqlite3_bind_int64(ins, i + 1, r->org_id);
+          else sqlite3_bind_text(ins, i + 1, r->v[i].data(), int(r->v[i].size()), SQLITE_STATIC);
         }
         check(sqlite3_step(ins));
         sqlite3_reset(ins);
-        from = m.admitted_on ? m.admitted_on->iso() : opts.as_of.iso();
-        if (from < opts.as_of.iso()) from = opts.as_of.iso();
-        sqlite3_bind_int64(ms, 1, id);
-        sqlite3_bind_int64(ms, 2, oid);
-        sqlite3_bind_text(ms, 3, from.data(), int(from.size()), SQLITE_STATIC);
+        sqlite3_bind_int64(ms, 1, r->id);
+        sqlite3_bind_int64(ms, 2, r->org_id);
+        sqlite3_bind_text(ms, 3, r->from.data(), int(r->from.size()), SQLITE_STATIC);
         sqlite3_bind_text(ms, 4, "dữ liệu minh họa", -1, SQLITE_STATIC);
         check(sqlite3_step(ms));
         sqlite3_reset(ms);
@@ -339,19 +435,13 @@ int64_t load_roster(db::Database& db, const RefData& ref, const std::vector<Gene
     exec(std::string("COPY member(") + kBulkCols + ") FROM STDIN");
     std::string buf;
     int64_t in_batch = 0;
-    while (in_batch < batch && (more = gen.next(m, org_code))) {
-      auto& [oid, opath] = resolve(org_code);
-      m.org_id = oid;
-      int64_t id = next_id++;
-      bulk_values(m, id, opath, now, v, null);
+    while (in_batch < batch && (more = (r = rows.next()) != nullptr)) {
       for (int i = 0; i < kBulkColCount; ++i) {
         if (i) buf += '\t';
-        buf += null[i] ? std::string("\\N") : copy_escape(v[i]);
+        buf += r->null[i] ? std::string("\\N") : copy_escape(r->v[i]);
       }
       buf += '\n';
-      from = m.admitted_on ? m.admitted_on->iso() : opts.as_of.iso();
-      if (from < opts.as_of.iso()) from = opts.as_of.iso();
-      mships.emplace_back(id, oid, from);
+      mships.emplace_back(r->id, r->org_id, r->from);
       if (buf.size() > (1 << 20)) {
         put(buf);
         buf.clear();
