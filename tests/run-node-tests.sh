@@ -17,6 +17,11 @@ if [[ ! -x "$DANGBO_BIN" ]]; then
   echo "run-node-tests: $DANGBO_BIN is missing (build it first, or set DANGBO_BIN)" >&2
   exit 1
 fi
+major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if (( major < 20 )); then
+  echo "run-node-tests: Node.js >= 20 is needed (found $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
 bash scripts/build-web.sh || { echo "run-node-tests: scripts/build-web.sh failed" >&2; exit 1; }
 
 suites=("$@")
