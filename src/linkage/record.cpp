@@ -1,0 +1,226 @@
+#include "linkage/record.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "linkage/phonetic.hpp"
+#include "vntext/standardize.hpp"
+#include "vntext/text.hpp"
+
+namespace dangbo::linkage {
+
+namespace {
+
+bool digit(char c) { return c >= '0' && c <= '9'; }
+
+int to_int(std::string_view s) {
+  int v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+std::string digits_of(std::string_view s) {
+  std::string d;
+  for (char c : s)
+    if (digit(c)) d += c;
+  return d;
+}
+
+uint64_t to_u64(std::string_view s) {
+  uint64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+}  // namespace
+
+LooseDate parse_loose_date(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  if (s.empty()) return {};
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == '/' || s[i] == '-' || s[i] == '.') {
+      parts.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  for (auto p : parts) {
+    if (p.empty() || p.size() > 4) return {};
+    for (char c : p)
+      if (!digit(c)) return {};
+  }
+  auto ok_y = [](int y) { return y >= 1800 && y <= 2200; };
+  auto ok_dm = [](int v) { return v >= 1 && v <= 31; };
+  LooseDate d;
+  if (parts.size() == 1) {
+    auto p = parts[0];
+    if (p.size() == 4 && ok_y(to_int(p))) return {to_int(p), 0, 0};
+    return {};
+  }
+  if (parts.size() == 2) {  // mm/yyyy
+    if (parts[1].size() == 4 && parts[0].size() <= 2 && ok_y(to_int(parts[1])) && to_int(parts[0]) >= 1 &&
+        to_int(parts[0]) <= 12)
+      return {to_int(parts[1]), to_int(parts[0]), 0};
+    return {};
+  }
+  if (parts.size() != 3) return {};
+  if (parts[0].size() == 4 && parts[1].size() <= 2 && parts[2].size() <= 2) {  // yyyy-mm-dd
+    d = {to_int(parts[0]), to_int(parts[1]), to_int(parts[2])};
+  } else if (parts[2].size() == 4 && parts[0].size() <= 2 && parts[1].size() <= 2) {  // dd/mm/yyyy
+    d = {to_int(parts[2]), to_int(parts[1]), to_int(parts[0])};
+  } else {
+    return {};
+  }
+  if (!ok_y(d.year) || !ok_dm(d.month) || !ok_dm(d.day)) return {};
+  return d;
+}
+
+LooseDate loose_from(const base::CivilDate& c) {
+  LooseDate d{c.year(), int(c.month()), int(c.day())};
+  if (c.precision != base::DatePrecision::day) d.day = 0;
+  if (c.precision == base::DatePrecision::year) d.month = 0;
+  return d;
+}
+
+std::string normalize_citizen_id(std::string_view s) {
+  std::string d;
+  for (char c : s) {
+    if (digit(c)) d += c;
+    else if (c != ' ' && c != '.' && c != '-' && c != '\'' && c != '"') return "";  // 1.09E+11 and the like: lost
+  }
+  if (d.size() == 11 || d.size() == 8) d.insert(d.begin(), '0');
+  return d.size() == 12 || d.size() == 9 ? d : "";
+}
+
+std::string normalize_phone(std::string_view s) {
+  std::string d = digits_of(s);
+  if (d.rfind("0084", 0) == 0) d = "0" + d.substr(4);
+  else if (d.rfind("84", 0) == 0 && (d.size() == 11 || d.size() == 12)) d = "0" + d.substr(2);
+  if (d.size() == 9 || (d.size() == 10 && d[0] == '1')) d.insert(d.begin(), '0');
+  if (d.size() == 11 && d.rfind("01", 0) == 0) {
+    static const std::pair<const char*, const char*> kMap[] = {
+        {"0120", "070"}, {"0121", "079"}, {"0122", "077"}, {"0126", "076"}, {"0128", "078"}, {"0123", "083"},
+        {"0124", "084"}, {"0125", "085"}, {"0127", "081"}, {"0129", "082"}, {"0162", "032"}, {"0163", "033"},
+        {"0164", "034"}, {"0165", "035"}, {"0166", "036"}, {"0167", "037"}, {"0168", "038"}, {"0169", "039"},
+        {"0186", "056"}, {"0188", "058"}, {"0199", "059"}};
+    for (auto& [from, to] : kMap)
+      if (d.compare(0, 4, from) == 0) {
+        d = std::string(to) + d.substr(4);
+        break;
+      }
+  }
+  return d.size() == 10 && d[0] == '0' ? d : "";
+}
+
+StringPool::StringPool() { intern(""); }
+
+uint32_t StringPool::intern(std::string_view s) {
+  auto it = index_.find(s);
+  if (it != index_.end()) return it->second;
+  store_.emplace_back(s);
+  const std::string* p = &store_.back();
+  uint32_t id = uint32_t(ptr_.size());
+  ptr_.push_back(p);
+  index_.emplace(std::string_view(*p), id);
+  return id;
+}
+
+uint32_t StringPool::find(std::string_view s) const {
+  auto it = index_.find(s);
+  return it == index_.end() ? UINT32_MAX : it->second;
+}
+
+const Dataset::NameIds& Dataset::name_ids(const Person& p) {
+  std::string raw;
+  const bool parts = !p.family.empty() || !p.middle.empty() || !p.given.empty();
+  if (parts) raw = p.family + '\x1f' + p.middle + '\x1f' + p.given;
+  else raw = p.name;
+  auto it = name_cache_.find(raw);
+  if (it != name_cache_.end()) return it->second;
+
+  std::string full;
+  vntext::NameParts np;
+  if (parts) {
+    // Each part standardized on its own keeps the source's split (compound family names).
+    auto std_part = [](const std::string& s) {
+      return s.empty() ? std::string() : vntext::standardize_person_name(s, vntext::ToneStyle::old_style).value;
+    };
+    np.family = std_part(p.family);
+    np.middle = std_part(p.middle);
+    np.given = std_part(p.given);
+    for (auto* s : {&np.family, &np.middle, &np.given})
+      if (!s->empty()) full += (full.empty() ? "" : " ") + *s;
+  } else {
+    full = vntext::standardize_person_name(p.name, vntext::ToneStyle::old_style).value;
+    np = vntext::split_full_name(full);
+  }
+  std::string key = vntext::search_key(full);
+  std::vector<std::string_view> words;
+  for (std::size_t i = 0; i < key.size();) {
+    std::size_t j = key.find(' ', i);
+    if (j == std::string::npos) j = key.size();
+    words.push_back(std::string_view(key).substr(i, j - i));
+    i = j + 1;
+  }
+  std::sort(words.begin(), words.end());
+  std::string sorted;
+  for (auto w : words) sorted += (sorted.empty() ? "" : " ") + std::string(w);
+  NameIds ids;
+  ids.name_std = text.intern(full);
+  ids.name_key = text.intern(key);
+  ids.fam_key = text.intern(vntext::search_key(np.family));
+  ids.mid_key = text.intern(vntext::search_key(np.middle));
+  ids.giv_key = text.intern(vntext::search_key(np.given));
+  ids.sorted_key = text.intern(sorted);
+  ids.phon_sorted = text.intern(phonetic_key_sorted(full));
+  ids.giv_phon = text.intern(phonetic_key(np.given));
+  ids.fam_phon = text.intern(phonetic_key(np.family));
+  return name_cache_.emplace(std::move(raw), ids).first->second;
+}
+
+void Dataset::add(const Person& p) {
+  Rec r;
+  const NameIds& n = name_ids(p);
+  r.name_std = n.name_std;
+  r.name_key = n.name_key;
+  r.fam_key = n.fam_key;
+  r.mid_key = n.mid_key;
+  r.giv_key = n.giv_key;
+  r.sorted_key = n.sorted_key;
+  r.phon_sorted = n.phon_sorted;
+  r.giv_phon = n.giv_phon;
+  r.fam_phon = n.fam_phon;
+  if (!p.home_town.empty()) {
+    auto it = town_cache_.find(p.home_town);
+    if (it == town_cache_.end())
+      it = town_cache_.emplace(p.home_town, text.intern(vntext::search_key(vntext::repair_text(p.home_town).text))).first;
+    r.town_key = it->second;
+  }
+  r.birth = p.birth.packed();
+  r.admitted = p.admitted.packed();
+  std::string cid = normalize_citizen_id(p.citizen_id);
+  r.cid_len = uint8_t(cid.size());
+  r.cid = cid.empty() ? 0 : to_u64(cid);
+  std::string ph = normalize_phone(p.phone);
+  r.phone = ph.empty() ? 0 : to_u64(ph);
+  std::string card = digits_of(p.card_number);
+  r.card = card.empty() || card.size() > 18 ? 0 : to_u64(card);
+  r.gender = int8_t(p.gender);
+  recs.push_back(r);
+  ids.push_back(p.id);
+  source.push_back(p.source);
+  org.push_back(p.org.empty() ? 0 : text.intern(p.org));
+}
+
+void Dataset::finalize() {
+  name_count.assign(text.size(), 0);
+  town_count.assign(text.size(), 0);
+  for (auto& r : recs) {
+    ++name_count[r.name_key];
+    ++town_count[r.town_key];
+  }
+}
+
+}  // namespace dangbo::linkage

@@ -1,0 +1,127 @@
+// dangbo::linkage — the records that linkage compares, in a compact column-friendly form.
+//
+// A Person is one input row (a registry member or a line of a file), typed but not yet
+// standardized. Dataset::add standardizes it (person names through vntext, citizen IDs,
+// phones, dates) and stores a fixed-size Rec whose text fields are ids into string pools,
+// so a million records take about 100 MB and equal values compare as equal integers.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/date.hpp"
+
+namespace dangbo::linkage {
+
+// A date as the source gave it, kept even when it is impossible (month 13), so that a day
+// and month written the wrong way round can still be recognised. 0 = part unknown.
+struct LooseDate {
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  bool known() const { return year > 0; }
+  // yyyymmdd with 00 for unknown parts; 0 when the year is unknown.
+  int32_t packed() const { return year > 0 ? year * 10000 + month * 100 + day : 0; }
+  static LooseDate unpack(int32_t v) { return {v / 10000, v / 100 % 100, v % 100}; }
+};
+
+// Reads dates as Vietnamese records write them: dd/mm/yyyy (also '-' or '.'; one-digit day
+// and month), yyyy-mm-dd, mm/yyyy, yyyy, and 8 digits ddmmyyyy. Day and month are taken as
+// written, up to 31 each, without checking the calendar. Anything else → unknown.
+LooseDate parse_loose_date(std::string_view s);
+LooseDate loose_from(const base::CivilDate& d);
+
+// Citizen ID as digits: separators removed; 11 digits (Excel dropped the leading 0 of a CCCD)
+// and 8 digits (of an old CMND) get their 0 back. "" unless the result has 9 or 12 digits.
+std::string normalize_citizen_id(std::string_view s);
+
+// Phone as a 10-digit national number: separators removed, +84 / 84 / 0084 → 0, a lost
+// leading 0 restored, 11-digit mobiles of before 2018 converted (0162… → 032…; research
+// notes §3.2). "" when no number of 10 digits results.
+std::string normalize_phone(std::string_view s);
+
+struct Person {
+  std::string id;         // shown in outputs: the id column, the line number, or the member id
+  uint16_t source = 0;    // input file index (0 for the registry or the first file)
+  std::string name;       // full name as written (used when the parts are empty)
+  std::string family, middle, given;  // name parts when the source has them
+  int gender = -1;        // 0 male, 1 female, -1 unknown
+  LooseDate birth;
+  std::string citizen_id;  // as written
+  std::string home_town;
+  LooseDate admitted;
+  std::string phone;
+  std::string card_number;
+  std::string org;  // organization code or name (shown, not compared)
+};
+
+// Interned strings; id 0 is the empty string. Not thread-safe for intern().
+class StringPool {
+ public:
+  StringPool();
+  uint32_t intern(std::string_view s);
+  // id of s, or UINT32_MAX when absent
+  uint32_t find(std::string_view s) const;
+  std::string_view str(uint32_t id) const { return *ptr_[id]; }
+  std::size_t size() const { return ptr_.size(); }
+
+ private:
+  std::deque<std::string> store_;
+  std::vector<const std::string*> ptr_;
+  std::unordered_map<std::string_view, uint32_t> index_;
+};
+
+// One record, standardized. Name and place ids point into Dataset::text; 0 = missing.
+struct Rec {
+  uint32_t name_std = 0;     // full name: NFC, title case, tone marks in the old style
+  uint32_t name_key = 0;     // search key of the full name ("nguyen van an")
+  uint32_t fam_key = 0, mid_key = 0, giv_key = 0;  // search keys of the parts
+  uint32_t sorted_key = 0;   // search-key words sorted ("an nguyen van")
+  uint32_t phon_sorted = 0;  // phonetic_key_sorted of the full name
+  uint32_t giv_phon = 0, fam_phon = 0;  // phonetic keys of given and family name
+  uint32_t town_key = 0;     // search key of the home town
+  int32_t birth = 0;         // LooseDate::packed
+  int32_t admitted = 0;
+  uint64_t cid = 0;          // citizen ID digits as a number (cid_len 0 = missing)
+  uint64_t phone = 0;        // 10-digit phone as a number, 0 = missing
+  uint64_t card = 0;         // party card number (digits), 0 = missing
+  uint8_t cid_len = 0;       // 9 (old CMND) or 12 (CCCD)
+  int8_t gender = -1;
+};
+
+class Dataset {
+ public:
+  // Standardizes and appends one person. Not thread-safe.
+  void add(const Person& p);
+  // Computes the term frequencies; call once after the last add().
+  void finalize();
+
+  std::size_t size() const { return recs.size(); }
+  const Rec& operator[](std::size_t i) const { return recs[i]; }
+
+  // Share of records whose full-name key / home-town key is this value (term frequency).
+  double tf_name(uint32_t key) const { return double(name_count[key]) / double(std::max<std::size_t>(size(), 1)); }
+  double tf_town(uint32_t key) const { return double(town_count[key]) / double(std::max<std::size_t>(size(), 1)); }
+
+  std::vector<Rec> recs;
+  std::vector<std::string> ids;
+  std::vector<uint16_t> source;
+  std::vector<uint32_t> org;  // ids into text
+  StringPool text;            // every interned string (names, keys, phonetic keys, towns, orgs)
+  std::vector<uint32_t> name_count, town_count;  // indexed by string id
+
+ private:
+  struct NameIds {
+    uint32_t name_std, name_key, fam_key, mid_key, giv_key, sorted_key, phon_sorted, giv_phon, fam_phon;
+  };
+  const NameIds& name_ids(const Person& p);
+  std::unordered_map<std::string, NameIds> name_cache_;
+  std::unordered_map<std::string, uint32_t> town_cache_;
+};
+
+}  // namespace dangbo::linkage
