@@ -60,6 +60,8 @@ CREATE TABLE member (
   other_names TEXT NOT NULL DEFAULT '',
   search_key {{KEY}} NOT NULL,
   given_key {{KEY}} NOT NULL,
+  family_given_key {{KEY}} NOT NULL DEFAULT '',
+  middle_given_key {{KEY}} NOT NULL DEFAULT '',
   sort_key {{KEY}} NOT NULL,
   gender TEXT NOT NULL,
   birth_date TEXT,
@@ -94,6 +96,8 @@ CREATE INDEX member_path ON member(org_path);
 CREATE INDEX member_sort ON member(sort_key, id);
 CREATE INDEX member_search ON member(search_key);
 CREATE INDEX member_given ON member(given_key);
+CREATE INDEX member_family_given ON member(family_given_key);
+CREATE INDEX member_middle_given ON member(middle_given_key);
 CREATE INDEX member_citizen ON member(citizen_id);
 CREATE INDEX member_card ON member(card_number);
 

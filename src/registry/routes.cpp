@@ -4,6 +4,7 @@
 
 #include "base/error.hpp"
 #include "registry/service.hpp"
+#include "security/sensitive.hpp"
 
 namespace dangbo::registry {
 using base::Error;
@@ -58,6 +59,21 @@ std::string gender_label(const std::string& lang, Gender g) {
   return g == Gender::male ? "Nam" : "Nữ";
 }
 std::string date_text(const std::optional<CivilDate>& d) { return d ? d->display() : ""; }
+
+// "2026-11-29T14:52:51.123Z" (UTC) → "29/11/2026 21:52" (Vietnam time, UTC+7).
+std::string local_time_text(const std::string& iso) {
+  if (iso.size() < 16) return iso;
+  auto d = base::parse_iso_date(iso.substr(0, 10));
+  if (!d) return iso;
+  int h = std::stoi(iso.substr(11, 2)) + 7, mi = std::stoi(iso.substr(14, 2));
+  if (h >= 24) {
+    h -= 24;
+    *d = base::add_days(*d, 1);
+  }
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", h, mi);
+  return d->display() + " " + buf;
+}
 
 json::object member_json(const Member& m) {
   json::object o;
@@ -132,7 +148,7 @@ void fill_member_rows(TemplateDictionary& d, const MemberPage& page, const std::
 }  // namespace
 
 void register_routes(http::Router& r, web::Context& ctx) {
-  auto svc = std::make_shared<RegistryService>(ctx.db);
+  auto svc = std::make_shared<RegistryService>(ctx.db, ctx.keys);
   const web::Renderer& R = ctx.renderer;
 
   // ---------- pages ----------
@@ -162,6 +178,12 @@ void register_routes(http::Router& r, web::Context& ctx) {
         if (k != drop && k != "after" && !v.empty()) url += http::url_encode(k) + "=" + http::url_encode(v) + "&";
       c->SetValue("REMOVE_URL", url);
     };
+    if (security::role_allows(a->role, security::Action::export_members)) {
+      std::string url = "/orgs/" + http::url_encode(org.code) + "/export.csv?";
+      for (auto& [k, v] : req.query)
+        if (k != "after" && !v.empty()) url += http::url_encode(k) + "=" + http::url_encode(v) + "&";
+      d.AddSectionDictionary("CAN_EXPORT")->SetValue("EXPORT_URL", url);
+    }
     if (!q.q.empty()) chip("“" + q.q + "”", "q");
     if (!q.status.empty()) {
       auto s = parse_member_status(q.status);
@@ -343,7 +365,7 @@ void register_routes(http::Router& r, web::Context& ctx) {
       for (auto& e : trail) {
         auto* row = d.AddSectionDictionary("AUDIT");
         row->SetValue("SEQ", std::to_string(e.seq));
-        row->SetValue("AT", e.at.substr(0, 19));
+        row->SetValue("AT", local_time_text(e.at));
         row->SetValue("ACTOR", e.actor_name);
         row->SetValue("ACTION", R.i18n().t(lang, "audit_" + e.action));
         std::string detail;
@@ -360,6 +382,22 @@ void register_routes(http::Router& r, web::Context& ctx) {
         row->SetValue("DETAIL", detail);
       }
       if (trail.empty()) d.ShowSection("NO_AUDIT");
+      // sensitive fields: only for roles that may read them, in scope (checked again by the
+      // service), never on the edit form of the ordinary fields
+      if (!edit && svc->can_read_sensitive(*a)) {
+        auto sens = svc->sensitive(*a, id);
+        auto* sec = d.AddSectionDictionary("SENSITIVE");
+        for (auto& k : security::sensitive_kinds()) {
+          auto it = sens.find(k);
+          if (it == sens.end()) continue;
+          auto* row = sec->AddSectionDictionary("SENS_FIELD");
+          row->SetValue("KIND", k);
+          row->SetValue("LABEL", R.i18n().t(lang, "sensitive_" + k));
+          row->SetValue("TEXT", it->second);
+        }
+        if (sens.empty()) sec->ShowSection("SENS_NONE");
+        if (security::role_allows(a->role, security::Action::edit_sensitive)) sec->ShowSection("SENS_CAN_EDIT");
+      }
     });
   };
 
@@ -387,6 +425,74 @@ void register_routes(http::Router& r, web::Context& ctx) {
       return Response::html(member_page(req, a, id, &e.fields(), &changes, true), 422);
     }
     return Response::redirect("/members/" + std::to_string(id) + "?saved=1");
+  });
+
+  // Sensitive fields (vetting notes, political history, relationships, discipline): staff and
+  // administrators in scope; every view and edit is audited by the service.
+  auto sensitive_page = [svc, &R](Request& req, const Actor* a, int64_t id, const std::map<std::string, std::string>* typed,
+                                  const std::map<std::string, std::string>* errors, int status) {
+    std::string lang = web::lang_of(req);
+    auto m = svc->member(*a, id, false);
+    auto cur = typed ? std::map<std::string, std::string>{} : svc->sensitive(*a, id);
+    web::Layout l;
+    l.title = m.full_name();
+    l.lang = lang;
+    l.actor = a;
+    l.nav = "orgs";
+    l.synthetic = m.synthetic;
+    return Response::html(R.page("member_sensitive", l, [&](TemplateDictionary& d) {
+      d.SetValue("ID", std::to_string(m.id));
+      d.SetValue("NAME", m.full_name());
+      d.SetValue("ORG_CODE", m.org_code);
+      d.SetValue("ORG_NAME", m.org_name);
+      if (errors && !errors->empty()) d.ShowSection("HAS_ERRORS");
+      for (auto& k : security::sensitive_kinds()) {
+        auto* row = d.AddSectionDictionary("SENS_FIELD");
+        row->SetValue("KIND", k);
+        row->SetValue("LABEL", R.i18n().t(lang, "sensitive_" + k));
+        const auto& src = typed ? *typed : cur;
+        auto it = src.find(k);
+        row->SetValue("TEXT", it == src.end() ? std::string() : it->second);
+        if (errors) {
+          auto e = errors->find(k);
+          if (e != errors->end()) row->AddSectionDictionary("ERROR")->SetValue("MESSAGE", e->second);
+        }
+      }
+    }), status);
+  };
+  web::route(r, ctx, "GET", "/members/{id}/sensitive", "sensitive.edit", [svc, sensitive_page](Request& req, const Actor* a) {
+    if (!security::role_allows(a->role, security::Action::edit_sensitive))
+      throw Error(ErrorKind::forbidden, "forbidden", "Bạn không có quyền sửa thông tin nhạy cảm");
+    return sensitive_page(req, a, id_param(req), nullptr, nullptr, 200);
+  });
+  web::route(r, ctx, "POST", "/members/{id}/sensitive", "sensitive.edit", [svc, sensitive_page](Request& req, const Actor* a) {
+    int64_t id = id_param(req);
+    auto form = req.form();
+    std::map<std::string, std::string> changes;
+    for (auto& k : security::sensitive_kinds())
+      if (auto it = form.find(k); it != form.end()) changes[k] = it->second;
+    try {
+      svc->update_sensitive(*a, id, changes);
+    } catch (const ValidationError& e) {
+      return sensitive_page(req, a, id, &changes, &e.fields(), 422);
+    }
+    return Response::redirect("/members/" + std::to_string(id) + "?saved=1");
+  });
+
+  // The filtered member list as CSV (same filters and checks as the organization page).
+  web::route(r, ctx, "GET", "/orgs/{code}/export.csv", "member.export", [svc](Request& req, const Actor* a) {
+    std::string code = req.params.at("code");
+    int64_t rows = 0;
+    std::string csv = svc->export_members_csv(*a, code, member_query(req), &rows);
+    Response resp;
+    resp.content_type = "text/csv; charset=utf-8";
+    resp.body = std::move(csv);
+    std::string safe;
+    for (char c : code)
+      if (std::isalnum((unsigned char)c) || c == '.' || c == '-' || c == '_') safe += c;
+    resp.set_header("Content-Disposition", "attachment; filename=\"dang-vien-" + safe + ".csv\"");
+    resp.set_header("X-Row-Count", std::to_string(rows));
+    return resp;
   });
 
   web::route(r, ctx, "GET", "/dashboard", "member.read", [svc, &R](Request& req, const Actor* a) {
@@ -440,6 +546,9 @@ void register_routes(http::Router& r, web::Context& ctx) {
     MemberQuery q = member_query(req);
     q.limit = limit_param(req, 50, 500);
     auto page = svc->members(*a, req.query_param("org").value_or(""), q);
+    std::vector<int64_t> ids;
+    for (auto& m : page.items) ids.push_back(m.id);
+    svc->audit_list(*a, req.query_param("org").value_or(""), ids);  // whole records leave here
     json::object out;
     json::array items;
     for (auto& m : page.items) items.push_back(member_json(m));

@@ -149,11 +149,14 @@ struct OrgIndex {
 
 // The member columns written by the bulk path, in order.
 constexpr const char* kBulkCols =
-    "id, family_name, middle_name, given_name, other_names, search_key, given_key, sort_key, gender, birth_date, "
+    "id, family_name, middle_name, given_name, other_names, search_key, given_key, sort_key, family_given_key, middle_given_key, gender, "
+    "birth_date, "
     "birth_place, home_town, ethnicity, religion, citizen_id, residence, residence_unit_code, phone, email, admitted_on, "
     "full_member_on, card_number, card_issued_on, status, education, professional_qualification, theory_level, occupation, "
     "position, org_id, org_path, synthetic, version, created_at, updated_at";
-constexpr int kBulkColCount = 35;
+constexpr int kBulkColCount = 37;
+// positions in kBulkCols
+constexpr int kColId = 0, kColBirth = 11, kColAdmitted = 21, kColFull = 22, kColCardIssued = 24, kColOrg = 31;
 
 // Fills the text of each column (empty optional dates → null).
 void bulk_values(const Member& m, int64_t id, const std::string& org_path, const std::string& now,
@@ -167,6 +170,8 @@ void bulk_values(const Member& m, int64_t id, const std::string& org_path, const
        vntext::search_key(m.full_name()),
        vntext::search_key(m.given_name + " " + m.family_name + " " + m.middle_name),
        vntext::person_sort_key(m.family_name, m.middle_name, m.given_name),
+       vntext::search_key(m.family_name + " " + m.given_name + " " + m.middle_name),
+       vntext::search_key(m.middle_name + " " + m.given_name + " " + m.family_name),
        std::string(to_string(m.gender)),
        d(m.birth_date),
        m.birth_place,
@@ -195,7 +200,7 @@ void bulk_values(const Member& m, int64_t id, const std::string& org_path, const
        now,
        now};
   null.fill(false);
-  for (int i : {9, 19, 20, 22}) null[i] = v[i].empty();
+  for (int i : {kColBirth, kColAdmitted, kColFull, kColCardIssued}) null[i] = v[i].empty();
 }
 
 std::string copy_escape(const std::string& s) {
@@ -375,8 +380,8 @@ int64_t load_roster(db::Database& db, const RefData& ref, const std::vector<Gene
       while (in_batch < batch && (more = (r = rows.next()) != nullptr)) {
         for (int i = 0; i < kBulkColCount; ++i) {
           if (r->null[i]) sqlite3_bind_null(ins, i + 1);
-          else if (i == 0) sqlite3_bind_int64(ins, i + 1, r->id);
-          else if (i == 29) sqlite3_bind_int64(ins, i + 1, r->org_id);
+          else if (i == kColId) sqlite3_bind_int64(ins, i + 1, r->id);
+          else if (i == kColOrg) sqlite3_bind_int64(ins, i + 1, r->org_id);
           else sqlite3_bind_text(ins, i + 1, r->v[i].data(), int(r->v[i].size()), SQLITE_STATIC);
         }
         check(sqlite3_step(ins));

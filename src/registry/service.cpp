@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "base/rules.hpp"
+#include "security/sensitive.hpp"
 #include "vntext/text.hpp"
 
 namespace dangbo::registry {
@@ -218,7 +219,30 @@ std::vector<OrgRow> RegistryService::organizations(const Actor& a, std::optional
     if (!a.in_scope(p->path) && a.org_path.rfind(p->path, 0) != 0) throw not_found_org(parent_code);
     q.parent_id = p->id;
   }
-  return list_orgs(*s, q);
+  if (!q.today) return list_orgs(*s, q);
+  q.count_members = false;
+  auto rows = list_orgs(*s, q);
+  for (auto& r : rows) r.member_count = cached_subtree_count(*s, r.org.path);
+  return rows;
+}
+
+int64_t RegistryService::cached_subtree_count(soci::session& sql, const std::string& path) {
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard l(count_mu_);
+    auto it = counts_.find(path);
+    if (it != counts_.end() && now - it->second.second < kCountTtl) return it->second.first;
+  }
+  int64_t n = count_active_in_subtree(sql, path);
+  std::lock_guard l(count_mu_);
+  if (counts_.size() > 200000) counts_.clear();
+  counts_[path] = {n, now};
+  return n;
+}
+
+void RegistryService::clear_count_cache() {
+  std::lock_guard l(count_mu_);
+  counts_.clear();
 }
 
 namespace {
@@ -313,6 +337,144 @@ bool RegistryService::has_synthetic(const Actor& a, const Organization& org) {
   if (!a.in_scope(org.path) && a.org_path.rfind(org.path, 0) != 0) return false;
   auto s = db_.session();
   return any_synthetic(*s, org.path);
+}
+
+// ---- exports, list audit, sensitive fields (authorization and audit; issue 3) --------------
+
+namespace {
+// One CSV cell (RFC 4180). A cell starting with = + - @ or a control character would run as a
+// formula in a spreadsheet: it gets a leading apostrophe (OWASP "CSV injection").
+std::string csv_cell(const std::string& v) {
+  std::string c = v;
+  if (!c.empty() && (c[0] == '=' || c[0] == '+' || c[0] == '-' || c[0] == '@' || c[0] == '\t' || c[0] == '\r'))
+    c.insert(c.begin(), '\'');
+  if (c.find_first_of(",\"\r\n") == std::string::npos) return c;
+  std::string q = "\"";
+  for (char ch : c) {
+    if (ch == '"') q += '"';
+    q += ch;
+  }
+  return q + "\"";
+}
+}  // namespace
+
+void RegistryService::audit_list(const Actor& a, const std::string& org_code, const std::vector<int64_t>& ids) {
+  if (ids.empty()) return;
+  auto s = db_.session();
+  std::string path = scope_for(a, *s, org_code, nullptr);
+  boost::json::object d;
+  d["org"] = org_code.empty() ? a.org_code : org_code;
+  boost::json::array arr;
+  for (auto id : ids) arr.push_back(id);
+  d["ids"] = std::move(arr);
+  soci::transaction tr(*s);
+  security::audit_append(*s, &a, "list", "member", "", path, boost::json::serialize(d));
+  tr.commit();
+}
+
+std::string RegistryService::export_members_csv(const Actor& a, const std::string& org_code, MemberQuery q,
+                                                int64_t* rows) {
+  require(a, Action::export_members);
+  require(a, Action::read_member);
+  if (a.role == Role::member) throw Error(ErrorKind::forbidden, "forbidden", "Đảng viên không được xuất danh sách");
+  auto s = db_.session();
+  q.scope_path = scope_for(a, *s, org_code, nullptr);
+  if (q.today.empty()) q.today = today_iso();
+  q.limit = 1000;
+  q.after.clear();
+  std::string out = "\xEF\xBB\xBF";  // UTF-8 byte order mark: Excel then reads Vietnamese correctly
+  out += "Mã,Họ,Tên đệm,Tên,Giới tính,Ngày sinh,Trạng thái,Ngày vào Đảng,Ngày chính thức,Số thẻ đảng viên,"
+         "Mã tổ chức,Tổ chức\r\n";
+  int64_t n = 0;
+  auto d = [](const std::optional<CivilDate>& x) { return x ? x->display() : std::string(); };
+  for (;;) {
+    auto page = list_members(*s, q);
+    for (auto& m : page.items) {
+      std::string line;
+      for (const std::string& c :
+           {std::to_string(m.id), m.family_name, m.middle_name, m.given_name,
+            std::string(m.gender == Gender::male ? "Nam" : "Nữ"), d(m.birth_date), std::string(label_vi(m.status)),
+            d(m.admitted_on), d(m.full_member_on), m.card_number, m.org_code, m.org_name}) {
+        if (!line.empty()) line += ',';
+        line += csv_cell(c);
+      }
+      out += line + "\r\n";
+      ++n;
+    }
+    if (page.next.empty()) break;
+    q.after = page.next;
+  }
+  boost::json::object detail;
+  detail["org"] = org_code.empty() ? a.org_code : org_code;
+  detail["rows"] = n;
+  boost::json::object filter;
+  if (!q.q.empty()) filter["q"] = q.q;
+  if (!q.status.empty()) filter["status"] = q.status;
+  if (!q.gender.empty()) filter["gender"] = q.gender;
+  if (!q.age_band.empty()) filter["age"] = q.age_band;
+  detail["filter"] = std::move(filter);
+  soci::transaction tr(*s);
+  security::audit_append(*s, &a, "export", "organization", org_code.empty() ? a.org_code : org_code, q.scope_path,
+                         boost::json::serialize(detail));
+  tr.commit();
+  if (rows) *rows = n;
+  return out;
+}
+
+bool RegistryService::can_read_sensitive(const Actor& a) const {
+  return security::role_allows(a.role, Action::read_sensitive) && keys_ != nullptr;
+}
+
+security::Keyring RegistryService::keys() {
+  if (!keys_)
+    throw Error(ErrorKind::internal, "keys.none", "Máy chủ chưa được cấu hình tệp khóa mã hóa (--key-file)");
+  return keys_->current();
+}
+
+std::map<std::string, std::string> RegistryService::sensitive(const Actor& a, int64_t id, bool audit_view) {
+  require(a, Action::read_sensitive);
+  auto s = db_.session();
+  auto m = find_member(*s, id);
+  if (!m || !a.in_scope(m->org_path)) throw not_found_member();
+  auto out = security::sensitive_read(*s, keys(), id);
+  if (audit_view && !out.empty()) {
+    boost::json::array kinds;
+    for (auto& [k, v] : out) kinds.push_back(boost::json::string(k));
+    soci::transaction tr(*s);
+    security::audit_append(*s, &a, "view_sensitive", "member", std::to_string(id), m->org_path,
+                           "{\"kinds\":" + boost::json::serialize(kinds) + "}");
+    tr.commit();
+  }
+  return out;
+}
+
+void RegistryService::update_sensitive(const Actor& a, int64_t id, const std::map<std::string, std::string>& changes) {
+  require(a, Action::edit_sensitive);
+  std::map<std::string, std::string> errors;
+  for (auto& [k, v] : changes) {
+    if (!security::is_sensitive_kind(k)) errors[k] = "Loại thông tin không tồn tại";
+    else if (v.size() > 20000) errors[k] = "Nội dung quá dài (tối đa 20.000 byte)";
+  }
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+  auto ring = keys();
+  auto s = db_.session();
+  soci::transaction tr(*s);
+  auto m = find_member(*s, id);
+  if (!m || !a.in_scope(m->org_path)) throw not_found_member();
+  auto before = security::sensitive_read(*s, ring, id);
+  boost::json::array changed;
+  for (auto& [k, raw] : changes) {
+    std::string v = vntext::nfc(raw);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\n' || v.back() == '\r')) v.pop_back();
+    auto it = before.find(k);
+    if ((it == before.end() ? std::string() : it->second) == v) continue;
+    security::sensitive_write(*s, ring, id, k, v, a.user_id);
+    changed.push_back(boost::json::string(k));
+  }
+  if (!changed.empty())
+    security::audit_append(*s, &a, "update_sensitive", "member", std::to_string(id), m->org_path,
+                           "{\"kinds\":" + boost::json::serialize(changed) + "}");
+  tr.commit();
 }
 
 }  // namespace dangbo::registry

@@ -1,14 +1,18 @@
 // Registry service: the rules, authorization (role × organization scope) and audit around the
 // store. Pages, the JSON API and exports all go through here, so they obey the same checks.
 #pragma once
+#include <chrono>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
 #include "base/error.hpp"
 #include "db/database.hpp"
 #include "registry/store.hpp"
+#include "security/crypto.hpp"
 #include "security/security.hpp"
 
 namespace dangbo::registry {
@@ -40,7 +44,8 @@ Member apply_member_changes(const Member& m, const std::map<std::string, std::st
 
 class RegistryService {
  public:
-  explicit RegistryService(db::Database& db) : db_(db) {}
+  /// `keys` opens and seals the sensitive fields; without it they are not available.
+  explicit RegistryService(db::Database& db, security::KeyStore* keys = nullptr) : keys_(keys), db_(db) {}
 
   /// The organization `code` valid on `as_of`; not_found (also when outside the actor's scope,
   /// so nothing leaks about organizations the actor may not see).
@@ -65,9 +70,39 @@ class RegistryService {
   /// True when the subtree of `org` holds any synthetic (generated) member.
   bool has_synthetic(const Actor& a, const Organization& org);
 
+  /// Records that the actor received full records of these members in a list (the API list
+  /// returns whole records): one audit entry "list" naming the ids.
+  void audit_list(const Actor& a, const std::string& org_code, const std::vector<int64_t>& ids);
+  /// The filtered member list of the subtree of `org_code` as CSV (UTF-8 with BOM, CRLF, RFC
+  /// 4180; cells that a spreadsheet would run as a formula are prefixed with '). Same checks as
+  /// members() plus Action::export_members; audited with the filter and the row count.
+  std::string export_members_csv(const Actor& a, const std::string& org_code, MemberQuery q, int64_t* rows = nullptr);
+
+  /// True when the actor's role may read the sensitive fields (scope still checked per member).
+  bool can_read_sensitive(const Actor& a) const;
+  /// Decrypted sensitive fields of a member in scope (kind → text). Requires
+  /// Action::read_sensitive; audited ("view_sensitive") when anything was shown.
+  std::map<std::string, std::string> sensitive(const Actor& a, int64_t id, bool audit_view = true);
+  /// Sets sensitive fields (kind → text; "" clears). Requires Action::edit_sensitive; audited
+  /// with the kinds changed (never the text).
+  void update_sensitive(const Actor& a, int64_t id, const std::map<std::string, std::string>& changes);
+
  private:
   void require(const Actor& a, security::Action act);
+  security::Keyring keys();
+  security::KeyStore* keys_ = nullptr;
+  /// Today's subtree member count, cached for kCountTtl (tree pages at national scale would
+  /// otherwise count millions of rows per view). Edits do not move members between units, and
+  /// restructuring clears the cache.
+  int64_t cached_subtree_count(soci::session& sql, const std::string& path);
+  static constexpr std::chrono::seconds kCountTtl{60};
   db::Database& db_;
+  std::mutex count_mu_;
+  std::unordered_map<std::string, std::pair<int64_t, std::chrono::steady_clock::time_point>> counts_;
+
+ public:
+  /// Forgets cached counts (after a restructure or an import).
+  void clear_count_cache();
 };
 
 }  // namespace dangbo::registry

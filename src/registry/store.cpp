@@ -306,8 +306,12 @@ void member_where(Query& q, const MemberQuery& mq) {
       q.text += " AND (m.citizen_id = " + q.add(raw) + " OR m.card_number = " + q.add(raw) + " OR m.phone = " + q.add(raw) + ")";
     } else if (!key.empty()) {
       std::string end = key + "~";
+      // Four prefix ranges, each an index range: the name as written (family middle given), the
+      // given name first ("loc tran"), family + given ("tran loc"), middle + given ("van loc").
       q.text += " AND ((m.search_key >= " + q.add(key) + " AND m.search_key < " + q.add(end) + ") OR (m.given_key >= " +
-                q.add(key) + " AND m.given_key < " + q.add(end) + "))";
+                q.add(key) + " AND m.given_key < " + q.add(end) + ") OR (m.family_given_key >= " + q.add(key) +
+                " AND m.family_given_key < " + q.add(end) + ") OR (m.middle_given_key >= " + q.add(key) +
+                " AND m.middle_given_key < " + q.add(end) + "))";
     }
   }
 }
@@ -397,6 +401,8 @@ std::vector<std::pair<const char*, std::string>> member_values(const Member& m) 
       {"other_names", m.other_names},
       {"search_key", vntext::search_key(m.full_name())},
       {"given_key", vntext::search_key(m.given_name + " " + m.family_name + " " + m.middle_name)},
+      {"family_given_key", vntext::search_key(m.family_name + " " + m.given_name + " " + m.middle_name)},
+      {"middle_given_key", vntext::search_key(m.middle_name + " " + m.given_name + " " + m.family_name)},
       {"sort_key", vntext::person_sort_key(m.family_name, m.middle_name, m.given_name)},
       {"gender", std::string(to_string(m.gender))},
       {"birth_date", date_or_null(m.birth_date)},
@@ -554,6 +560,15 @@ Stats member_stats(soci::session& sql, const Organization& org, const std::strin
     run_rows(sql, q, 3, [&](const TextRow& r) { s.by_child.push_back({r.s(0), r.s(1), to_i64(r.s(2))}); });
   }
   return s;
+}
+
+int64_t count_active_in_subtree(soci::session& sql, const std::string& path) {
+  Query q;
+  q.text = "SELECT count(*) FROM member WHERE org_path >= " + q.add(path) + " AND org_path < " + q.add(subtree_end(path)) +
+           " AND status IN ('probationary','full','exempted')";
+  int64_t n = 0;
+  run_rows(sql, q, 1, [&](const TextRow& r) { n = to_i64(r.s(0)); });
+  return n;
 }
 
 bool any_synthetic(soci::session& sql, const std::string& path) {

@@ -90,6 +90,8 @@ struct Stats {
   std::vector<CountItem> by_status, by_gender, by_age_band, by_child;
   int64_t synthetic = 0;  // members marked synthetic in the subtree
 };
+/// Members on the rolls (probationary, full, exempted) in the subtree under `path`, today.
+int64_t count_active_in_subtree(soci::session& sql, const std::string& path);
 /// True when some member under `path` is synthetic (one indexed probe).
 bool any_synthetic(soci::session& sql, const std::string& path);
 /// Statistics for the subtree of `org` (active members; by_status counts every status).
