@@ -1,0 +1,466 @@
+// Restructuring engine on a real temporary database (SQLite, and PostgreSQL when
+// DANGBO_TEST_PG_URL names a cluster): merge, split by each rule, rename, move, change of kind,
+// dissolve; history kept (as_of before and after); lineage; audit; every planted problem caught
+// by preview and apply refusing while one remains; undo and its dependency checks.
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include <set>
+
+#include "../common/temp_db.hpp"
+
+#include "base/error.hpp"
+#include "base/rules.hpp"
+#include "registry/lineage.hpp"
+#include "registry/store.hpp"
+#include "restructure/engine.hpp"
+#include "restructure/plan.hpp"
+#include "security/security.hpp"
+
+using namespace dangbo;
+using namespace dangbo::registry;
+using namespace dangbo::restructure;
+
+namespace {
+
+const char* kHeader =
+    "op,code,target,target_name,target_kind,target_parent,target_unit,rule,share,decision_no,decision_date,effective_date,note\n";
+
+struct EngineTest : ::testing::TestWithParam<std::string> {
+  std::unique_ptr<dangbo::testing::TempDatabase> tmp;
+  db::Database* db = nullptr;
+  Organization root, dist, w1, w2, w3, c11, c12, c21, c31, c32;
+  std::map<std::string, int64_t> member_of;  // name → id
+
+  void SetUp() override {
+    base::RuleSet::set_global(base::RuleSet::load(std::string(DANGBO_SOURCE_DIR) + "/config/rules.json"));
+    tmp = dangbo::testing::TempDatabase::make(GetParam());
+    if (!tmp) GTEST_SKIP() << "no PostgreSQL cluster (DANGBO_TEST_PG_URL unset)";
+    db = &tmp->db();
+    auto s = db->session();
+    auto mk = [&](Organization& o, std::string code, std::string name, OrgKind k, const Organization* parent, std::string unit = "") {
+      o.code = code;
+      o.name = name;
+      o.kind = k;
+      o.admin_unit_code = unit;
+      o.valid_from = base::make_date(2025, 1, 1);
+      if (parent) o.parent_id = parent->id;
+      insert_org(*s, o, parent ? parent->path : "");
+    };
+    mk(root, "HCM", "Đảng bộ Thành phố Hồ Chí Minh", OrgKind::city, nullptr, "79");
+    mk(dist, "760", "Đảng bộ quận 1", OrgKind::upper_committee, &root, "760");
+    mk(w1, "26734", "Đảng bộ phường Tân Định", OrgKind::commune_committee, &dist, "26734");
+    mk(w2, "26737", "Đảng bộ phường Đa Kao", OrgKind::commune_committee, &dist, "26737");
+    mk(w3, "26740", "Đảng bộ phường Bến Nghé", OrgKind::commune_committee, &dist, "26740");
+    mk(c11, "26734.01", "Chi bộ Khu phố 1", OrgKind::grassroots_cell, &w1, "26734");
+    mk(c12, "26734.02", "Chi bộ Khu phố 2", OrgKind::grassroots_cell, &w1, "26734");
+    mk(c21, "26737.01", "Chi bộ Khu phố 1", OrgKind::grassroots_cell, &w2, "26737");
+    mk(c31, "26740.01", "Chi bộ Khu phố 1", OrgKind::grassroots_cell, &w3, "26740");
+    mk(c32, "26740.02", "Chi bộ Khu phố 2", OrgKind::grassroots_cell, &w3, "26740");
+    add("An", c11, "26734");
+    add("Bình", c11, "26734");
+    add("Chi", c12, "26734");
+    add("Dũng", c21, "26737");
+    add("Em", c21, "26737");
+    add("Giang", c31, "27001");
+    add("Hà", c31, "27001");
+    add("Khánh", c31, "27002");
+    add("Lan", c32, "27002");
+    add("Minh", c32, "27002");
+    add("Nam", w3, "27002");  // directly in the ward (no cell)
+    add("Oanh", w3, "99999");  // resides outside both targets
+  }
+  void TearDown() override { tmp.reset(); }
+
+  void add(const std::string& given, const Organization& org, const std::string& residence) {
+    Member m;
+    m.family_name = "Nguyễn";
+    m.middle_name = "Văn";
+    m.given_name = given;
+    m.birth_date = base::make_date(1970, 5, 20);
+    m.admitted_on = base::make_date(1995, 3, 1);
+    m.full_member_on = base::make_date(1996, 3, 1);
+    m.status = MemberStatus::full;
+    m.residence_unit_code = residence;
+    m.org_id = org.id;
+    m.org_path = org.path;
+    auto s = db->session();
+    insert_member(*s, m, "2025-01-01", "test");
+    member_of[given] = m.id;
+  }
+
+  std::set<std::string> codes(const std::string& as_of, std::optional<OrgKind> kind = std::nullopt,
+                              std::optional<int64_t> parent = std::nullopt) {
+    auto s = db->session();
+    OrgQuery q;
+    q.as_of = as_of;
+    q.kind = kind;
+    q.parent_id = parent;
+    q.count_members = false;
+    q.limit = 1000;
+    std::set<std::string> out;
+    for (auto& r : list_orgs(*s, q)) out.insert(r.org.code);
+    return out;
+  }
+  Organization org(const std::string& code, const std::string& as_of) {
+    auto s = db->session();
+    auto o = find_org(*s, code, as_of);
+    EXPECT_TRUE(o) << code << " on " << as_of;
+    return o.value_or(Organization{});
+  }
+  int64_t count(const std::string& sqltext) {
+    auto s = db->session();
+    long long n = 0;
+    *s << sqltext, soci::into(n);
+    return n;
+  }
+  Member member(const std::string& given) {
+    auto s = db->session();
+    return *find_member(*s, member_of.at(given));
+  }
+  static bool has(const Preview& p, const std::string& code) {
+    for (auto& x : p.problems)
+      if (x.code == code && x.blocking) return true;
+    return false;
+  }
+  static std::string dump(const Preview& p) {
+    std::string s;
+    for (auto& x : p.problems) s += "[" + x.code + (x.blocking ? "" : " (warning)") + "] " + x.message + "\n";
+    return s;
+  }
+  Plan csv(const std::string& body) { return parse_plan_csv(std::string(kHeader) + body); }
+};
+
+TEST_P(EngineTest, MergeKeepsHistoryMovesMembersAndRecordsLineage) {
+  Plan p = csv(
+      "merge,26734,27000,Đảng bộ phường Tân Định mới,commune_committee,HCM,27000,,,1685/NQ-UBTVQH15,2025-06-16,2025-07-01,\n"
+      "merge,26737,27000,,,,,,,1685/NQ-UBTVQH15,2025-06-16,2025-07-01,\n");
+  Engine e(*db);
+  Preview pv = e.preview(p);
+  ASSERT_TRUE(pv.ok()) << dump(pv);
+  EXPECT_EQ(pv.orgs_new, 1);
+  EXPECT_EQ(pv.orgs_closed, 2);
+  EXPECT_EQ(pv.orgs_versioned, 3);  // the three cells follow
+  EXPECT_EQ(pv.members_moved, 5);
+  int64_t orgs_before = count("SELECT count(*) FROM organization");
+  auto res = e.apply(p, nullptr);
+  EXPECT_GT(res.plan_id, 0);
+  EXPECT_EQ(count("SELECT count(*) FROM organization"), orgs_before + 4);
+
+  // The day before: the old tree. The day itself: the new one.
+  EXPECT_EQ(codes("2025-06-30", OrgKind::commune_committee), (std::set<std::string>{"26734", "26737", "26740"}));
+  EXPECT_EQ(codes("2025-07-01", OrgKind::commune_committee), (std::set<std::string>{"26740", "27000"}));
+  auto nw = org("27000", "2025-07-01");
+  EXPECT_EQ(nw.parent_code, "HCM");
+  EXPECT_EQ(codes("2025-07-01", std::nullopt, nw.id), (std::set<std::string>{"26734.01", "26734.02", "26737.01"}));
+  EXPECT_EQ(codes("2025-06-30", std::nullopt, w1.id), (std::set<std::string>{"26734.01", "26734.02"}));
+  // The cell continues as a new version under the new ward; its unit code follows the parent.
+  auto cell_new = org("26734.01", "2025-07-01");
+  EXPECT_NE(cell_new.id, c11.id);
+  EXPECT_EQ(cell_new.parent_code, "27000");
+  EXPECT_EQ(cell_new.admin_unit_code, "27000");
+  EXPECT_EQ(org("26734.01", "2025-06-30").id, c11.id);
+
+  // Members: placed in the new version; old membership closed on the effective date.
+  Member an = member("An");
+  EXPECT_EQ(an.org_id, cell_new.id);
+  EXPECT_EQ(an.org_path, cell_new.path);
+  auto s = db->session();
+  auto hist = member_history(*s, an.id);
+  ASSERT_EQ(hist.size(), 2u);
+  EXPECT_EQ(hist[0].org_id, cell_new.id);
+  EXPECT_EQ(hist[0].valid_from.iso(), "2025-07-01");
+  EXPECT_FALSE(hist[0].valid_to);
+  EXPECT_EQ(hist[1].org_id, c11.id);
+  ASSERT_TRUE(hist[1].valid_to);
+  EXPECT_EQ(hist[1].valid_to->iso(), "2025-07-01");
+
+  // Member counts as of each day, through membership history.
+  OrgQuery q;
+  q.as_of = "2025-06-30";
+  q.today = false;
+  q.kind = OrgKind::commune_committee;
+  std::map<std::string, int64_t> before, after;
+  for (auto& r : list_orgs(*s, q)) before[r.org.code] = r.member_count;
+  q.as_of = "2025-07-01";
+  for (auto& r : list_orgs(*s, q)) after[r.org.code] = r.member_count;
+  EXPECT_EQ(before, (std::map<std::string, int64_t>{{"26734", 3}, {"26737", 2}, {"26740", 7}}));
+  EXPECT_EQ(after, (std::map<std::string, int64_t>{{"26740", 7}, {"27000", 5}}));
+
+  // Lineage: what formed the new ward; what the old ones became.
+  auto preds = org_predecessors(*s, nw.id);
+  ASSERT_EQ(preds.size(), 2u);
+  EXPECT_EQ(preds[0].other->code, "26734");
+  EXPECT_EQ(preds[0].operation, "merge");
+  EXPECT_EQ(preds[0].decision_no, "1685/NQ-UBTVQH15");
+  EXPECT_EQ(preds[1].other->code, "26737");
+  auto succ = org_successors(*s, w1.id);
+  ASSERT_EQ(succ.size(), 1u);
+  EXPECT_EQ(succ[0].other->code, "27000");
+  auto cell_pred = org_predecessors(*s, cell_new.id);
+  ASSERT_EQ(cell_pred.size(), 1u);
+  EXPECT_EQ(cell_pred[0].operation, "follow");
+  EXPECT_EQ(cell_pred[0].decision_no, "1685/NQ-UBTVQH15");
+
+  // Audited: one entry per operation plus the plan; the chain is intact.
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'restructure.merge'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'restructure.apply'"), 1);
+  EXPECT_FALSE(security::audit_verify(*db));
+
+  // Applying the same plan again: the units have changed on that day already.
+  Preview again = e.preview(p);
+  EXPECT_FALSE(again.ok());
+  EXPECT_TRUE(has(again, "unknown_code") || has(again, "changed_later")) << dump(again);
+}
+
+TEST_P(EngineTest, SplitByResidencePlacesCellsAndDirectMembers) {
+  Plan p = csv(
+      "split,26740,27001,Đảng bộ phường Bến Thành,commune_committee,HCM,27001,residence,,1685/NQ-UBTVQH15,2025-06-16,2025-07-01,\n"
+      "split,26740,27002,Đảng bộ phường Sài Gòn,commune_committee,HCM,27002,residence,,1685/NQ-UBTVQH15,2025-06-16,2025-07-01,\n");
+  Engine e(*db);
+  Preview pv = e.preview(p);
+  // Oanh resides in neither target and sits directly in the ward: left without an organization.
+  EXPECT_TRUE(has(pv, "unplaced_members")) << dump(pv);
+  EXPECT_THROW(e.apply(p, nullptr), base::Error);
+  EXPECT_EQ(org("26740", "2025-07-01").id, w3.id);  // nothing written
+
+  Plan fixed = csv(
+      "split,26740,27001,Đảng bộ phường Bến Thành,commune_committee,HCM,27001,residence,,1685/NQ-UBTVQH15,2025-06-16,2025-07-01,\n"
+      "split,26740,27002,Đảng bộ phường Sài Gòn,commune_committee,HCM,27002,residence,,1685/NQ-UBTVQH15,2025-06-16,2025-07-01,\n"
+      "assign,member:" + std::to_string(member_of["Oanh"]) + ",27001,,,,,,,,,,\n");
+  pv = e.preview(fixed);
+  ASSERT_TRUE(pv.ok()) << dump(pv);
+  e.apply(fixed, nullptr);
+  // 26740.01 has 2 residents of 27001 and 1 of 27002 → 27001; 26740.02 → 27002.
+  EXPECT_EQ(org("26740.01", "2025-07-01").parent_code, "27001");
+  EXPECT_EQ(org("26740.02", "2025-07-01").parent_code, "27002");
+  EXPECT_EQ(member("Nam").org_code, "27002");   // by residence
+  EXPECT_EQ(member("Oanh").org_code, "27001");  // by assignment
+  auto s = db->session();
+  auto succ = org_successors(*s, w3.id);
+  ASSERT_EQ(succ.size(), 2u);
+  EXPECT_EQ(succ[0].operation, "split");
+  // The old code 26740 is free from the effective date and may be reused later.
+  EXPECT_EQ(codes("2025-07-01", OrgKind::commune_committee), (std::set<std::string>{"26734", "26737", "27001", "27002"}));
+}
+
+TEST_P(EngineTest, SplitListedAndProportional) {
+  Engine e(*db);
+  // listed: a cell not listed is a problem
+  Plan listed = csv(
+      "split,26740,27001,Đảng bộ phường Bến Thành,commune_committee,HCM,27001,listed,,QĐ 1,2025-06-16,2025-07-01,\n"
+      "split,26740,27002,Đảng bộ phường Sài Gòn,commune_committee,HCM,27002,listed,,QĐ 1,2025-06-16,2025-07-01,\n"
+      "assign,26740.01,27002,,,,,,,,,,\n");
+  Preview pv = e.preview(listed);
+  EXPECT_TRUE(has(pv, "unplaced_members")) << dump(pv);
+  // proportional: 1:1 shares over 7 members; the larger cell (3) and the smaller (2) + 2 direct
+  Plan prop = csv(
+      "split,26740,27001,Đảng bộ phường Bến Thành,commune_committee,HCM,27001,proportional,1,QĐ 1,2025-06-16,2025-07-01,\n"
+      "split,26740,27002,Đảng bộ phường Sài Gòn,commune_committee,HCM,27002,proportional,1,QĐ 1,2025-06-16,2025-07-01,\n");
+  pv = e.preview(prop);
+  ASSERT_TRUE(pv.ok()) << dump(pv);
+  e.apply(prop, nullptr);
+  int64_t a = 0, b = 0;
+  auto s = db->session();
+  for (auto& code : {"27001", "27002"}) {
+    OrgQuery q;
+    q.as_of = "2025-07-01";
+    q.kind = OrgKind::commune_committee;
+    for (auto& r : list_orgs(*s, q))
+      if (r.org.code == code) (std::string(code) == "27001" ? a : b) = r.member_count;
+  }
+  EXPECT_EQ(a + b, 7);
+  EXPECT_LE(std::abs(a - b), 3);
+}
+
+TEST_P(EngineTest, RenameMoveChangeKindAndDissolve) {
+  Engine e(*db);
+  Plan p = csv(
+      "rename,26737,,Đảng bộ phường Đa Kao (tên mới),,,,,,QĐ 2,2025-09-01,2025-10-01,\n"
+      "move,26740.02,,,,26734,,,,QĐ 3,2025-09-01,2025-10-01,\n"
+      "change_kind,26734.01,,,grassroots_committee,,,,,QĐ 4,2025-09-01,2025-10-01,\n"
+      "dissolve,26734.02,26734.01,,,,,,,QĐ 5,2025-09-01,2025-10-01,\n");
+  Preview pv = e.preview(p);
+  ASSERT_TRUE(pv.ok()) << dump(pv);
+  e.apply(p, nullptr);
+  auto w2n = org("26737", "2025-10-01");
+  EXPECT_NE(w2n.id, w2.id);
+  EXPECT_EQ(w2n.name, "Đảng bộ phường Đa Kao (tên mới)");
+  EXPECT_EQ(org("26737", "2025-09-30").name, "Đảng bộ phường Đa Kao");
+  EXPECT_EQ(org("26737.01", "2025-10-01").parent_code, "26737");
+  EXPECT_EQ(org("26737.01", "2025-10-01").parent_id, w2n.id);  // the cell follows the new version
+  EXPECT_EQ(org("26740.02", "2025-10-01").parent_code, "26734");
+  EXPECT_EQ(org("26734.01", "2025-10-01").kind, OrgKind::grassroots_committee);
+  EXPECT_EQ(org("26734.01", "2025-09-30").kind, OrgKind::grassroots_cell);
+  EXPECT_EQ(codes("2025-10-01", std::nullopt, w1.id), (std::set<std::string>{"26734.01", "26740.02"}));
+  EXPECT_EQ(member("Chi").org_code, "26734.01");  // from the dissolved cell to the receiver
+  auto s = db->session();
+  EXPECT_FALSE(find_org(*s, "26734.02", "2025-10-01"));
+  auto succ = org_successors(*s, c12.id);
+  ASSERT_EQ(succ.size(), 1u);
+  EXPECT_EQ(succ[0].operation, "dissolve");
+}
+
+TEST_P(EngineTest, PreviewCatchesEveryPlantedProblemAndApplyRefuses) {
+  // One plan with every problem planted, each on its own line.
+  Plan p = csv(
+      /*2*/ "merge,26734,27000,Đảng bộ phường mới,commune_committee,HCM,27000,,,QĐ 1,2025-06-16,2025-07-01,\n"
+      /*3*/ "merge,26737,27000,,,,,,,QĐ 1,2025-06-16,2025-07-01,\n"
+      /*4*/ "merge,26734,27005,Đảng bộ phường khác,commune_committee,HCM,27005,,,QĐ 1,2025-06-16,2025-07-01,\n"  // a unit in two merges
+      /*5*/ "rename,99999,,Không có,,,,,,QĐ 2,2025-06-16,2025-07-01,\n"                                        // unknown code
+      /*6*/ "move,760,,,,26740.01,,,,QĐ 3,2025-08-01,2025-07-01,\n"                     // cycle; effective before the decision
+      /*7*/ "dissolve,26740.02,,,,,,,,QĐ 5,2025-06-16,2025-07-01,\n"                    // members left without an organization
+      /*8*/ "rename,26740.01,26737.01,Chi bộ trùng mã,,,,,,QĐ 6,2025-06-16,2025-07-01,\n");  // 26737.01 continues: code reused
+  Engine e(*db);
+  Preview pv = e.preview(p);
+  for (const char* code :
+       {"double_use", "unknown_code", "cycle", "effective_before_decision", "unplaced_members", "code_reused"})
+    EXPECT_TRUE(has(pv, code)) << code << "\n" << dump(pv);
+  EXPECT_FALSE(pv.ok());
+  auto line_of = [&](const std::string& code) {
+    for (auto& x : pv.problems)
+      if (x.code == code) return x.line;
+    return -1;
+  };
+  EXPECT_EQ(line_of("double_use"), 4);
+  EXPECT_EQ(line_of("unknown_code"), 5);
+  EXPECT_EQ(line_of("effective_before_decision"), 6);
+  EXPECT_EQ(line_of("unplaced_members"), 7);
+  int64_t orgs = count("SELECT count(*) FROM organization"), ms = count("SELECT count(*) FROM membership"),
+          audit = count("SELECT count(*) FROM audit_log");
+  try {
+    e.apply(p, nullptr);
+    FAIL() << "apply must refuse a plan with problems";
+  } catch (const base::Error& err) {
+    EXPECT_EQ(err.kind(), base::ErrorKind::conflict);
+    EXPECT_EQ(err.code(), "restructure.problems");
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM organization"), orgs);
+  EXPECT_EQ(count("SELECT count(*) FROM membership"), ms);
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log"), audit);
+  EXPECT_EQ(count("SELECT count(*) FROM restructure_plan"), 0);
+}
+
+TEST_P(EngineTest, CodeReusedWhileTheOldUnitStaysIsCaught) {
+  Engine e(*db);
+  // a new unit with the code of a ward that stays valid
+  Plan p = csv("merge,26734,26740,Đảng bộ phường mới,commune_committee,HCM,26740,,,QĐ 1,2025-06-16,2025-07-01,\n"
+               "merge,26737,26740,,,,,,,QĐ 1,2025-06-16,2025-07-01,\n");
+  // 26740 exists and is not consumed: this is a merge into the existing ward (allowed), with a rename
+  Preview pv = e.preview(p);
+  EXPECT_TRUE(pv.ok()) << dump(pv);
+  // renaming a cell to the code of another valid organization
+  Plan q = csv("rename,26734.01,26740.01,Chi bộ trùng mã,,,,,,QĐ 2,2025-06-16,2025-07-01,\n");
+  pv = e.preview(q);
+  EXPECT_TRUE(has(pv, "code_reused")) << dump(pv);
+  EXPECT_THROW(e.apply(q, nullptr), base::Error);
+  // mixed effective dates in one plan
+  Plan r = csv("rename,26734.01,,Chi bộ A,,,,,,QĐ 2,2025-06-16,2025-07-01,\n"
+               "rename,26734.02,,Chi bộ B,,,,,,QĐ 2,2025-06-16,2025-08-01,\n");
+  EXPECT_TRUE(has(e.preview(r), "mixed_effective_dates"));
+}
+
+TEST_P(EngineTest, MergeIntoAnExistingUnit) {
+  Engine e(*db);
+  Plan p = csv("merge,26734,26740,,,,,,,QĐ 1,2025-06-16,2025-07-01,\n"
+               "merge,26737,26740,,,,,,,QĐ 1,2025-06-16,2025-07-01,\n");
+  Preview pv = e.preview(p);
+  ASSERT_TRUE(pv.ok()) << dump(pv);
+  EXPECT_EQ(pv.orgs_new, 0);
+  e.apply(p, nullptr);
+  auto w = org("26740", "2025-07-01");
+  EXPECT_EQ(w.id, w3.id);  // unchanged, receives
+  EXPECT_EQ(codes("2025-07-01", std::nullopt, w3.id),
+            (std::set<std::string>{"26734.01", "26734.02", "26737.01", "26740.01", "26740.02"}));
+  EXPECT_EQ(member("An").org_code, "26734.01");
+  EXPECT_EQ(member("An").org_path.rfind(w.path, 0), 0u);
+}
+
+TEST_P(EngineTest, UndoRestoresTheTreeUnlessSomethingLaterDependsOnIt) {
+  Engine e(*db);
+  Plan p = csv(
+      "merge,26734,27000,Đảng bộ phường mới,commune_committee,HCM,27000,,,QĐ 1,2025-06-16,2025-07-01,\n"
+      "merge,26737,27000,,,,,,,QĐ 1,2025-06-16,2025-07-01,\n");
+  int64_t orgs = count("SELECT count(*) FROM organization"), ms = count("SELECT count(*) FROM membership");
+  auto res = e.apply(p, nullptr);
+  EXPECT_EQ(e.undo(std::nullopt, nullptr), res.plan_id);
+  EXPECT_EQ(count("SELECT count(*) FROM organization"), orgs);
+  EXPECT_EQ(count("SELECT count(*) FROM membership"), ms);
+  EXPECT_EQ(count("SELECT count(*) FROM organization WHERE valid_to IS NOT NULL"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM membership WHERE valid_to IS NOT NULL"), 0);
+  EXPECT_EQ(member("An").org_id, c11.id);
+  EXPECT_EQ(member("An").org_path, c11.path);
+  EXPECT_EQ(codes("2025-07-01", OrgKind::commune_committee), (std::set<std::string>{"26734", "26737", "26740"}));
+  EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'restructure.undo'"), 1);
+  EXPECT_FALSE(security::audit_verify(*db));
+  // Nothing left to undo.
+  EXPECT_THROW(e.undo(std::nullopt, nullptr), base::Error);
+
+  // Apply again; a member admitted later into a new cell blocks undo.
+  auto res2 = e.apply(p, nullptr);
+  auto cell_new = org("26734.01", "2025-07-01");
+  add("Phúc", cell_new, "27000");
+  EXPECT_FALSE(e.undo_blockers(res2.plan_id).empty());
+  EXPECT_THROW(e.undo(res2.plan_id, nullptr), base::Error);
+  EXPECT_EQ(codes("2025-07-01", OrgKind::commune_committee), (std::set<std::string>{"26740", "27000"}));
+}
+
+TEST_P(EngineTest, RoleGrantsFollowTheirUnitAndScopeSeesThePast) {
+  security::add_user(*db, "staff_w1", "Staff-Pass-2025!", security::Role::staff, "26734");
+  Engine e(*db);
+  Plan p = csv(
+      "merge,26734,27000,Đảng bộ phường mới,commune_committee,HCM,27000,,,QĐ 1,2025-06-16,2025-07-01,\n"
+      "merge,26737,27000,,,,,,,QĐ 1,2025-06-16,2025-07-01,\n");
+  e.apply(p, nullptr);
+  auto nw = org("27000", "2025-07-01");
+  EXPECT_EQ(count("SELECT count(*) FROM role_grant WHERE org_id = " + std::to_string(nw.id)), 1);
+  // An actor on the new ward sees both old wards as of the day before.
+  security::Actor a;
+  a.user_id = 1;
+  a.role = security::Role::staff;
+  a.org_id = nw.id;
+  a.org_code = nw.code;
+  a.org_path = nw.path;
+  auto s = db->session();
+  auto paths = scope_paths_as_of(*s, a, "2025-06-30");
+  EXPECT_TRUE(path_in(paths, w1.path));
+  EXPECT_TRUE(path_in(paths, w2.path));
+  EXPECT_FALSE(path_in(paths, w3.path));
+  EXPECT_EQ(scope_paths_as_of(*s, a, "2025-07-01"), std::vector<std::string>{nw.path});
+}
+
+TEST(PlanCsv, ParsesGroupsAndReportsMalformedRows) {
+  Plan p = parse_plan_csv(std::string("# plan: Thử nghiệm\n") + kHeader +
+                          "merge,A,T,Tên T,commune_committee,HCM,,,,QĐ 1,16/06/2025,01/07/2025,\n"
+                          "merge,B,T,,,,,,,QĐ 1,2025-06-16,2025-07-01,\n"
+                          "split,C,T,,,,,listed,,QĐ 1,2025-06-16,2025-07-01,\n"
+                          "split,C,U,Tên U,commune_committee,HCM,,listed,,QĐ 1,2025-06-16,2025-07-01,\n"
+                          "assign,C.01,U,,,,,,,,,,\n"
+                          "frobnicate,D,,,,,,,,QĐ 1,2025-06-16,2025-07-01,\n"
+                          "rename,E,,,,,,,,QĐ 1,2025-13-01,2025-07-01,\n");
+  EXPECT_EQ(p.name, "Thử nghiệm");
+  ASSERT_EQ(p.ops.size(), 2u);
+  EXPECT_EQ(p.ops[0].kind, OpKind::merge);
+  EXPECT_EQ(p.ops[0].sources, (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(p.ops[0].targets[0].name, "Tên T");
+  EXPECT_EQ(p.ops[0].decision_date.iso(), "2025-06-16");
+  EXPECT_EQ(p.ops[1].kind, OpKind::split);
+  EXPECT_EQ(p.ops[1].rule, SplitRule::listed);
+  EXPECT_EQ(p.ops[1].targets.size(), 2u);
+  ASSERT_EQ(p.assignments.size(), 1u);
+  ASSERT_EQ(p.problems.size(), 2u);
+  EXPECT_EQ(p.problems[0].line, 8);
+  EXPECT_EQ(p.problems[1].line, 9);
+  // Round trip.
+  Plan q = parse_plan_csv(write_plan_csv(p));
+  EXPECT_EQ(q.ops.size(), 2u);
+  EXPECT_EQ(q.ops[0].sources, p.ops[0].sources);
+  EXPECT_EQ(q.ops[1].targets.size(), 2u);
+  EXPECT_EQ(q.assignments.size(), 1u);
+  EXPECT_TRUE(q.problems.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, EngineTest, ::testing::ValuesIn(dangbo::testing::backends()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
