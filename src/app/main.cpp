@@ -1,13 +1,16 @@
 // dangbo: the command-line entry point (the only place that knows every module).
 #include <CLI/CLI.hpp>
+#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
 
+#include "app/wiring.hpp"
 #include "base/error.hpp"
 #include "base/rules.hpp"
 #include "db/database.hpp"
@@ -16,7 +19,11 @@
 #include "registry/roster_gen.hpp"
 #include "registry/routes.hpp"
 #include "registry/seed.hpp"
+#include "security/backup.hpp"
+#include "security/crypto.hpp"
+#include "security/rate_limit.hpp"
 #include "security/security.hpp"
+#include "security/sensitive.hpp"
 #include "web/routes.hpp"
 
 using namespace dangbo;
@@ -70,6 +77,31 @@ void seed_if_empty(db::Database& db, const Paths& p, int64_t demo_members, uint6
             << "ADMIN_PASSWORD=" << password << std::endl;
 }
 
+// The field-key file: --key-file, else $DANGBO_KEY_FILE, else keys/field.key beside the SQLite
+// file (var/keys/field.key for the default var/dangbo.db), else var/keys/field.key.
+std::string default_key_file(const std::string& db_url) {
+  if (const char* e = std::getenv("DANGBO_KEY_FILE"); e && *e) return e;
+  try {
+    auto u = db::DbUrl::parse(db_url);
+    if (u.dialect == db::Dialect::sqlite) {
+      auto dir = std::filesystem::path(u.sqlite_path).parent_path();
+      return ((dir.empty() ? std::filesystem::path(".") : dir) / "keys" / "field.key").string();
+    }
+  } catch (...) {
+  }
+  return "var/keys/field.key";
+}
+
+// Security options of `serve`.
+struct SecurityOptions {
+  std::string key_file;
+  bool behind_tls = false;
+  std::string trusted_proxy;
+  double login_per_minute = 10, login_burst = 10;  // sign-in attempts per client address
+  double api_per_second = 100, api_burst = 300;    // API calls per client address
+  int request_timeout_s = 30;
+};
+
 std::pair<std::string, uint16_t> parse_listen(const std::string& s) {
   auto c = s.rfind(':');
   if (c == std::string::npos) throw base::Error(base::ErrorKind::bad_request, "listen", "--listen phải có dạng HOST:PORT");
@@ -79,26 +111,32 @@ std::pair<std::string, uint16_t> parse_listen(const std::string& s) {
 }
 
 int serve(const std::string& db_url, const std::string& listen, const Paths& p, int64_t demo, bool no_demo,
-          uint64_t seed, int workers) {
+          uint64_t seed, int workers, const SecurityOptions& so) {
   auto db = open_db(db_url, p, std::size_t(workers + 1));
   seed_if_empty(*db, p, no_demo ? 0 : demo, seed);
+  security::KeyStore keys(so.key_file.empty() ? default_key_file(db_url) : so.key_file);
   web::I18n i18n;
   i18n.load(p.web() + "/i18n");
   web::Renderer renderer(p.web() + "/templates", i18n);
+  security::RateLimiter login_limiter(so.login_burst, so.login_per_minute / 60.0);
+  security::RateLimiter api_limiter(so.api_burst, so.api_per_second);
   web::Context ctx{*db, renderer};
+  ctx.secure_cookies = so.behind_tls;
+  ctx.keys = &keys;
+  ctx.login_limiter = &login_limiter;
+  ctx.api_limiter = &api_limiter;
+  ctx.trusted_proxy = so.trusted_proxy;
   http::Router router;
-  web::register_auth_routes(router, ctx);
-  web::register_openapi(router, ctx, p.web() + "/openapi.json");
-  registry::register_routes(router, ctx);
+  // every module's routes: src/app/wiring.cpp (the permission-matrix test reads the same table)
+  app::register_all_routes(router, ctx, p.web());
   auto [host, port] = parse_listen(listen);
   http::ServerOptions opts;
   opts.host = host;
   opts.port = port;
   opts.worker_threads = workers;
   opts.static_dir = p.web() + "/static";
-  http::Server server(router, opts, [&renderer](http::Request& req, const http::Handler& next) {
-    return web::error_middleware(renderer, req, next);
-  });
+  opts.request_timeout_s = so.request_timeout_s;
+  http::Server server(router, opts, web::make_middleware(ctx));
   server.listen();
   server.install_signal_handlers();
   std::cout << "listening on http://" << host << ":" << server.port() << std::endl;
@@ -129,6 +167,16 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--no-demo", no_demo, "không tạo dữ liệu minh họa");
   serve_cmd->add_option("--seed", seed, "hạt giống sinh dữ liệu");
   serve_cmd->add_option("--workers", workers, "số luồng xử lý yêu cầu");
+  SecurityOptions sec;
+  serve_cmd->add_option("--key-file", sec.key_file,
+                        "tệp khóa mã hóa trường nhạy cảm (mặc định keys/field.key cạnh tệp SQLite; tạo mới, quyền 0600)");
+  serve_cmd->add_flag("--behind-tls", sec.behind_tls, "chạy sau proxy HTTPS: cookie Secure, HSTS");
+  serve_cmd->add_option("--trusted-proxy", sec.trusted_proxy, "địa chỉ proxy được tin để đọc X-Forwarded-For");
+  serve_cmd->add_option("--login-rate", sec.login_per_minute, "số lần đăng nhập mỗi phút cho một địa chỉ (0 = không giới hạn)");
+  serve_cmd->add_option("--login-burst", sec.login_burst, "số lần đăng nhập liên tiếp tối đa cho một địa chỉ");
+  serve_cmd->add_option("--api-rate", sec.api_per_second, "số yêu cầu API mỗi giây cho một địa chỉ");
+  serve_cmd->add_option("--api-burst", sec.api_burst, "số yêu cầu API liên tiếp tối đa cho một địa chỉ (0 = không giới hạn)");
+  serve_cmd->add_option("--request-timeout", sec.request_timeout_s, "giây chờ tối đa để nhận xong một yêu cầu");
 
   auto* init_cmd = app.add_subcommand("init", "khởi tạo cơ sở dữ liệu (không chạy máy chủ)");
   init_cmd->add_option("--db", db_url);
@@ -144,6 +192,54 @@ int main(int argc, char** argv) {
   user_add->add_option("--role", role, "admin | staff | secretary | member | auditor")->required();
   user_add->add_option("--org", org, "mã tổ chức đảng")->required();
   user_add->add_option("--db", db_url);
+  int64_t user_member = 0;
+  std::string display_name;
+  bool generate_pw = false;
+  user_add->add_option("--member", user_member, "mã hồ sơ đảng viên của chính người dùng (vai trò member)");
+  user_add->add_option("--display-name", display_name, "tên hiển thị");
+  user_add->add_flag("--generate", generate_pw, "tạo mật khẩu ngẫu nhiên dùng một lần (in ra) thay vì đọc stdin");
+  auto* user_disable = user_cmd->add_subcommand("disable", "vô hiệu hóa tài khoản (đóng mọi phiên, thu hồi mã API)");
+  user_disable->add_option("name", uname)->required();
+  user_disable->add_option("--db", db_url);
+  auto* user_enable = user_cmd->add_subcommand("enable", "kích hoạt lại tài khoản");
+  user_enable->add_option("name", uname)->required();
+  user_enable->add_option("--db", db_url);
+  auto* user_reset = user_cmd->add_subcommand(
+      "reset-password", "đặt lại mật khẩu (in mật khẩu dùng một lần, hoặc đọc stdin với --stdin); phải đổi khi đăng nhập");
+  bool pw_stdin = false;
+  user_reset->add_option("name", uname)->required();
+  user_reset->add_flag("--stdin", pw_stdin, "đọc mật khẩu mới từ stdin");
+  user_reset->add_option("--db", db_url);
+  auto* user_reset_totp = user_cmd->add_subcommand("reset-totp", "gỡ xác thực hai lớp (mất điện thoại và mã khôi phục)");
+  user_reset_totp->add_option("name", uname)->required();
+  user_reset_totp->add_option("--db", db_url);
+  auto* user_logout = user_cmd->add_subcommand("logout", "đăng xuất người dùng khỏi mọi phiên");
+  user_logout->add_option("name", uname)->required();
+  user_logout->add_option("--db", db_url);
+  auto* user_list = user_cmd->add_subcommand("list", "liệt kê người dùng");
+  user_list->add_option("--db", db_url);
+
+  auto* keys_cmd = app.add_subcommand("keys", "khóa mã hóa trường nhạy cảm");
+  keys_cmd->require_subcommand(1);
+  std::string key_file;
+  auto* keys_rotate = keys_cmd->add_subcommand("rotate", "tạo khóa mới và mã hóa lại mọi trường nhạy cảm");
+  keys_rotate->add_option("--key-file", key_file);
+  keys_rotate->add_option("--db", db_url);
+  auto* keys_list = keys_cmd->add_subcommand("list", "mã các khóa trong tệp khóa và số bản ghi dùng mỗi khóa");
+  keys_list->add_option("--key-file", key_file);
+  keys_list->add_option("--db", db_url);
+
+  std::string backup_file;
+  auto* backup_cmd = app.add_subcommand("backup", "sao lưu toàn bộ cơ sở dữ liệu (không gồm tệp khóa)");
+  backup_cmd->add_option("file", backup_file, "tệp đích (chưa tồn tại)")->required();
+  backup_cmd->add_option("--db", db_url);
+  auto* restore_cmd = app.add_subcommand("restore", "phục hồi cơ sở dữ liệu từ bản sao lưu (thay toàn bộ dữ liệu)");
+  bool restore_yes = false;
+  restore_cmd->add_option("file", backup_file, "tệp sao lưu")->required();
+  restore_cmd->add_flag("--yes", restore_yes, "không hỏi lại");
+  restore_cmd->add_option("--db", db_url);
+
+  auto* routes_cmd = app.add_subcommand("routes", "in bảng định tuyến: PHƯƠNG_THỨC MẪU QUY_TẮC");
 
   auto* token_cmd = app.add_subcommand("token", "mã truy cập API");
   token_cmd->require_subcommand(1);
@@ -163,11 +259,13 @@ int main(int argc, char** argv) {
   audit_cmd->require_subcommand(1);
   auto* audit_verify = audit_cmd->add_subcommand("verify", "kiểm tra chuỗi băm của nhật ký");
   audit_verify->add_option("--db", db_url);
+  std::string anchor_file;
+  audit_verify->add_option("--anchor", anchor_file, "tệp neo (ngoài cơ sở dữ liệu): so sánh rồi ghi thêm mục cuối");
 
   CLI11_PARSE(app, argc, argv);
   try {
     base::RuleSet::set_global(base::RuleSet::load(paths.rules()));
-    if (*serve_cmd) return serve(db_url, listen, paths, demo, no_demo, seed, workers);
+    if (*serve_cmd) return serve(db_url, listen, paths, demo, no_demo, seed, workers, sec);
     if (*init_cmd) {
       auto db = open_db(db_url, paths);
       if (registry::is_seeded(*db)) {
@@ -177,15 +275,117 @@ int main(int argc, char** argv) {
       seed_if_empty(*db, paths, no_demo ? 0 : demo, seed);
       return 0;
     }
-    if (*user_add) {
-      auto r = security::parse_role(role);
-      if (!r) throw base::Error(base::ErrorKind::bad_request, "role", "Vai trò không hợp lệ: " + role);
+    auto read_password = [] {
       std::string password;
       std::getline(std::cin, password);
       if (!password.empty() && password.back() == '\r') password.pop_back();
+      return password;
+    };
+    if (*user_add) {
+      auto r = security::parse_role(role);
+      if (!r) throw base::Error(base::ErrorKind::bad_request, "role", "Vai trò không hợp lệ: " + role);
+      std::string password = generate_pw ? security::random_token(12) : read_password();
       auto db = open_db(db_url, paths);
-      auto id = security::add_user(*db, uname, password, *r, org);
+      std::optional<int64_t> mid;
+      if (user_member > 0) mid = user_member;
+      if (*r == security::Role::member && !mid)
+        throw base::Error(base::ErrorKind::bad_request, "member", "Vai trò member cần --member MÃ_HỒ_SƠ");
+      auto id = security::add_user(*db, uname, password, *r, org, mid, display_name);
+      if (generate_pw) {
+        security::reset_password(*db, nullptr, uname, password);  // must be changed at first sign-in
+        std::cout << "PASSWORD=" << password << "\n";
+      }
       std::cout << "Đã tạo người dùng " << uname << " (id " << id << ")\n";
+      return 0;
+    }
+    if (*user_disable || *user_enable) {
+      auto db = open_db(db_url, paths);
+      security::set_user_disabled(*db, nullptr, uname, bool(*user_disable));
+      std::cout << (bool(*user_disable) ? "Đã vô hiệu hóa " : "Đã kích hoạt lại ") << uname << "\n";
+      return 0;
+    }
+    if (*user_reset) {
+      auto db = open_db(db_url, paths);
+      std::string pw = pw_stdin ? read_password() : "";
+      std::string set = security::reset_password(*db, nullptr, uname, pw);
+      if (!pw_stdin) std::cout << "PASSWORD=" << set << "\n";
+      std::cout << "Đã đặt lại mật khẩu cho " << uname << "; người dùng phải đổi mật khẩu khi đăng nhập.\n";
+      return 0;
+    }
+    if (*user_reset_totp) {
+      auto db = open_db(db_url, paths);
+      security::reset_totp(*db, nullptr, uname);
+      std::cout << "Đã gỡ xác thực hai lớp của " << uname << "\n";
+      return 0;
+    }
+    if (*user_logout) {
+      auto db = open_db(db_url, paths);
+      int n = security::revoke_sessions(*db, security::user_id_by_name(*db, uname));
+      std::cout << "Đã đóng " << n << " phiên của " << uname << "\n";
+      return 0;
+    }
+    if (*user_list) {
+      auto db = open_db(db_url, paths);
+      for (auto& u : security::list_users(*db))
+        std::cout << u.username << '\t' << u.role << '\t' << u.org_code << '\t'
+                  << (u.disabled ? "disabled" : u.locked ? "locked" : "active") << (u.totp ? "\ttotp" : "\t-")
+                  << (u.must_change_password ? "\tmust-change-password" : "") << '\n';
+      return 0;
+    }
+    if (*keys_rotate) {
+      auto db = open_db(db_url, paths);
+      std::string kf = key_file.empty() ? default_key_file(db_url) : key_file;
+      auto rep = security::rotate_keys(*db, kf);
+      std::cout << "Khóa mới " << rep.new_key_id << ": đã mã hóa lại " << rep.fields << " trường nhạy cảm và "
+                << rep.totp_secrets << " khóa xác thực hai lớp (tệp khóa " << kf << ").\n";
+      return 0;
+    }
+    if (*keys_list) {
+      auto db = open_db(db_url, paths);
+      std::string kf = key_file.empty() ? default_key_file(db_url) : key_file;
+      auto ring = security::Keyring::load(kf);
+      auto s = db->session();
+      for (auto& id : ring.ids()) {
+        int n = 0;
+        *s << "SELECT count(*) FROM member_sensitive WHERE key_id = :k", soci::use(id), soci::into(n);
+        std::cout << id << (id == ring.active_id() ? " (đang dùng)" : "") << '\t' << n << " bản ghi\n";
+      }
+      return 0;
+    }
+    if (*backup_cmd) {
+      auto db = open_db(db_url, paths);
+      auto r = security::backup_database(*db, backup_file);
+      std::cout << "Đã sao lưu vào " << backup_file << " (" << r.bytes << " byte, " << r.seconds << " giây).\n"
+                << "Tệp khóa mã hóa không nằm trong bản sao lưu: hãy giữ riêng một bản của nó.\n";
+      return 0;
+    }
+    if (*restore_cmd) {
+      if (!restore_yes) {
+        std::cerr << "Phục hồi sẽ thay toàn bộ dữ liệu hiện có bằng " << backup_file
+                  << ". Dừng mọi máy chủ đang dùng cơ sở dữ liệu này. Gõ 'yes' để tiếp tục: " << std::flush;
+        std::string answer;
+        std::getline(std::cin, answer);
+        if (answer != "yes") {
+          std::cerr << "Đã hủy.\n";
+          return 1;
+        }
+      }
+      auto db = open_db(db_url, paths);
+      auto r = security::restore_database(*db, backup_file);
+      db::migrate(*db, paths.migrations());
+      std::cout << "Đã phục hồi từ " << backup_file << " (" << r.bytes << " byte, " << r.seconds << " giây).\n";
+      return 0;
+    }
+    if (*routes_cmd) {
+      // the same table as `serve`, over a throwaway in-memory database
+      auto db = std::make_unique<db::Database>(db::DbUrl::parse("sqlite::memory:"), 1);
+      web::I18n i18n;
+      i18n.load(paths.web() + "/i18n");
+      web::Renderer renderer(paths.web() + "/templates", i18n);
+      web::Context ctx{*db, renderer};
+      http::Router router;
+      app::register_all_routes(router, ctx, paths.web());
+      for (auto& r : router.routes()) std::cout << r.method << '\t' << r.pattern << '\t' << r.rule << '\n';
       return 0;
     }
     if (*token_create) {
@@ -222,11 +422,19 @@ int main(int argc, char** argv) {
     }
     if (*audit_verify) {
       auto db = open_db(db_url, paths);
-      if (auto bad = security::audit_verify(*db)) {
-        std::cerr << *bad << std::endl;
+      auto r = security::audit_check(*db);
+      if (!r.ok) {
+        std::cerr << "dangbo: nhật ký KHÔNG nguyên vẹn: " << r.message << " (first bad entry: " << r.first_bad << ", "
+                  << r.problem << ")" << std::endl;
         return 2;
       }
-      std::cout << "Nhật ký nguyên vẹn." << std::endl;
+      if (!anchor_file.empty()) {
+        if (auto bad = security::audit_anchor(*db, anchor_file)) {
+          std::cerr << "dangbo: nhật ký KHÔNG khớp tệp neo: " << *bad << std::endl;
+          return 2;
+        }
+      }
+      std::cout << "Nhật ký nguyên vẹn: " << r.entries << " mục." << std::endl;
       return 0;
     }
   } catch (const std::exception& e) {

@@ -3,8 +3,11 @@
 #include <sodium.h>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 
 #include "base/error.hpp"
 
@@ -65,7 +68,7 @@ bool role_allows(Role r, Action a) {
     case Role::admin: return true;
     case Role::staff:
       return a == Action::read_org || a == Action::read_member || a == Action::edit_member ||
-             a == Action::export_members;
+             a == Action::export_members || a == Action::read_sensitive || a == Action::edit_sensitive;
     case Role::secretary:
       return a == Action::read_org || a == Action::read_member || a == Action::edit_member ||
              a == Action::export_members;
@@ -113,8 +116,7 @@ int64_t add_user(db::Database& db, std::string_view username, std::string_view p
                  std::string_view org_code, std::optional<int64_t> member_id, std::string_view display_name) {
   if (username.empty() || username.size() > 64)
     throw Error(ErrorKind::bad_request, "user.name", "Tên đăng nhập phải có từ 1 đến 64 ký tự");
-  if (password.size() < 10)
-    throw Error(ErrorKind::bad_request, "user.password", "Mật khẩu phải có ít nhất 10 ký tự");
+  check_password_policy(password);
   std::string hash = hash_password(password);
   auto s = db.session();
   soci::session& sql = *s;
@@ -152,16 +154,19 @@ std::optional<Actor> load_actor(db::Database& db, int64_t user_id) {
   soci::session& sql = *s;
   Actor a;
   long long uid = user_id, org_id = 0, mid = 0;
-  int disabled = 0;
+  int disabled = 0, must_change = 0, totp = 0;
   std::string role;
   soci::indicator mind = soci::i_null;
-  sql << "SELECT u.username, u.display_name, u.disabled, g.role, g.org_id, g.member_id, o.code, o.name, o.path "
+  sql << "SELECT u.username, u.display_name, u.disabled, u.must_change_password, u.totp_enabled, g.role, g.org_id, "
+         "g.member_id, o.code, o.name, o.path "
          "FROM app_user u JOIN role_grant g ON g.user_id = u.id JOIN organization o ON o.id = g.org_id "
          "WHERE u.id = :id ORDER BY g.id LIMIT 1",
       soci::use(uid), soci::into(a.username), soci::into(a.display_name), soci::into(disabled),
-      soci::into(role), soci::into(org_id), soci::into(mid, mind), soci::into(a.org_code),
-      soci::into(a.org_name), soci::into(a.org_path);
+      soci::into(must_change), soci::into(totp), soci::into(role), soci::into(org_id), soci::into(mid, mind),
+      soci::into(a.org_code), soci::into(a.org_name), soci::into(a.org_path);
   if (!sql.got_data() || disabled) return std::nullopt;
+  a.must_change_password = must_change != 0;
+  a.totp_enabled = totp != 0;
   a.user_id = user_id;
   a.role = parse_role(role).value_or(Role::member);
   a.org_id = org_id;
@@ -193,7 +198,14 @@ std::optional<Actor> authenticate(db::Database& db, std::string_view username, s
     ++failed;
     if (failed >= 5) {
       std::string until = iso_after(15 * 60);
+      soci::transaction tr(*s);
       *s << "UPDATE app_user SET failed_logins = 0, locked_until = :l WHERE id = :id", soci::use(until), soci::use(uid);
+      std::string path;
+      *s << "SELECT o.path FROM role_grant g JOIN organization o ON o.id = g.org_id WHERE g.user_id = :u "
+            "ORDER BY g.id LIMIT 1",
+          soci::use(uid), soci::into(path);
+      audit_append(*s, nullptr, "lock", "user", std::to_string(uid), path, "{\"reason\":\"password\",\"minutes\":15}");
+      tr.commit();
     } else {
       *s << "UPDATE app_user SET failed_logins = :f WHERE id = :id", soci::use(failed), soci::use(uid);
     }
@@ -367,24 +379,161 @@ std::vector<AuditEntry> audit_for(db::Database& db, std::string_view entity, std
   return out;
 }
 
-std::optional<std::string> audit_verify(db::Database& db) {
+AuditCheck audit_check(db::Database& db) {
   auto s = db.session();
   std::string prev(64, '0');
   int64_t expected = 1;
-  std::optional<std::string> bad;
+  AuditCheck r;
+  auto fail = [&](int64_t seq, const char* problem, std::string msg) {
+    r.ok = false;
+    r.first_bad = seq;
+    r.problem = problem;
+    r.message = std::move(msg);
+  };
   each_audit(*s, "ORDER BY seq", {}, [&](const AuditEntry& e) {
-    if (bad) return;
+    ++r.entries;
+    if (!r.ok) return;
     if (e.seq != expected)
-      bad = "Chuỗi nhật ký bị gián đoạn: thiếu mục số " + std::to_string(expected) + " (gặp mục " +
-            std::to_string(e.seq) + ")";
-    else if (e.prev_hash != prev)
-      bad = "Mục nhật ký số " + std::to_string(e.seq) + " không nối đúng với mục trước (mục bị xóa hoặc đổi chỗ)";
+      fail(expected, "missing",
+           "Chuỗi nhật ký bị gián đoạn: thiếu mục số " + std::to_string(expected) + " (gặp mục " +
+               std::to_string(e.seq) + ")");
     else if (audit_hash(e) != e.hash)
-      bad = "Mục nhật ký số " + std::to_string(e.seq) + " đã bị sửa đổi (mã băm không khớp)";
+      // the entry's own content no longer matches its hash: it was edited in place
+      fail(e.seq, "modified", "Mục nhật ký số " + std::to_string(e.seq) + " đã bị sửa đổi (mã băm không khớp)");
+    else if (e.prev_hash != prev)
+      fail(e.seq, "unlinked",
+           "Mục nhật ký số " + std::to_string(e.seq) + " không nối đúng với mục trước (mục bị xóa, chèn hoặc đổi chỗ)");
     prev = e.hash;
     ++expected;
   });
-  return bad;
+  return r;
+}
+
+std::optional<std::string> audit_verify(db::Database& db) {
+  auto r = audit_check(db);
+  if (r.ok) return std::nullopt;
+  return r.message;
+}
+
+namespace {
+// End of the materialized-path range of a subtree: "/1/23/" → "/1/230" ('0' follows '/').
+std::string path_end(const std::string& p) { return p.empty() ? std::string() : p.substr(0, p.size() - 1) + "0"; }
+
+bool iso_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+}  // namespace
+
+AuditPage audit_search(db::Database& db, const Actor& a, const AuditQuery& q) {
+  if (!role_allows(a.role, Action::read_audit))
+    throw Error(ErrorKind::forbidden, "forbidden", "Bạn không có quyền xem nhật ký kiểm tra");
+  auto s = db.session();
+  std::string where = "WHERE 1=1";
+  std::vector<std::string> params;
+  // the scope: the actor's subtree, narrowed to an organization's subtree when asked
+  std::string scope = a.org_path;
+  if (!q.org_code.empty()) {
+    std::string code = q.org_code, path;
+    *s << "SELECT path FROM organization WHERE code = :c AND valid_to IS NULL", soci::use(code), soci::into(path);
+    if (!s->got_data() || !a.in_scope(path))
+      throw Error(ErrorKind::not_found, "org.not_found",
+                  "Không tìm thấy tổ chức đảng có mã '" + code + "' (hoặc bạn không có quyền xem)");
+    scope = path;
+  }
+  bool root_scope = std::count(a.org_path.begin(), a.org_path.end(), '/') <= 2 && q.org_code.empty();
+  if (root_scope) {
+    where += " AND ((org_path >= :p0 AND org_path < :p1) OR org_path = '')";
+  } else {
+    where += " AND org_path >= :p0 AND org_path < :p1";
+  }
+  params.push_back(scope);
+  params.push_back(path_end(scope));
+  if (!q.actor.empty()) {
+    where += " AND actor_name = :an";
+    params.push_back(q.actor);
+  }
+  if (q.member_id) {
+    where += " AND entity = 'member' AND entity_id = :mid";
+    params.push_back(std::to_string(*q.member_id));
+  }
+  if (!q.action.empty()) {
+    where += " AND action = :ac";
+    params.push_back(q.action);
+  }
+  if (!q.from.empty()) {
+    if (!iso_date(q.from)) throw Error(ErrorKind::bad_request, "from", "Ngày bắt đầu phải có dạng YYYY-MM-DD");
+    where += " AND at >= :f";
+    params.push_back(q.from);
+  }
+  if (!q.to.empty()) {
+    if (!iso_date(q.to)) throw Error(ErrorKind::bad_request, "to", "Ngày kết thúc phải có dạng YYYY-MM-DD");
+    where += " AND at < :t";
+    params.push_back(q.to + "T99");  // every time of that day sorts below "YYYY-MM-DDT99"
+  }
+  if (q.before_seq > 0) where += " AND seq < " + std::to_string(q.before_seq);
+  int limit = std::clamp(q.limit, 1, 500);
+  AuditPage page;
+  each_audit(*s, where + " ORDER BY seq DESC LIMIT " + std::to_string(limit + 1), params,
+             [&](const AuditEntry& e) { page.items.push_back(e); });
+  if ((int)page.items.size() > limit) {
+    page.items.pop_back();
+    page.next_before = page.items.back().seq;
+  }
+  return page;
+}
+
+std::map<std::string, std::string> org_names_for_paths(db::Database& db, const std::vector<std::string>& paths) {
+  std::map<std::string, std::string> out;
+  auto s = db.session();
+  for (auto& p : paths) {
+    if (p.size() < 3 || out.count(p)) continue;
+    std::string path = p, name;
+    *s << "SELECT name FROM organization WHERE path = :p ORDER BY valid_from DESC LIMIT 1", soci::use(path),
+        soci::into(name);
+    if (s->got_data()) out[p] = name;
+  }
+  return out;
+}
+
+std::optional<std::string> audit_anchor(db::Database& db, const std::string& file, bool append) {
+  std::vector<std::pair<int64_t, std::string>> anchors;
+  {
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream ls(line);
+      long long seq = 0;
+      std::string hash;
+      if (line.empty() || line[0] == '#' || !(ls >> seq >> hash)) continue;
+      anchors.emplace_back(seq, hash);
+    }
+  }
+  auto s = db.session();
+  for (auto& [seq, hash] : anchors) {
+    long long q = seq;
+    std::string h;
+    *s << "SELECT hash FROM audit_log WHERE seq = :s", soci::use(q), soci::into(h);
+    if (!s->got_data())
+      return "Mục nhật ký số " + std::to_string(seq) + " đã ghi trong tệp neo " + file + " nhưng không còn trong cơ sở dữ liệu";
+    if (h != hash)
+      return "Mục nhật ký số " + std::to_string(seq) + " khác với mã băm đã ghi trong tệp neo " + file +
+             " (chuỗi đã bị viết lại)";
+  }
+  if (append) {
+    long long seq = 0;
+    std::string hash, at;
+    *s << "SELECT seq, hash, at FROM audit_log ORDER BY seq DESC LIMIT 1", soci::into(seq), soci::into(hash), soci::into(at);
+    if (s->got_data() && (anchors.empty() || anchors.back().first != seq)) {
+      std::ofstream out(file, std::ios::app);
+      if (!out) throw Error(ErrorKind::internal, "audit.anchor", "Không ghi được tệp neo " + file);
+      if (anchors.empty()) out << "# dangbo audit anchors: SEQ HASH AT (keep this file outside the database)\n";
+      out << seq << ' ' << hash << ' ' << at << '\n';
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace dangbo::security

@@ -1,6 +1,7 @@
 // Accounts, sessions, API tokens, roles scoped to the organization tree, and the audit chain.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,8 @@ struct Actor {
   std::optional<int64_t> member_id;          // for Role::member: the own record
   std::string csrf_token;                     // empty for bearer-token API calls
   bool via_token = false;
+  bool must_change_password = false;          // set by an administrator's password reset
+  bool totp_enabled = false;
 
   /// True when `path` (an organization's or member's org path) lies inside the scope.
   bool in_scope(std::string_view path) const {
@@ -42,10 +45,24 @@ std::string random_token(std::size_t bytes = 32);
 std::string sha256_hex(std::string_view data);
 
 /// What may be done (checked in the service layer, so pages, API and exports obey the same rule).
-enum class Action { read_org, read_member, edit_member, export_members, read_audit, manage_users };
+enum class Action {
+  read_org,
+  read_member,
+  edit_member,
+  export_members,
+  read_audit,
+  manage_users,
+  read_sensitive,  // vetting notes, political history, relationships, discipline
+  edit_sensitive,
+};
 
 /// Role × action rule. Scope (subtree) is checked separately with Actor::in_scope.
-/// Members may read only their own record; auditors read only the audit log.
+///   admin     everything;
+///   staff     organizations and members of the subtree, edits, exports, sensitive fields;
+///   secretary organizations and members of the subtree (the cell), edits, exports; no
+///             sensitive fields;
+///   member    only the own record (checked by the caller) — later also the cell's notices;
+///   auditor   only the audit log of the subtree.
 bool role_allows(Role r, Action a);
 
 /// Creates a user with one role grant on the organization `org_code` (current version).
@@ -94,7 +111,131 @@ std::vector<AuditEntry> audit_for(db::Database& db, std::string_view entity, std
 /// Verifies the chain; returns nullopt when intact, else a Vietnamese message naming the first
 /// bad entry (its seq).
 std::optional<std::string> audit_verify(db::Database& db);
+
+/// The result of a verification with the first bad entry, for the CLI and tests.
+struct AuditCheck {
+  bool ok = true;
+  int64_t entries = 0;      // entries read
+  int64_t first_bad = 0;    // seq of the first bad entry (0 when ok)
+  std::string problem;      // "modified" | "missing" | "unlinked" (deleted, swapped or inserted)
+  std::string message;      // Vietnamese sentence naming the entry
+};
+AuditCheck audit_check(db::Database& db);
+
+/// Anchors against a rewrite of the whole chain (anyone who can write the database could
+/// recompute every hash): the anchor file, kept outside the database (another machine, the
+/// operator's log), holds lines "SEQ HASH AT". Every anchored entry must still exist with the
+/// same hash; then the current head is appended (when `append`). Returns nullopt when the
+/// chain agrees with the file, else a Vietnamese message naming the first entry that differs.
+std::optional<std::string> audit_anchor(db::Database& db, const std::string& file, bool append = true);
+
+/// Audit search for the auditor's page and API: every filter optional; newest first; keyset
+/// paging by seq (before_seq = the `next` of the previous page).
+struct AuditQuery {
+  std::string actor;                 // exact user name
+  std::optional<int64_t> member_id;  // entries about this member
+  std::string org_code;              // entries inside this organization's subtree
+  std::string action;                // view | update | create | …
+  std::string from, to;              // ISO dates (inclusive), UTC
+  int64_t before_seq = 0;            // 0 = from the newest
+  int limit = 50;
+};
+struct AuditPage {
+  std::vector<AuditEntry> items;
+  int64_t next_before = 0;  // 0 when no further page
+};
+/// Requires Action::read_audit; only entries inside the actor's subtree (entries without an
+/// organization only for actors scoped on a root). Throws forbidden / not_found / bad_request.
+AuditPage audit_search(db::Database& db, const Actor& a, const AuditQuery& q);
 /// The hash of one entry's content given the previous hash (exposed for tests).
 std::string audit_hash(const AuditEntry& e);
+
+
+// ---- accounts (accounts.cpp) ----------------------------------------------------------------
+
+class Keyring;
+
+/// Password rules: 10 to 1024 characters. Throws base::Error(bad_request) otherwise.
+void check_password_policy(std::string_view password);
+
+/// Per client address: from the 5th failed sign-in within 15 minutes each further attempt waits
+/// 2^(n-5) seconds (at most 60); the 20th failure locks the address for 15 minutes. Per account
+/// (authenticate()): 5 failures in a row lock the account for 15 minutes.
+inline constexpr int kAddressBackoffAfter = 5;
+inline constexpr int kAddressLockAfter = 20;
+inline constexpr int kThrottleWindowSeconds = 15 * 60;
+
+enum class SignInStatus { ok, need_second_factor, bad_credentials, throttled };
+struct SignInResult {
+  SignInStatus status = SignInStatus::bad_credentials;
+  std::optional<Actor> actor;  // ok
+  int64_t user_id = 0;         // ok, need_second_factor
+  int retry_after_s = 0;       // throttled
+};
+/// Password step of signing in, with the per-address back-off and lock and the per-account
+/// lock. A user with TOTP gets need_second_factor (no session yet). Success is audited.
+SignInResult sign_in(db::Database& db, std::string_view username, std::string_view password,
+                     std::string_view client_addr);
+/// Seconds the address must still wait (0 = may try now).
+int address_wait_seconds(db::Database& db, std::string_view client_addr);
+/// Counts one failed sign-in (password or second factor) for the address.
+void record_address_failure(db::Database& db, std::string_view client_addr);
+
+/// A pending second-factor challenge (5 minutes, 5 attempts): returns the cookie value.
+inline constexpr int kChallengeSeconds = 5 * 60;
+std::string create_login_challenge(db::Database& db, int64_t user_id, std::string_view client_addr);
+/// Checks a TOTP code (6 digits) or an unused recovery code against the challenge; on success
+/// deletes the challenge and returns the actor (then create a session). A wrong code counts as
+/// a failed sign-in for the account and the address; nullopt also when the challenge expired.
+std::optional<Actor> complete_login_challenge(db::Database& db, const Keyring& keys, std::string_view challenge,
+                                              std::string_view code, std::string_view client_addr);
+
+struct TotpSetup {
+  std::string secret_base32;  // to type into an authenticator app
+  std::string uri;            // otpauth://…
+};
+/// Generates a new secret (sealed with the field key, not yet enabled). Audited.
+TotpSetup begin_totp_setup(db::Database& db, const Keyring& keys, const Actor& a);
+/// Enables TOTP when `code` matches the pending secret; returns 10 one-time recovery codes
+/// (only their hashes are kept). Throws bad_request on a wrong code. Audited.
+std::vector<std::string> enable_totp(db::Database& db, const Keyring& keys, const Actor& a, std::string_view code);
+/// Turns TOTP off after checking the password. Throws bad_request on a wrong password. Audited.
+void disable_totp(db::Database& db, const Actor& a, std::string_view password);
+/// Unused recovery codes left.
+int recovery_codes_left(db::Database& db, int64_t user_id);
+
+/// Administration (CLI; `by` is nullptr for the system). Each throws not_found for an unknown
+/// user and is audited.
+/// Disables (or enables) an account; disabling ends its sessions and revokes its API tokens.
+void set_user_disabled(db::Database& db, const Actor* by, std::string_view username, bool disabled);
+/// Sets a new password (a random one-time password when `password` is empty) that must be
+/// changed at the next sign-in; clears the lock; ends every session. Returns the password.
+std::string reset_password(db::Database& db, const Actor* by, std::string_view username,
+                           std::string_view password = "");
+/// Turns TOTP off for a user who lost the device and the recovery codes.
+void reset_totp(db::Database& db, const Actor* by, std::string_view username);
+/// The signed-in user changes the own password (old one checked); other sessions end.
+void change_password(db::Database& db, const Actor& a, std::string_view old_password,
+                     std::string_view new_password, std::string_view keep_session_cookie);
+
+struct SessionInfo {
+  std::string created_at, last_seen_at, expires_at, client_addr;
+  bool current = false;
+};
+std::vector<SessionInfo> list_sessions(db::Database& db, int64_t user_id, std::string_view current_cookie = "");
+/// Ends every session of the user except `except_cookie` (if given); returns how many ended.
+int revoke_sessions(db::Database& db, int64_t user_id, std::string_view except_cookie = "");
+int64_t user_id_by_name(db::Database& db, std::string_view username);
+
+struct UserInfo {
+  int64_t id = 0;
+  std::string username, display_name, role, org_code, created_at;
+  bool disabled = false, totp = false, locked = false, must_change_password = false;
+};
+std::vector<UserInfo> list_users(db::Database& db);
+
+/// Names of the organizations at the end of materialized paths ("/1/23/" → name of 23), for
+/// showing audit entries; paths that name nothing are absent.
+std::map<std::string, std::string> org_names_for_paths(db::Database& db, const std::vector<std::string>& paths);
 
 }  // namespace dangbo::security

@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -14,13 +16,25 @@ using base::ErrorKind;
 
 void I18n::load(const std::string& dir) {
   for (std::string lang : {"vi", "en"}) {
-    std::ifstream f(dir + "/" + lang + ".json");
-    if (!f) throw std::runtime_error("missing message catalog " + dir + "/" + lang + ".json");
-    std::stringstream ss;
-    ss << f.rdbuf();
+    std::vector<std::string> files = {dir + "/" + lang + ".json"};
+    std::vector<std::string> extra;
+    std::error_code ec;
+    for (auto& e : std::filesystem::directory_iterator(dir, ec)) {
+      std::string name = e.path().filename().string(), suffix = "." + lang + ".json";
+      if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+        extra.push_back(e.path().string());
+    }
+    std::sort(extra.begin(), extra.end());
+    files.insert(files.end(), extra.begin(), extra.end());
     auto& m = cat_[lang];
-    boost::json::value doc = boost::json::parse(ss.str());
-    for (auto& [k, v] : doc.as_object()) m[std::string(k)] = std::string(v.as_string());
+    for (auto& file : files) {
+      std::ifstream f(file);
+      if (!f) throw std::runtime_error("missing message catalog " + file);
+      std::stringstream ss;
+      ss << f.rdbuf();
+      boost::json::value doc = boost::json::parse(ss.str());
+      for (auto& [k, v] : doc.as_object()) m[std::string(k)] = std::string(v.as_string());
+    }
   }
 }
 
@@ -68,6 +82,9 @@ std::string Renderer::page(const std::string& name, const Layout& l,
     u->SetValue("ROLE", i18n_.t(l.lang, "role_" + std::string(security::to_string(l.actor->role))));
     u->SetValue("SCOPE", l.actor->org_name);
     u->SetValue("HOME_ORG", l.actor->org_code);
+    using security::Action;
+    if (security::role_allows(l.actor->role, Action::read_org)) u->ShowSection("NAV_REGISTRY");
+    if (security::role_allows(l.actor->role, Action::read_audit)) u->ShowSection("NAV_AUDIT");
     layout.SetTemplateGlobalValue("CSRF", l.actor->csrf_token);
   }
   auto* content = layout.AddIncludeDictionary("CONTENT");
@@ -108,10 +125,48 @@ static bool constant_time_equal(const std::string& a, const std::string& b) {
   return d == 0;
 }
 
+std::string client_addr(const Context& ctx, const http::Request& req) {
+  if (!ctx.trusted_proxy.empty() && req.remote_addr == ctx.trusted_proxy) {
+    if (auto xff = req.header("X-Forwarded-For")) {
+      std::string_view v = *xff;
+      auto comma = v.rfind(',');
+      std::string_view last = comma == std::string_view::npos ? v : v.substr(comma + 1);
+      while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+      while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+      if (!last.empty() && last.size() <= 64) return std::string(last);
+    }
+  }
+  return req.remote_addr;
+}
+
+security::Keyring keyring(Context& ctx) {
+  if (!ctx.keys)
+    throw Error(ErrorKind::internal, "keys.none", "Máy chủ chưa được cấu hình tệp khóa mã hóa (--key-file)");
+  return ctx.keys->current();
+}
+
+http::Response too_many_requests(const Renderer& renderer, const http::Request& req, int retry_after_s) {
+  std::string detail = "Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Xin thử lại sau " +
+                       std::to_string(retry_after_s) + " giây.";
+  auto resp = error_response(renderer, req, 429, "Quá nhiều yêu cầu", detail);
+  resp.set_header("Retry-After", std::to_string(retry_after_s));
+  return resp;
+}
+
 void route(http::Router& r, Context& ctx, std::string method, std::string pattern, std::string rule,
            std::function<http::Response(http::Request&, const security::Actor*)> h) {
-  bool is_public = rule == "public";
-  r.add(method, pattern, rule, [&ctx, h, is_public](http::Request& req) -> http::Response {
+  bool is_public = rule == "public" || rule.rfind("public.", 0) == 0;
+  bool is_signin = rule == "public.signin";
+  bool password_route = rule == "account.password" || (method == "POST" && pattern == "/logout");
+  r.add(method, pattern, rule, [&ctx, h, is_public, is_signin, password_route](http::Request& req) -> http::Response {
+    // rate limits per client address, before any work for the request
+    security::RateLimiter* limiter = is_api(req) ? ctx.api_limiter : (is_signin && req.method == "POST") ? ctx.login_limiter : nullptr;
+    if (limiter) {
+      if (int wait = limiter->take(client_addr(ctx, req)); wait > 0) {
+        spdlog::warn("rate limit: {} {} from {} (retry after {} s)", req.method, req.path, client_addr(ctx, req), wait);
+        return too_many_requests(ctx.renderer, req, wait);
+      }
+    }
     std::optional<security::Actor> actor;
     auto auth = req.header("Authorization");
     bool via_cookie = false;
@@ -133,9 +188,10 @@ void route(http::Router& r, Context& ctx, std::string method, std::string patter
         resp.set_header("HX-Redirect", "/login");
         return resp;
       }
+      if (req.method != "GET" && req.method != "HEAD") return http::Response::redirect("/login");
       return http::Response::redirect("/login?next=" + http::url_encode(req.target));
     }
-    bool changes_state = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
+    bool changes_state = req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
     if (changes_state && via_cookie && actor) {
       std::string sent = req.header("X-CSRF-Token").value_or("");
       if (sent.empty()) {
@@ -145,8 +201,42 @@ void route(http::Router& r, Context& ctx, std::string method, std::string patter
       if (!constant_time_equal(sent, actor->csrf_token))
         throw Error(ErrorKind::forbidden, "csrf", "Phiên làm việc không hợp lệ (mã CSRF sai). Hãy tải lại trang rồi thử lại.");
     }
+    // after an administrator's reset, nothing but the password change until it is done
+    if (actor && via_cookie && actor->must_change_password && !is_public && !password_route) {
+      if (is_api(req))
+        return http::Response::problem(403, "Cần đổi mật khẩu", "Tài khoản phải đổi mật khẩu trước khi dùng tiếp (trang /account/password)");
+      if (req.is_htmx()) {
+        auto resp = http::Response::text("", 403);
+        resp.set_header("HX-Redirect", "/account/password");
+        return resp;
+      }
+      return http::Response::redirect("/account/password");
+    }
     return h(req, actor ? actor_of(req) : nullptr);
   });
+}
+
+http::Middleware make_middleware(Context& ctx) {
+  return [&ctx](http::Request& req, const http::Handler& next) {
+    http::Response resp = error_middleware(ctx.renderer, req, next);
+    auto has = [&](std::string_view name) {
+      for (auto& [k, v] : resp.headers)
+        if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+              return std::tolower((unsigned char)a) == std::tolower((unsigned char)b);
+            }))
+          return true;
+      return false;
+    };
+    if (ctx.secure_cookies && !has("Strict-Transport-Security"))
+      resp.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    // personal data must not stay in browser or proxy caches
+    if ((req.actor || is_api(req)) && !has("Cache-Control")) resp.set_header("Cache-Control", "no-store");
+    if (!has("Cross-Origin-Opener-Policy")) resp.set_header("Cross-Origin-Opener-Policy", "same-origin");
+    if (!has("Cross-Origin-Resource-Policy")) resp.set_header("Cross-Origin-Resource-Policy", "same-origin");
+    if (!has("Permissions-Policy"))
+      resp.set_header("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
+    return resp;
+  };
 }
 
 static int status_of(ErrorKind k) {
@@ -181,6 +271,10 @@ http::Response error_middleware(const Renderer& renderer, http::Request& req, co
     return next(req);
   } catch (const Error& e) {
     int st = status_of(e.kind());
+    if (st == 500) spdlog::error("error on {} {}: {} ({})", req.method, req.path, e.what(), e.code());
+    if (st == 500)
+      return error_response(renderer, req, 500, "Lỗi hệ thống",
+                            "Máy chủ gặp lỗi khi xử lý yêu cầu. Lỗi đã được ghi lại; xin thử lại sau.");
     const char* title = st == 404 ? "Không tìm thấy" : st == 403 ? "Không có quyền" : st == 409 ? "Xung đột dữ liệu"
                         : st == 401 ? "Chưa đăng nhập" : st == 422 ? "Dữ liệu không hợp lệ" : "Lỗi hệ thống";
     return error_response(renderer, req, st, title, e.what());

@@ -10,11 +10,14 @@
 
 #include "db/database.hpp"
 #include "http/http.hpp"
+#include "security/crypto.hpp"
+#include "security/rate_limit.hpp"
 #include "security/security.hpp"
 
 namespace dangbo::web {
 
-/// Message catalogs web/i18n/vi.json and en.json: flat {"key": "text"}.
+/// Message catalogs web/i18n/vi.json and en.json: flat {"key": "text"}; then every
+/// web/i18n/<module>.vi.json / <module>.en.json is merged in (a module keeps its own keys).
 class I18n {
  public:
   void load(const std::string& dir);
@@ -56,10 +59,30 @@ class Renderer {
 
 /// Shared application context handed to every module's route registration.
 struct Context {
+  Context(db::Database& d, const Renderer& r, bool secure = false) : db(d), renderer(r), secure_cookies(secure) {}
   db::Database& db;
   const Renderer& renderer;
-  bool secure_cookies = false;  // behind TLS
+  bool secure_cookies = false;  // behind TLS: cookies get Secure, responses get HSTS
+  /// The field-encryption key file (sensitive fields, TOTP secrets); nullptr = not configured.
+  security::KeyStore* keys = nullptr;
+  /// Token buckets per client address: sign-in attempts and API calls (nullptr = no limit).
+  security::RateLimiter* login_limiter = nullptr;
+  security::RateLimiter* api_limiter = nullptr;
+  /// Address of a reverse proxy whose X-Forwarded-For (last hop) names the client; "" = none.
+  std::string trusted_proxy;
 };
+
+/// The client's address: the peer, or the last X-Forwarded-For hop when the peer is the trusted
+/// proxy.
+std::string client_addr(const Context& ctx, const http::Request& req);
+
+/// The keyring for sealing/opening; throws base::Error(internal) when none is configured.
+security::Keyring keyring(Context& ctx);
+
+/// Wraps every routed request: error mapping (error_middleware) and the response headers the
+/// web tier adds (HSTS behind TLS, Cache-Control: no-store on signed-in pages and the API,
+/// Cross-Origin-Opener-Policy, Permissions-Policy).
+http::Middleware make_middleware(Context& ctx);
 
 inline constexpr const char* kSessionCookie = "dangbo_session";
 
@@ -71,7 +94,11 @@ bool is_api(const http::Request& req);
 
 /// Registers a route whose handler runs only for a signed-in actor (session cookie or
 /// `Authorization: Bearer`), with CSRF checked on state-changing requests made with a cookie.
-/// rule "public" skips authentication. Unauthenticated: pages redirect to /login, API → 401.
+/// `rule` names the access rule (the permission-matrix test lists every route by it):
+///   "public…" ("public", "public.signin") skips authentication; "public.signin" routes and
+///   everything under /api/ are rate-limited per client address (429 + Retry-After);
+///   "account.password" stays reachable while a password change is required.
+/// Unauthenticated: pages redirect to /login, API → 401.
 void route(http::Router& r, Context& ctx, std::string method, std::string pattern, std::string rule,
            std::function<http::Response(http::Request&, const security::Actor*)> h);
 
@@ -81,6 +108,9 @@ http::Response error_middleware(const Renderer& renderer, http::Request& req, co
 /// A Vietnamese (or English) error page / problem+json for an error kind.
 http::Response error_response(const Renderer& renderer, const http::Request& req, int status, const std::string& title,
                               const std::string& detail);
+
+/// 429 Too Many Requests: problem+json (API) or a Vietnamese page, with Retry-After.
+http::Response too_many_requests(const Renderer& renderer, const http::Request& req, int retry_after_s);
 
 /// Formats 1234567 as "1.234.567" (vi) or "1,234,567" (en).
 std::string format_count(int64_t n, const std::string& lang);

@@ -23,10 +23,11 @@
       <button class="navbar-toggler" type="button" data-bs-toggle="collapse" data-bs-target="#mainnav" aria-controls="mainnav" aria-expanded="false" aria-label="{{T_nav_toggle}}"><span class="navbar-toggler-icon"></span></button>
       <div class="collapse navbar-collapse" id="mainnav">
         <ul class="navbar-nav me-auto">
-          <li class="nav-item"><a class="nav-link {{NAV_orgs}}" href="/orgs/{{HOME_ORG:u}}">{{T_nav_orgs}}</a></li>
-          <li class="nav-item"><a class="nav-link {{NAV_dashboard}}" href="/dashboard?org={{HOME_ORG:u}}">{{T_nav_dashboard}}</a></li>
+          {{#NAV_REGISTRY}}<li class="nav-item"><a class="nav-link {{NAV_orgs}}" href="/orgs/{{HOME_ORG:u}}">{{T_nav_orgs}}</a></li>
+          <li class="nav-item"><a class="nav-link {{NAV_dashboard}}" href="/dashboard?org={{HOME_ORG:u}}">{{T_nav_dashboard}}</a></li>{{/NAV_REGISTRY}}
+          {{#NAV_AUDIT}}<li class="nav-item"><a class="nav-link {{NAV_audit}}" href="/audit" id="nav-audit">{{T_nav_audit}}</a></li>{{/NAV_AUDIT}}
         </ul>
-        <span class="navbar-text me-3 small user-info"><span id="current-user">{{USERNAME}}</span> · {{ROLE}} · {{SCOPE}}</span>
+        <span class="navbar-text me-3 small user-info"><a class="link-light" href="/account" id="current-user">{{USERNAME}}</a> · {{ROLE}} · {{SCOPE}}</span>
         <form method="post" action="/logout" class="d-inline">
           <input type="hidden" name="csrf" value="{{CSRF}}">
           <button class="btn btn-sm btn-outline-light" type="submit" id="logout">{{T_logout}}</button>

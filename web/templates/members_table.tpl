@@ -23,6 +23,7 @@
 </form>
 <div class="d-flex flex-wrap align-items-center gap-2 my-2 chips" id="filter-chips">
   <span class="small text-muted" id="member-total">{{TOTAL}} {{T_members_found}}</span>
+  {{#CAN_EXPORT}}<a class="btn btn-sm btn-outline-secondary ms-auto" href="{{EXPORT_URL}}" id="export-csv" download>{{T_export_csv}}</a>{{/CAN_EXPORT}}
   {{#CHIP}}<a class="badge rounded-pill text-bg-light chip" href="{{REMOVE_URL}}" hx-get="{{REMOVE_URL}}" hx-target="#members" hx-push-url="true" title="{{T_remove_filter}}">{{LABEL}} ×</a>{{/CHIP}}
 </div>
 <div class="table-responsive">
