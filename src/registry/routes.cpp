@@ -49,6 +49,11 @@ MemberQuery member_query(const Request& req) {
   q.age_band = req.query_param("age").value_or("");
   q.after = req.query_param("after").value_or("");
   if (q.q.size() > 200) throw Error(ErrorKind::bad_request, "q", "Chuỗi tìm kiếm quá dài");
+  // History: the members as they stood on a past day (through membership history).
+  if (auto v = req.query_param("as_of"); v && !v->empty()) {
+    std::string d = as_of_param(req);
+    if (d < base::today().iso()) q.as_of = d;
+  }
   return q;
 }
 
@@ -254,6 +259,40 @@ void register_routes(http::Router& r, web::Context& ctx) {
       d.SetValue("KIND", lbl(lang, org.kind));
       d.SetValue("ADMIN_UNIT", org.admin_unit_code);
       d.SetValue("VALID_FROM", org.valid_from.display());
+      if (org.valid_to) d.AddSectionDictionary("VALID_TO")->SetValue("DATE", org.valid_to->display());
+      // Lineage: what formed this organization, what it became (links open each as of its own days).
+      auto [preds, succs] = svc->lineage(*a, org);
+      if (!preds.empty() || !succs.empty()) {
+        auto* lin = d.AddSectionDictionary("LINEAGE");
+        auto fill = [&](TemplateDictionary* sec, const char* row_name, const LineageLink& l, bool pred) {
+          auto* row = sec->AddSectionDictionary(row_name);
+          row->SetValue("OP", lineage_label(l.operation, lang == "en"));
+          row->SetValue("DECISION", l.decision_no);
+          row->SetValue("DECISION_DATE", l.decision_date.display());
+          row->SetValue("EFFECTIVE", l.effective_date.display());
+          if (l.other) {
+            auto* o = row->AddSectionDictionary("ORG");
+            o->SetValue("CODE", l.other->code);
+            o->SetValue("NAME", l.other->name);
+            // a predecessor on its last day; a successor on its first
+            CivilDate day = pred ? (l.other->valid_to ? base::add_days(*l.other->valid_to, -1) : l.other->valid_from)
+                                 : l.other->valid_from;
+            o->SetValue("AS_OF", day.iso());
+          } else {
+            row->ShowSection("DISSOLVED");
+          }
+        };
+        if (!preds.empty()) {
+          auto* sec = lin->AddSectionDictionary("FORMED_FROM");
+          sec->SetValue("COUNT", std::to_string(preds.size()));
+          for (auto& l : preds) fill(sec, "PRED", l, true);
+        }
+        if (!succs.empty()) {
+          auto* sec = lin->AddSectionDictionary("BECAME");
+          sec->SetValue("COUNT", std::to_string(succs.size()));
+          for (auto& l : succs) fill(sec, "SUCC", l, false);
+        }
+      }
       d.SetValue("AS_OF", as_of);
       d.SetValue("AS_OF_DISPLAY", base::parse_iso_date(as_of)->display());
       if (past) d.ShowSection("PAST");
@@ -539,6 +578,42 @@ void register_routes(http::Router& r, web::Context& ctx) {
     }
     out["items"] = std::move(items);
     out["next"] = more ? json::value(rows.back().org.code) : json::value(nullptr);
+    return Response::json(json::serialize(out));
+  });
+
+  // The lineage of one organization (the one valid on as_of): what formed it, what it became.
+  web::route(r, ctx, "GET", "/api/v1/organizations/{code}/lineage", "org.read", [svc](Request& req, const Actor* a) {
+    auto org = svc->organization(*a, req.params.at("code"), as_of_param(req));
+    auto [preds, succs] = svc->lineage(*a, org);
+    auto side = [](const std::vector<LineageLink>& v) {
+      json::array arr;
+      for (auto& l : v) {
+        json::object o;
+        o["operation"] = l.operation;
+        o["decision_no"] = l.decision_no;
+        o["decision_date"] = l.decision_date.iso();
+        o["effective_date"] = l.effective_date.iso();
+        if (l.other) {
+          o["code"] = l.other->code;
+          o["name"] = l.other->name;
+          o["kind"] = std::string(to_string(l.other->kind));
+          o["valid_from"] = l.other->valid_from.iso();
+          o["valid_to"] = l.other->valid_to ? json::value(l.other->valid_to->iso()) : json::value(nullptr);
+        } else {
+          o["code"] = nullptr;
+        }
+        arr.push_back(std::move(o));
+      }
+      return arr;
+    };
+    json::object out;
+    out["code"] = org.code;
+    out["name"] = org.name;
+    out["kind"] = std::string(to_string(org.kind));
+    out["valid_from"] = org.valid_from.iso();
+    out["valid_to"] = org.valid_to ? json::value(org.valid_to->iso()) : json::value(nullptr);
+    out["formed_from"] = side(preds);
+    out["became"] = side(succs);
     return Response::json(json::serialize(out));
   });
 

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "base/rules.hpp"
+#include "registry/lineage.hpp"
 #include "security/sensitive.hpp"
 #include "vntext/text.hpp"
 
@@ -186,16 +187,27 @@ Organization RegistryService::organization(const Actor& a, const std::string& co
   require(a, Action::read_org);
   auto s = db_.session();
   auto o = find_org(*s, code, as_of);
-  if (!o || !a.in_scope(o->path)) throw not_found_org(code);
+  if (!o) throw not_found_org(code);
+  // In the past, the scope also covers the units the actor's organization was formed from.
+  if (!a.in_scope(o->path) && !(as_of < today_iso() && path_in(scope_paths_as_of(*s, a, as_of), o->path)))
+    throw not_found_org(code);
   return *o;
+}
+
+std::pair<std::vector<LineageLink>, std::vector<LineageLink>> RegistryService::lineage(const Actor& a, const Organization& org) {
+  require(a, Action::read_org);
+  auto s = db_.session();
+  return {org_predecessors(*s, org.id), org_successors(*s, org.id)};
 }
 
 std::vector<Organization> RegistryService::breadcrumb(const Actor& a, const Organization& org) {
   auto s = db_.session();
   auto all = org_ancestors(*s, org);
   std::vector<Organization> out;
+  std::vector<std::string> paths{a.org_path};
+  if (!a.in_scope(org.path)) paths = scope_paths_as_of(*s, a, org.valid_from.iso());
   for (auto& o : all)
-    if (a.in_scope(o.path)) out.push_back(o);
+    if (path_in(paths, o.path)) out.push_back(o);
   return out;
 }
 
@@ -211,12 +223,17 @@ std::vector<OrgRow> RegistryService::organizations(const Actor& a, std::optional
   q.after_code = after;
   q.limit = limit;
   q.scope_path = a.org_path;
+  // A past day: the scope and, through lineage, the units the actor's organization was formed from.
+  if (!q.today) q.scope_paths = scope_paths_as_of(*s, a, as_of);
   if (!parent_code.empty()) {
     auto p = find_org(*s, parent_code, as_of);
     // A parent outside the scope is allowed only when it is an ancestor of the scope: then
     // the listing is still restricted to the scope.
     if (!p) throw not_found_org(parent_code);
-    if (!a.in_scope(p->path) && a.org_path.rfind(p->path, 0) != 0) throw not_found_org(parent_code);
+    bool ancestor = false;
+    for (auto& sp : q.scope_paths.empty() ? std::vector<std::string>{a.org_path} : q.scope_paths)
+      ancestor = ancestor || sp.rfind(p->path, 0) == 0;
+    if (!a.in_scope(p->path) && !path_in(q.scope_paths, p->path) && !ancestor) throw not_found_org(parent_code);
     q.parent_id = p->id;
   }
   if (!q.today) return list_orgs(*s, q);
@@ -253,6 +270,26 @@ std::string scope_for(const Actor& a, soci::session& sql, const std::string& org
   (void)org_id;
   return o->path;
 }
+
+// Sets the member query's scope: the organization `org_code` (or the actor's scope) today, or,
+// when q.as_of is a past day, as it stood that day (history through lineage).
+void member_scope(const Actor& a, soci::session& sql, const std::string& org_code, MemberQuery& q) {
+  if (!q.as_of.empty() && q.as_of >= base::today().iso()) q.as_of.clear();
+  if (q.as_of.empty()) {
+    q.scope_path = scope_for(a, sql, org_code, nullptr);
+    return;
+  }
+  auto paths = scope_paths_as_of(sql, a, q.as_of);
+  if (org_code.empty()) {
+    q.scope_path = a.org_path;
+    q.scope_paths = paths;
+    return;
+  }
+  auto o = find_org(sql, org_code, q.as_of);
+  if (!o || !(a.in_scope(o->path) || path_in(paths, o->path))) throw not_found_org(org_code);
+  q.scope_path = o->path;
+  q.scope_paths.clear();
+}
 }  // namespace
 
 MemberPage RegistryService::members(const Actor& a, const std::string& org_code, MemberQuery q) {
@@ -260,7 +297,7 @@ MemberPage RegistryService::members(const Actor& a, const std::string& org_code,
   if (a.role == Role::member)
     throw Error(ErrorKind::forbidden, "forbidden", "Đảng viên chỉ xem được hồ sơ của chính mình");
   auto s = db_.session();
-  q.scope_path = scope_for(a, *s, org_code, nullptr);
+  member_scope(a, *s, org_code, q);
   if (q.today.empty()) q.today = today_iso();
   return list_members(*s, q);
 }
@@ -269,7 +306,7 @@ int64_t RegistryService::member_count(const Actor& a, const std::string& org_cod
   require(a, Action::read_member);
   if (a.role == Role::member) return 0;
   auto s = db_.session();
-  q.scope_path = scope_for(a, *s, org_code, nullptr);
+  member_scope(a, *s, org_code, q);
   if (q.today.empty()) q.today = today_iso();
   return count_members(*s, q);
 }

@@ -11,6 +11,7 @@
 
 #include "base/error.hpp"
 #include "db/database.hpp"
+#include "registry/lineage.hpp"
 #include "registry/store.hpp"
 #include "security/crypto.hpp"
 #include "security/security.hpp"
@@ -51,6 +52,8 @@ class RegistryService {
   /// so nothing leaks about organizations the actor may not see).
   Organization organization(const Actor& a, const std::string& code, const std::string& as_of);
   std::vector<Organization> breadcrumb(const Actor& a, const Organization& org);
+  /// The lineage of `org` (an organization the actor may see): what formed it and what it became.
+  std::pair<std::vector<LineageLink>, std::vector<LineageLink>> lineage(const Actor& a, const Organization& org);
   /// Lists organizations (API/tree). parent_code may be empty (then: scope root's children
   /// when kind is empty, or all of the kind in scope).
   std::vector<OrgRow> organizations(const Actor& a, std::optional<OrgKind> kind, const std::string& parent_code,

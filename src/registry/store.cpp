@@ -161,9 +161,12 @@ std::vector<OrgRow> list_orgs(soci::session& sql, const OrgQuery& oq) {
                 "substr(o.path, 1, length(o.path) - 1) || '0' AND m.status IN ('probationary','full','exempted'))";
     } else {
       std::string a = q.add(oq.as_of), b = q.add(oq.as_of);
+      // Active members (status today: status history is not kept) whose membership was valid that day.
       q.text += ", (SELECT count(DISTINCT ms.member_id) FROM membership ms JOIN organization mo ON mo.id = ms.org_id "
+                "JOIN member mm ON mm.id = ms.member_id "
                 "WHERE mo.path >= o.path AND mo.path < substr(o.path, 1, length(o.path) - 1) || '0' AND ms.valid_from <= " +
-                a + " AND (ms.valid_to IS NULL OR ms.valid_to > " + b + "))";
+                a + " AND (ms.valid_to IS NULL OR ms.valid_to > " + b +
+                ") AND mm.status IN ('probationary','full','exempted'))";
     }
   } else {
     q.text += ", 0";
@@ -172,8 +175,15 @@ std::vector<OrgRow> list_orgs(soci::session& sql, const OrgQuery& oq) {
             " AND (o.valid_to IS NULL OR o.valid_to > " + q.add(oq.as_of) + ")";
   if (oq.kind) q.text += " AND o.kind = " + q.add(std::string(to_string(*oq.kind)));
   if (oq.parent_id) q.text += " AND o.parent_id = " + q.add(std::to_string(*oq.parent_id));
-  if (!oq.scope_path.empty())
+  if (!oq.scope_paths.empty()) {
+    q.text += " AND (";
+    for (std::size_t i = 0; i < oq.scope_paths.size(); ++i)
+      q.text += std::string(i ? " OR " : "") + "(o.path >= " + q.add(oq.scope_paths[i]) + " AND o.path < " +
+                q.add(subtree_end(oq.scope_paths[i])) + ")";
+    q.text += ")";
+  } else if (!oq.scope_path.empty()) {
     q.text += " AND o.path >= " + q.add(oq.scope_path) + " AND o.path < " + q.add(subtree_end(oq.scope_path));
+  }
   if (!oq.after_code.empty()) q.text += " AND o.code > " + q.add(oq.after_code);
   q.text += " ORDER BY o.code LIMIT " + std::to_string(std::clamp(oq.limit, 1, 1000));
   std::vector<OrgRow> out;
@@ -278,8 +288,21 @@ std::pair<std::string, std::string> birth_range(const AgeBand& b, const std::str
 }
 
 void member_where(Query& q, const MemberQuery& mq) {
-  q.text += " WHERE m.org_path >= " + q.add(mq.scope_path) + " AND m.org_path < " + q.add(subtree_end(mq.scope_path));
-  if (mq.org_id) q.text += " AND m.org_id = " + q.add(std::to_string(*mq.org_id));
+  if (!mq.as_of.empty()) {
+    // History: the members whose membership that day was inside the scope.
+    std::vector<std::string> paths = mq.scope_paths;
+    if (paths.empty()) paths.push_back(mq.scope_path);
+    q.text += " WHERE m.id IN (SELECT ms.member_id FROM membership ms JOIN organization mo ON mo.id = ms.org_id WHERE ms.valid_from <= " +
+              q.add(mq.as_of) + " AND (ms.valid_to IS NULL OR ms.valid_to > " + q.add(mq.as_of) + ") AND (";
+    for (std::size_t i = 0; i < paths.size(); ++i)
+      q.text += std::string(i ? " OR " : "") + "(mo.path >= " + q.add(paths[i]) + " AND mo.path < " + q.add(subtree_end(paths[i])) + ")";
+    q.text += ")";
+    if (mq.org_id) q.text += " AND ms.org_id = " + q.add(std::to_string(*mq.org_id));
+    q.text += ")";
+  } else {
+    q.text += " WHERE m.org_path >= " + q.add(mq.scope_path) + " AND m.org_path < " + q.add(subtree_end(mq.scope_path));
+    if (mq.org_id) q.text += " AND m.org_id = " + q.add(std::to_string(*mq.org_id));
+  }
   if (mq.status.empty())
     q.text += " AND m.status IN ('probationary','full','exempted')";
   else if (mq.status != "all") {

@@ -27,9 +27,13 @@ struct OrgQuery {
   std::optional<OrgKind> kind;
   std::optional<int64_t> parent_id;  // direct children of this organization
   std::string scope_path;            // only organizations inside this subtree ("" = all)
+  /// When not empty, replaces scope_path: organizations inside any of these subtrees (a past
+  /// view: the scope and the units it was formed from, see lineage.hpp scope_paths_as_of).
+  std::vector<std::string> scope_paths;
   std::string as_of;                 // ISO date; organizations valid on that day
   bool count_members = true;
-  bool today = true;                 // as_of is today: counts from the member table (fast)
+  bool today = true;                 // as_of is today: counts from the member table (fast);
+                                     // else active members with a membership valid on as_of
   std::string after_code;            // keyset cursor (code of the last row of the previous page)
   int limit = 100;
 };
@@ -60,6 +64,11 @@ struct MemberQuery {
   std::string today;       // ISO date used for age bands
   std::string after;       // keyset cursor "SORTKEY.ID"
   int limit = 50;
+  /// History: when set (ISO date), members whose membership on that day was in an organization
+  /// inside scope_path (or one of scope_paths when not empty), org_id meaning that membership's
+  /// organization; the current organization is still what the rows show.
+  std::string as_of;
+  std::vector<std::string> scope_paths;
 };
 
 struct MemberPage {

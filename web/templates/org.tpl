@@ -5,7 +5,7 @@
 <div class="d-flex flex-wrap align-items-end justify-content-between gap-2 mb-3">
   <div>
     <h1 class="h3 mb-1" id="org-name">{{NAME}}</h1>
-    <div class="text-muted small">{{KIND}} · {{T_org_code}} {{CODE}} · {{T_valid_from}} {{VALID_FROM}}</div>
+    <div class="text-muted small">{{KIND}} · {{T_org_code}} {{CODE}} · {{T_valid_from}} {{VALID_FROM}}{{#VALID_TO}} · <span id="valid-to">{{T_rs_valid_to}} {{DATE}}</span>{{/VALID_TO}}</div>
   </div>
   <form class="d-flex align-items-center gap-2 as-of-form" method="get" action="/orgs/{{CODE:u}}">
     <label for="as_of" class="form-label mb-0 small">{{T_as_of}}</label>
@@ -13,6 +13,13 @@
   </form>
 </div>
 {{#PAST}}<div class="alert alert-info py-2" role="status" id="past-notice">{{T_as_of_past}} {{AS_OF_DISPLAY}}</div>{{/PAST}}
+{{#LINEAGE}}<section class="card mb-3 lineage" id="lineage" aria-labelledby="lineage-title"><div class="card-body py-2">
+  <h2 class="h6 card-title" id="lineage-title">{{T_rs_lineage_title}}</h2>
+  {{#FORMED_FROM}}<div class="small fw-semibold">{{T_rs_lineage_formed_from}} <span class="badge text-bg-light">{{COUNT}}</span></div>
+  <ul class="small mb-2" id="formed-from">{{#PRED}}<li>{{#ORG}}<a href="/orgs/{{CODE:u}}?as_of={{AS_OF:u}}" class="lineage-link">{{NAME}}</a> <span class="text-muted">({{CODE}})</span>{{/ORG}}{{#DISSOLVED}}{{T_rs_lineage_none}}{{/DISSOLVED}} · {{OP}} · <span class="text-muted">{{T_rs_decision}} {{DECISION}} ({{DECISION_DATE}}), {{T_rs_effective}} {{EFFECTIVE}}</span></li>{{/PRED}}</ul>{{/FORMED_FROM}}
+  {{#BECAME}}<div class="small fw-semibold">{{T_rs_lineage_became}} <span class="badge text-bg-light">{{COUNT}}</span></div>
+  <ul class="small mb-0" id="became">{{#SUCC}}<li>{{#ORG}}<a href="/orgs/{{CODE:u}}?as_of={{AS_OF:u}}" class="lineage-link">{{NAME}}</a> <span class="text-muted">({{CODE}})</span>{{/ORG}}{{#DISSOLVED}}{{T_rs_lineage_dissolved}}{{/DISSOLVED}} · {{OP}} · <span class="text-muted">{{T_rs_decision}} {{DECISION}} ({{DECISION_DATE}}), {{T_rs_effective}} {{EFFECTIVE}}</span></li>{{/SUCC}}</ul>{{/BECAME}}
+</div></section>{{/LINEAGE}}
 <div class="row g-3">
   <section class="col-lg-4" aria-labelledby="tree-title">
     <div class="card h-100"><div class="card-body">
