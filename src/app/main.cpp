@@ -15,6 +15,7 @@
 #include "base/rules.hpp"
 #include "db/database.hpp"
 #include "http/http.hpp"
+#include "quality/cli.hpp"
 #include "registry/refdata.hpp"
 #include "registry/roster_gen.hpp"
 #include "registry/routes.hpp"
@@ -254,6 +255,26 @@ int main(int argc, char** argv) {
   gen_cmd->add_option("--seed", seed);
   gen_cmd->add_option("--out", out_csv, "ghi ra tệp CSV thay vì vào cơ sở dữ liệu");
   gen_cmd->add_option("--db", db_url);
+  quality::MessyCommand messy;  // --messy: dirt injected at known rates, plus its ground truth
+  bool gen_messy = false;
+  gen_cmd->add_flag("--messy", gen_messy, "chèn lỗi dữ liệu thường gặp với tỉ lệ biết trước (cần --out, --truth)");
+  gen_cmd->add_option("--duplicates", messy.duplicates, "tỉ lệ bản ghi trùng nhập lại (0..1, kèm --messy)");
+  gen_cmd->add_option("--truth", messy.truth, "tệp đáp án: các ô bị làm bẩn và giá trị đúng");
+  gen_cmd->add_option("--error-scale", messy.error_scale, "nhân mọi tỉ lệ lỗi (mặc định 1)");
+
+  auto* clean_cmd = app.add_subcommand("clean", "chuẩn hóa và kiểm tra tệp danh sách đảng viên (không cần CSDL)");
+  quality::CleanCommand clean;
+  clean_cmd->add_option("input", clean.input, "tệp CSV hoặc XLSX")->required();
+  clean_cmd->add_option("--out", clean.out, "tệp CSV kết quả")->required();
+  clean_cmd->add_option("--findings", clean.findings, "tệp CSV các phát hiện")->required();
+  clean_cmd->add_option("--mapping", clean.mapping, "tệp JSON ánh xạ cột");
+  clean_cmd->add_option("--save-mapping", clean.save_mapping, "ghi ánh xạ cột đã dùng ra tệp JSON");
+  clean_cmd->add_option("--tone", clean.tone, "kiểu đặt dấu: old (hòa) | new (hoà); mặc định giữ như đã viết");
+  clean_cmd->add_option("--date-format", clean.date_format, "vn (dd/mm/yyyy, mặc định) | iso");
+  clean_cmd->add_option("--sheet", clean.sheet, "XLSX: tên trang tính");
+  clean_cmd->add_option("--delimiter", clean.delimiter, "CSV: ký tự phân cách (mặc định tự nhận)");
+  clean_cmd->add_option("--threads", clean.threads, "số luồng xử lý");
+  clean_cmd->add_option("--today", clean.today, "ngày kiểm tra YYYY-MM-DD (mặc định hôm nay)");
 
   auto* audit_cmd = app.add_subcommand("audit", "nhật ký kiểm tra");
   audit_cmd->require_subcommand(1);
@@ -392,6 +413,13 @@ int main(int argc, char** argv) {
       auto db = open_db(db_url, paths);
       std::cout << security::create_api_token(*db, uname) << std::endl;
       return 0;
+    }
+    if (*clean_cmd) return quality::run_clean_command(clean, paths.data(), base::RuleSet::global(), std::cout, std::cerr);
+    if (*gen_cmd && gen_messy) {
+      messy.members = gen_n;
+      messy.seed = seed;
+      messy.out = out_csv;
+      return quality::run_messy_command(messy, paths.data(), std::cout, std::cerr);
     }
     if (*gen_cmd) {
       auto ref = registry::RefData::load(paths.data());

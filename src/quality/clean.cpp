@@ -1,0 +1,341 @@
+// `dangbo clean`: reader → N standardizing workers → ordered writer.
+
+#include "quality/clean.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <ostream>
+#include <stdexcept>
+#include <thread>
+
+#include "vntext/encoding.hpp"
+#include "vntext/text.hpp"
+#include "vntext/utf8.hpp"
+
+namespace dangbo::quality {
+
+namespace {
+
+struct Chunk {
+  std::size_t seq = 0;
+  std::vector<RawRecord> recs;
+  std::size_t n = 0;  // records used in recs
+  std::vector<RowResult> results;
+  std::string out;  // formatted OUT lines (by the worker)
+};
+
+class File {
+ public:
+  File(const std::string& path) : f_(std::fopen(path.c_str(), "wb")) {
+    if (!f_) throw std::runtime_error("Không ghi được tệp " + path);
+    std::setvbuf(f_, nullptr, _IOFBF, 4 << 20);
+  }
+  ~File() {
+    if (f_) std::fclose(f_);
+  }
+  void write(std::string_view s) {
+    if (std::fwrite(s.data(), 1, s.size(), f_) != s.size()) ok_ = false;
+  }
+  void close(const std::string& path) {
+    if (std::fclose(f_) != 0) ok_ = false;
+    f_ = nullptr;
+    if (!ok_) throw std::runtime_error("Lỗi khi ghi tệp " + path);
+  }
+
+ private:
+  std::FILE* f_;
+  bool ok_ = true;
+};
+
+template <class T>
+class Queue {
+ public:
+  explicit Queue(std::size_t cap) : cap_(cap) {}
+  void push(T v) {
+    std::unique_lock lk(m_);
+    not_full_.wait(lk, [&] { return q_.size() < cap_; });
+    q_.push_back(std::move(v));
+    not_empty_.notify_one();
+  }
+  bool pop(T& v) {
+    std::unique_lock lk(m_);
+    not_empty_.wait(lk, [&] { return !q_.empty() || closed_; });
+    if (q_.empty()) return false;
+    v = std::move(q_.front());
+    q_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+  void close() {
+    std::lock_guard lk(m_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<T> q_;
+  std::size_t cap_;
+  bool closed_ = false;
+};
+
+// Original values are written as a reader would see them: bytes that are not UTF-8 (a legacy
+// file) are shown through Windows-1252, as Excel would show them.
+std::string displayable(const std::string& s) {
+  if (vntext::detail::valid_utf8(s)) return s;
+  return vntext::decode(s, vntext::Encoding::cp1252);
+}
+
+}  // namespace
+
+void csv_append(std::string& line, std::string_view v) {
+  bool quote = !v.empty() && (v.front() == ' ' || v.back() == ' ');
+  if (!quote)
+    for (char c : v)
+      if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+        quote = true;
+        break;
+      }
+  if (!quote) {
+    line += v;
+    return;
+  }
+  line += '"';
+  for (char c : v) {
+    if (c == '"') line += '"';
+    line += c;
+  }
+  line += '"';
+}
+
+CleanStats run_clean(const registry::RefData& rd, const base::RuleSet& rules, const CleanOptions& opts,
+                     const CleanJob& job) {
+  const auto t0 = std::chrono::steady_clock::now();
+  CleanStats st;
+  std::unique_ptr<RecordReader> reader;
+  if (looks_like_xlsx(job.input)) reader = XlsxReader::open_file(job.input, job.sheet);
+  else reader = open_csv(job.input, job.delimiter);
+  st.source = reader->describe();
+
+  // Header: the best of the first records; merged cells and two-row headers (XLSX).
+  std::vector<RawRecord> head;
+  for (int k = 0; k < 12; ++k) {
+    RawRecord r;
+    if (!reader->next(r)) break;
+    head.push_back(std::move(r));
+  }
+  if (head.empty()) throw std::runtime_error("Tệp " + job.input + " không có dữ liệu");
+  const std::size_t h = find_header_row(head);
+  bool two_rows = false;
+  std::vector<std::string> header = build_header(head, h, reader->merges(), &two_rows);
+  while (!header.empty() && header.back().empty()) header.pop_back();
+  for (std::size_t c = 0; c < header.size(); ++c)
+    if (header[c].empty()) header[c] = fmt::format("Cột {}", c + 1);
+  st.header_line = head[h].line;
+  st.preamble_rows = std::int64_t(h);
+  Mapping m = auto_mapping(header);
+  if (!job.mapping_file.empty()) apply_mapping_file(m, job.mapping_file);
+  if (!job.save_mapping.empty()) save_mapping_file(m, job.save_mapping);
+  st.mapping = m;
+  const bool name_cols = m.has(Field::full_name) || m.has(Field::family_middle) || m.has(Field::given_name);
+  std::size_t first_data = h + (two_rows ? 2 : 1);
+
+  Standardizer std_(rd, rules, [&] {
+    CleanOptions o = opts;
+    o.fill_member = false;
+    return o;
+  }());
+
+  File out(job.output), fnd(job.findings);
+  {
+    std::string line = "\xEF\xBB\xBF";
+    for (std::size_t c = 0; c < header.size(); ++c) {
+      if (c) line += ',';
+      csv_append(line, header[c]);
+    }
+    if (name_cols) line += ",family_name,middle_name,given_name";
+    line += "\r\n";
+    out.write(line);
+    fnd.write("\xEF\xBB\xBFline,id,column,code,severity,message,original,suggested\r\n");
+  }
+
+  const int nthreads = std::max(1, job.threads);
+  Queue<std::unique_ptr<Chunk>> work(std::size_t(nthreads) * 2), done_q(std::size_t(nthreads) * 4);
+  std::mutex pool_m;
+  std::vector<std::unique_ptr<Chunk>> pool;
+  auto get_chunk = [&] {
+    std::lock_guard lk(pool_m);
+    if (pool.empty()) return std::make_unique<Chunk>();
+    auto c = std::move(pool.back());
+    pool.pop_back();
+    return c;
+  };
+
+  // Workers: standardize and format OUT lines.
+  std::vector<std::thread> workers;
+  for (int t = 0; t < nthreads; ++t)
+    workers.emplace_back([&] {
+      std::unique_ptr<Chunk> c;
+      while (work.pop(c)) {
+        c->results.resize(c->n);
+        c->out.clear();
+        for (std::size_t i = 0; i < c->n; ++i) {
+          RawRecord& rec = c->recs[i];
+          RowResult& r = c->results[i];
+          std_.standardize_row(m, rec.cells, r);
+          if (rec.malformed && !r.blank) {
+            if (rec.cells.size() != header.size() && !r.rejected) {
+              r.rejected = true;
+              r.findings.insert(r.findings.begin(),
+                                Finding{-1, "row.malformed", Severity::error,
+                                        "Dòng có dấu ngoặc kép không đóng; không tách được các ô", "", ""});
+            } else if (!r.rejected) {
+              r.findings.insert(r.findings.begin(),
+                                Finding{-1, "row.stray_quote", Severity::warning,
+                                        "Dòng có dấu ngoặc kép lạc; đã đọc dấu ngoặc như ký tự thường", "", ""});
+            }
+          }
+          if (r.blank || r.rejected) continue;
+          for (std::size_t k = 0; k < r.values.size(); ++k) {
+            if (k) c->out += ',';
+            csv_append(c->out, r.values[k]);
+          }
+          if (name_cols) {
+            c->out += ',';
+            csv_append(c->out, r.name.family);
+            c->out += ',';
+            csv_append(c->out, r.name.middle);
+            c->out += ',';
+            csv_append(c->out, r.name.given);
+          }
+          c->out += "\r\n";
+        }
+        done_q.push(std::move(c));
+      }
+    });
+
+  // Writer: in input order; cross-row checks; findings.
+  std::exception_ptr writer_error;
+  std::thread writer([&] {
+    try {
+      FileChecks checks;
+      std::map<std::size_t, std::unique_ptr<Chunk>> pending;
+      std::size_t next = 0;
+      std::unique_ptr<Chunk> c;
+      std::string fl;
+      while (done_q.pop(c)) {
+        pending.emplace(c->seq, std::move(c));
+        while (!pending.empty() && pending.begin()->first == next) {
+          auto ch = std::move(pending.begin()->second);
+          pending.erase(pending.begin());
+          ++next;
+          fl.clear();
+          for (std::size_t i = 0; i < ch->n; ++i) {
+            RowResult& r = ch->results[i];
+            const RawRecord& rec = ch->recs[i];
+            if (r.blank) {
+              ++st.blank_rows;
+              continue;
+            }
+            ++st.rows_read;
+            if (r.rejected) ++st.rows_rejected;
+            else ++st.rows_written;
+            checks.check(m, rec.line, r);
+            const std::string id = m.id_column >= 0 && std::size_t(m.id_column) < rec.cells.size()
+                                       ? vntext::collapse_spaces(vntext::repair_text(rec.cells[std::size_t(m.id_column)]).text)
+                                       : std::string();
+            for (const Finding& f : r.findings) {
+              ++st.findings;
+              ++st.by_severity[int(f.severity)];
+              ++st.by_code[f.code];
+              fl += std::to_string(rec.line);
+              fl += ',';
+              csv_append(fl, id);
+              fl += ',';
+              csv_append(fl, f.column >= 0 && std::size_t(f.column) < header.size() ? std::string_view(header[std::size_t(f.column)])
+                                                                                    : std::string_view());
+              fl += ',';
+              fl += f.code;
+              fl += ',';
+              fl += to_string(f.severity);
+              fl += ',';
+              csv_append(fl, f.message);
+              fl += ',';
+              csv_append(fl, displayable(f.original));
+              fl += ',';
+              csv_append(fl, f.suggested);
+              fl += "\r\n";
+            }
+          }
+          out.write(ch->out);
+          fnd.write(fl);
+          std::lock_guard lk(pool_m);
+          pool.push_back(std::move(ch));
+        }
+      }
+    } catch (...) {
+      writer_error = std::current_exception();
+    }
+  });
+
+  // Reader (this thread): the header's neighbours first, then the rest of the file.
+  std::size_t seq = 0;
+  auto chunk = get_chunk();
+  auto flush = [&] {
+    if (chunk->n == 0) return;
+    chunk->seq = seq++;
+    work.push(std::move(chunk));
+    chunk = get_chunk();
+    chunk->n = 0;
+  };
+  auto take = [&](RawRecord&& r) {
+    if (chunk->recs.size() <= chunk->n) chunk->recs.emplace_back();
+    chunk->recs[chunk->n++] = std::move(r);
+    if (chunk->n >= job.chunk_rows) flush();
+  };
+  chunk->n = 0;
+  for (std::size_t k = first_data; k < head.size(); ++k) take(std::move(head[k]));
+  for (;;) {
+    if (chunk->recs.size() <= chunk->n) chunk->recs.emplace_back();
+    if (!reader->next(chunk->recs[chunk->n])) break;
+    if (++chunk->n >= job.chunk_rows) flush();
+  }
+  flush();
+  work.close();
+  for (auto& w : workers) w.join();
+  done_q.close();
+  writer.join();
+  if (writer_error) std::rethrow_exception(writer_error);
+  out.close(job.output);
+  fnd.close(job.findings);
+  st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return st;
+}
+
+void print_clean_summary(std::ostream& o, const CleanStats& s) {
+  o << "Nguồn: " << s.source << "; tiêu đề ở dòng " << s.header_line;
+  if (s.preamble_rows) o << " (bỏ qua " << s.preamble_rows << " dòng tiêu đề phụ phía trên)";
+  o << "\n";
+  o << "Ánh xạ cột:";
+  for (std::size_t i = 0; i < s.mapping.header.size(); ++i)
+    if (s.mapping.fields[i] != Field::none)
+      o << (i ? "; " : " ") << s.mapping.header[i] << " → " << field_name(s.mapping.fields[i]);
+  o << "\n";
+  if (s.mapping.id_column >= 0) o << "Cột mã dòng: " << s.mapping.header[std::size_t(s.mapping.id_column)] << "\n";
+  o << "Phát hiện: " << s.findings << " (thông tin " << s.by_severity[0] << ", cảnh báo " << s.by_severity[1]
+    << ", lỗi " << s.by_severity[2] << ")\n";
+  for (const auto& [code, n] : s.by_code) o << "  " << code << ": " << n << "\n";
+  if (s.blank_rows) o << "Dòng trống bỏ qua: " << s.blank_rows << "\n";
+  o << fmt::format("Thời gian: {:.2f} s ({:.0f} dòng/giây)\n", s.seconds,
+                   s.seconds > 0 ? double(s.rows_read) / s.seconds : 0.0);
+  o << fmt::format("rows read {} = written {} + rejected {}\n", s.rows_read, s.rows_written, s.rows_rejected);
+}
+
+}  // namespace dangbo::quality

@@ -1,0 +1,333 @@
+// Column mapping: header recognition, mapping files, header row detection.
+
+#include "quality/mapping.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "vntext/encoding.hpp"
+#include "vntext/text.hpp"
+
+namespace dangbo::quality {
+
+namespace {
+
+struct FieldInfo {
+  Field f;
+  std::string_view name, label;
+};
+
+constexpr FieldInfo kFields[] = {
+    {Field::none, "none", "(không dùng)"},
+    {Field::row_number, "row_number", "STT"},
+    {Field::id, "id", "Mã"},
+    {Field::full_name, "full_name", "Họ và tên"},
+    {Field::family_middle, "family_middle", "Họ và tên đệm"},
+    {Field::family_name, "family_name", "Họ"},
+    {Field::middle_name, "middle_name", "Tên đệm"},
+    {Field::given_name, "given_name", "Tên"},
+    {Field::other_names, "other_names", "Bí danh"},
+    {Field::gender, "gender", "Giới tính"},
+    {Field::birth_date, "birth_date", "Ngày sinh"},
+    {Field::birth_place, "birth_place", "Nơi sinh"},
+    {Field::home_town, "home_town", "Quê quán"},
+    {Field::residence, "residence", "Nơi thường trú"},
+    {Field::residence_code, "residence_code", "Mã ĐVHC thường trú"},
+    {Field::ethnicity, "ethnicity", "Dân tộc"},
+    {Field::religion, "religion", "Tôn giáo"},
+    {Field::citizen_id, "citizen_id", "Số CCCD"},
+    {Field::phone, "phone", "Điện thoại"},
+    {Field::email, "email", "Thư điện tử"},
+    {Field::admitted_on, "admitted_on", "Ngày vào Đảng"},
+    {Field::full_member_on, "full_member_on", "Ngày chính thức"},
+    {Field::card_number, "card_number", "Số thẻ đảng viên"},
+    {Field::card_issued_on, "card_issued_on", "Ngày cấp thẻ"},
+    {Field::education, "education", "Trình độ giáo dục phổ thông"},
+    {Field::professional, "professional", "Trình độ chuyên môn"},
+    {Field::theory_level, "theory_level", "Lý luận chính trị"},
+    {Field::occupation, "occupation", "Nghề nghiệp"},
+    {Field::position, "position", "Chức vụ"},
+    {Field::status, "status", "Tình trạng"},
+    {Field::org_name, "org_name", "Chi bộ"},
+    {Field::org_code, "org_code", "Mã chi bộ"},
+};
+
+// Header keys: the search key of the header with every space removed.
+const std::unordered_map<std::string_view, Field>& exact_keys() {
+  static const std::unordered_map<std::string_view, Field> m = [] {
+    std::unordered_map<std::string_view, Field> r;
+    auto add = [&](Field f, std::initializer_list<std::string_view> keys) {
+      for (auto k : keys) r.emplace(k, f);
+    };
+    add(Field::row_number, {"stt", "tt", "sott", "sothutu", "thutu", "no"});
+    add(Field::id, {"id", "ma", "madangvien", "madv", "masodangvien", "msdv", "masodv", "mahoso", "sohoso"});
+    add(Field::full_name, {"hovaten", "hoten", "hotendangvien", "hovatendangvien", "hovatenkhaisinh",
+                           "hotenkhaisinh", "hovatendangdung", "hotendangdung", "tendangvien", "fullname",
+                           "name", "hovatenthuonggoi", "hovatendangvien"});
+    add(Field::family_middle, {"hodem", "hovatendem", "holot", "hovachulot"});
+    add(Field::family_name, {"ho"});
+    add(Field::middle_name, {"tendem", "chulot"});
+    add(Field::given_name, {"ten"});
+    add(Field::other_names, {"bidanh", "tengoikhac", "tenkhac", "tenkhaisinh"});
+    add(Field::gender, {"gioitinh", "gt", "phai", "namnu", "sex", "gender"});
+    add(Field::birth_date, {"ngaysinh", "ns", "ngaythangnamsinh", "sinhngay", "namsinh", "dob",
+                            "ngaysinhdangvien", "ngaythangsinh", "birthdate"});
+    add(Field::birth_place, {"noisinh", "noisinhkhaisinh"});
+    add(Field::home_town, {"quequan", "nguyenquan", "que"});
+    add(Field::residence, {"noithuongtru", "diachi", "diachithuongtru", "thuongtru", "noiohiennay", "noio",
+                           "choohiennay", "diachilienhe", "diachicutru", "noicutru", "noiohientai",
+                           "diachihiennay", "address", "hokhauthuongtru", "hokhau"});
+    add(Field::residence_code, {"madvhcthuongtru", "madvhc", "maxaphuong", "maphuongxa"});
+    add(Field::ethnicity, {"dantoc"});
+    add(Field::religion, {"tongiao"});
+    add(Field::citizen_id, {"cccd", "cmnd", "socccd", "socmnd", "cmndcccd", "cccdcmnd", "socmndcccd", "socccdcmnd",
+                            "sodinhdanh", "sodinhdanhcanhan", "cancuoc", "socancuoc", "thecancuoc",
+                            "cancuoccongdan", "socancuoccongdan", "chungminhnhandan", "sochungminhnhandan",
+                            "cmtnd", "socmt", "cmt", "madinhdanh", "socccdcmt"});
+    add(Field::phone, {"dienthoai", "sdt", "sodienthoai", "sodt", "dtdd", "didong", "dienthoaididong",
+                       "sodienthoaididong", "phone", "mobile", "tel", "dienthoailienhe"});
+    add(Field::email, {"email", "thudientu", "mail", "diachiemail"});
+    add(Field::admitted_on, {"ngayvaodang", "ngayketnap", "vaodang", "ngayketnapdang", "ngayvaodangdubi",
+                             "ngayketnapvaodang"});
+    add(Field::full_member_on, {"ngaychinhthuc", "ngaycongnhanchinhthuc", "chinhthuc", "ngayct",
+                                "ngaychuyenchinhthuc", "ngayvaodangchinhthuc", "ngaydangvienchinhthuc"});
+    add(Field::card_number, {"sothe", "sothedang", "sothedangvien", "thedangvien", "sothedv"});
+    add(Field::card_issued_on, {"ngaycapthe", "ngaycapthedang", "ngayphatthe", "ngaycapthedangvien"});
+    add(Field::education, {"trinhdogdpt", "trinhdovanhoa", "vanhoa", "gdpt", "trinhdophothong",
+                           "giaoducphothong", "hocvan", "trinhdogiaoducphothong", "tdvh"});
+    add(Field::professional, {"chuyenmon", "trinhdochuyenmon", "cmnv", "trinhdochuyenmonnghiepvu", "trinhdocm",
+                              "tdcm"});
+    add(Field::theory_level, {"lyluanchinhtri", "llct", "trinhdolyluanchinhtri", "trinhdollct", "chinhtri",
+                              "trinhdochinhtri"});
+    add(Field::occupation, {"nghenghiep", "nghenghiephiennay", "congviec", "congviechiennay"});
+    add(Field::position, {"chucvu", "chucdanh", "chucvudang", "chucvuhiennay"});
+    add(Field::status, {"tinhtrang", "trangthai", "tinhtrangdangvien", "loaidangvien"});
+    add(Field::org_name, {"chibo", "tochucdang", "chibosinhhoat", "tenchibo", "donvi"});
+    add(Field::org_code, {"machibo", "matochuc", "madonvi", "matochucdang"});
+    return r;
+  }();
+  return m;
+}
+
+// Longer headers that start with a known key ("Ngày sinh (dd/mm/yyyy)", "Số CCCD 12 số").
+constexpr std::pair<std::string_view, Field> kPrefixes[] = {
+    {"ngaycongnhanchinhthuc", Field::full_member_on},
+    {"trinhdogiaoducphothong", Field::education},
+    {"trinhdolyluanchinhtri", Field::theory_level},
+    {"trinhdochuyenmon", Field::professional},
+    {"sodinhdanhcanhan", Field::citizen_id},
+    {"ngaychinhthuc", Field::full_member_on},
+    {"noithuongtru", Field::residence},
+    {"lyluanchinhtri", Field::theory_level},
+    {"trinhdovanhoa", Field::education},
+    {"sothedangvien", Field::card_number},
+    {"ngayvaodang", Field::admitted_on},
+    {"ngayketnap", Field::admitted_on},
+    {"sodienthoai", Field::phone},
+    {"trinhdogdpt", Field::education},
+    {"sodinhdanh", Field::citizen_id},
+    {"socancuoc", Field::citizen_id},
+    {"ngaycapthe", Field::card_issued_on},
+    {"dienthoai", Field::phone},
+    {"ngaysinh", Field::birth_date},
+    {"gioitinh", Field::gender},
+    {"quequan", Field::home_town},
+    {"hovaten", Field::full_name},
+    {"socccd", Field::citizen_id},
+    {"socmnd", Field::citizen_id},
+    {"noisinh", Field::birth_place},
+    {"tongiao", Field::religion},
+    {"diachi", Field::residence},
+    {"dantoc", Field::ethnicity},
+    {"hoten", Field::full_name},
+    {"sothe", Field::card_number},
+    {"cccd", Field::citizen_id},
+    {"cmnd", Field::citizen_id},
+    {"sdt", Field::phone},
+};
+
+std::string compact_key(std::string_view s) {
+  std::string k = vntext::search_key(s);
+  k.erase(std::remove(k.begin(), k.end(), ' '), k.end());
+  return k;
+}
+
+std::string strip_parens(std::string_view s) {
+  std::string r;
+  int depth = 0;
+  for (char c : s) {
+    if (c == '(' || c == '[') ++depth;
+    else if ((c == ')' || c == ']') && depth > 0) --depth;
+    else if (depth == 0) r += c;
+  }
+  return r;
+}
+
+Field lookup(const std::string& key) {
+  if (key.empty()) return Field::none;
+  const auto& ex = exact_keys();
+  if (auto it = ex.find(key); it != ex.end()) return it->second;
+  for (auto& [p, f] : kPrefixes)
+    if (key.size() > p.size() && key.compare(0, p.size(), p) == 0) return f;
+  return Field::none;
+}
+
+std::string clean_cell(std::string_view raw) {
+  return vntext::collapse_spaces(vntext::repair_text(raw).text);
+}
+
+}  // namespace
+
+std::string_view field_name(Field f) {
+  for (auto& i : kFields)
+    if (i.f == f) return i.name;
+  return "none";
+}
+
+std::optional<Field> parse_field(std::string_view name) {
+  for (auto& i : kFields)
+    if (i.name == name) return i.f;
+  return std::nullopt;
+}
+
+std::string_view field_label_vi(Field f) {
+  for (auto& i : kFields)
+    if (i.f == f) return i.label;
+  return "";
+}
+
+Field recognise_header(std::string_view header) {
+  Field f = lookup(compact_key(strip_parens(header)));
+  if (f == Field::none) f = lookup(compact_key(header));
+  return f;
+}
+
+int Mapping::column_of(Field f) const {
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    if (fields[i] == f) return int(i);
+  return -1;
+}
+
+static void finish(Mapping& m) {
+  // One column per field: later duplicates become plain text.
+  for (std::size_t i = 0; i < m.fields.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (m.fields[i] != Field::none && m.fields[j] == m.fields[i]) {
+        m.fields[i] = Field::none;
+        break;
+      }
+  m.id_column = m.column_of(Field::id);
+  if (m.id_column < 0) m.id_column = m.column_of(Field::row_number);
+}
+
+Mapping auto_mapping(const std::vector<std::string>& header) {
+  Mapping m;
+  m.header = header;
+  for (const auto& h : header) m.fields.push_back(recognise_header(h));
+  finish(m);
+  return m;
+}
+
+void apply_mapping_file(Mapping& m, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("Không đọc được tệp ánh xạ cột " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::json::value v;
+  try {
+    v = boost::json::parse(ss.str());
+  } catch (const std::exception& e) {
+    throw std::runtime_error("Tệp ánh xạ cột " + path + " không phải JSON hợp lệ: " + e.what());
+  }
+  const auto* root = v.if_object();
+  const auto* cols = root ? root->if_contains("columns") : nullptr;
+  if (!cols || !cols->is_object())
+    throw std::runtime_error("Tệp ánh xạ cột " + path + " phải có dạng {\"columns\": {\"<tên cột>\": \"<trường>\"}}");
+  for (const auto& [key, val] : cols->as_object()) {
+    if (!val.is_string())
+      throw std::runtime_error("Tệp ánh xạ cột " + path + ": giá trị của \"" + std::string(key) + "\" phải là chuỗi");
+    auto f = parse_field(std::string_view(val.as_string()));
+    if (!f)
+      throw std::runtime_error("Tệp ánh xạ cột " + path + ": trường không xác định \"" +
+                               std::string(val.as_string()) + "\"");
+    const std::string k = vntext::nfc(std::string_view(key));
+    bool found = false;
+    for (std::size_t i = 0; i < m.header.size(); ++i)
+      if (m.header[i] == k) m.fields[i] = *f, found = true;
+    if (!found) {
+      // Also accept the header written without diacritics or in another case.
+      const std::string ck = compact_key(k);
+      for (std::size_t i = 0; i < m.header.size(); ++i)
+        if (compact_key(m.header[i]) == ck) m.fields[i] = *f, found = true;
+    }
+    if (!found) throw std::runtime_error("Tệp ánh xạ cột " + path + ": tệp dữ liệu không có cột \"" + k + "\"");
+  }
+  finish(m);
+}
+
+void save_mapping_file(const Mapping& m, const std::string& path) {
+  boost::json::object cols;
+  for (std::size_t i = 0; i < m.header.size(); ++i) cols[m.header[i]] = std::string(field_name(m.fields[i]));
+  boost::json::object root;
+  root["columns"] = std::move(cols);
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw std::runtime_error("Không ghi được tệp ánh xạ cột " + path);
+  out << boost::json::serialize(root) << "\n";
+}
+
+std::size_t find_header_row(const std::vector<RawRecord>& records, std::size_t max_scan) {
+  std::size_t best = 0;
+  int best_n = 1;
+  for (std::size_t r = 0; r < records.size() && r < max_scan; ++r) {
+    int n = 0;
+    for (const auto& c : records[r].cells)
+      if (!c.empty() && c.size() < 200 && recognise_header(clean_cell(c)) != Field::none) ++n;
+    if (n > best_n) best_n = n, best = r;
+  }
+  return best;
+}
+
+std::vector<std::string> build_header(const std::vector<RawRecord>& records, std::size_t header,
+                                      const std::vector<RecordReader::Merge>& merges, bool* two_rows) {
+  if (two_rows) *two_rows = false;
+  std::vector<std::string> h;
+  if (header >= records.size()) return h;
+  for (const auto& c : records[header].cells) h.push_back(clean_cell(c));
+  const std::size_t line = records[header].line;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;
+  for (const auto& m : merges) {
+    if (m.row != line) continue;
+    if (h.size() <= m.last_col) h.resize(m.last_col + 1);
+    for (std::size_t c = m.first_col + 1; c <= m.last_col; ++c)
+      if (h[c].empty()) h[c] = h[m.first_col];
+    spans.emplace_back(m.first_col, m.last_col);
+  }
+  if (spans.empty() || header + 1 >= records.size()) return h;
+  // Two-row header: text under a merged cell in the next record.
+  const auto& sub = records[header + 1].cells;
+  std::vector<std::string> joined = h;
+  bool any = false;
+  for (auto [a, b] : spans)
+    for (std::size_t c = a; c <= b && c < sub.size(); ++c) {
+      const std::string s = clean_cell(sub[c]);
+      if (s.empty()) continue;
+      joined[c] = joined[c].empty() ? s : joined[c] + " " + s;
+      any = true;
+    }
+  if (!any) return h;
+  auto recognised = [](const std::vector<std::string>& v) {
+    int n = 0;
+    for (const auto& s : v) n += recognise_header(s) != Field::none;
+    return n;
+  };
+  if (recognised(joined) <= recognised(h)) return h;
+  if (two_rows) *two_rows = true;
+  return joined;
+}
+
+}  // namespace dangbo::quality

@@ -1,0 +1,655 @@
+// The row standardizer and the record rules.
+
+#include "quality/standardizer.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <atomic>
+#include <bitset>
+#include <unordered_set>
+
+#include "quality/address.hpp"
+#include "quality/vocab.hpp"
+#include "vntext/text.hpp"
+
+namespace dangbo::quality {
+
+namespace {
+
+using base::CivilDate;
+using base::DatePrecision;
+
+constexpr std::size_t kFieldCount = std::size_t(Field::org_code) + 1;
+constexpr std::size_t kCacheCap = 1 << 16;
+
+std::vector<registry::ControlledValue> kind_subset(const std::vector<registry::ControlledValue>& all, bool professional) {
+  std::vector<registry::ControlledValue> r;
+  for (const auto& v : all)
+    if ((v.kind == "professional") == professional) r.push_back(v);
+  return r;
+}
+
+std::vector<registry::ControlledValue> status_values() {
+  // Member statuses (GLOSSARY.md) as rosters write them.
+  auto cv = [](std::string name, std::vector<std::string> variants) {
+    registry::ControlledValue v;
+    v.code = name;
+    v.name = std::move(name);
+    v.variants = std::move(variants);
+    return v;
+  };
+  return {
+      cv("Dự bị", {"Đảng viên dự bị", "ĐVDB", "DB", "Dự bị đảng"}),
+      cv("Chính thức", {"Đảng viên chính thức", "ĐVCT", "CT"}),
+      cv("Miễn công tác và sinh hoạt đảng",
+         {"Miễn sinh hoạt", "Miễn công tác", "Miễn SH", "Miễn sinh hoạt đảng", "Miễn công tác, sinh hoạt đảng",
+          "Miễn CT và SHĐ"}),
+      cv("Đã chuyển đi", {"Chuyển đi", "Chuyển sinh hoạt", "Đã chuyển sinh hoạt"}),
+      cv("Xóa tên", {"Xoá tên", "Đã xóa tên"}),
+      cv("Khai trừ", {"Bị khai trừ", "Đã khai trừ"}),
+      cv("Từ trần", {"Đã từ trần", "Chết", "Qua đời", "Đã mất"}),
+  };
+}
+
+class FamilyLexicon final : public NameLexicon {
+ public:
+  explicit FamilyLexicon(const std::vector<registry::NameWeight>& fam) {
+    for (const auto& n : fam) {
+      if (n.male_pct < 0.01) continue;  // rare names say little
+      common_.insert(n.name);
+      const std::string k = vntext::search_key(n.name);
+      bool marked = false;
+      for (unsigned char c : n.name) marked = marked || c >= 0x80;
+      if (marked) unmarked_.insert(k);
+    }
+  }
+  bool is_family(std::string_view w) const override { return common_.count(std::string(w)) > 0; }
+  bool is_unmarked_family(std::string_view w) const override {
+    return unmarked_.count(vntext::search_key(w)) > 0;
+  }
+
+ private:
+  std::unordered_set<std::string> common_, unmarked_;
+};
+
+struct CellCache {
+  std::string value;
+  std::vector<Finding> findings;
+  std::optional<CivilDate> date;
+  GenderValue gender = GenderValue::unknown;
+  std::string province_code;  // places
+};
+
+struct ThreadCache {
+  std::uint64_t owner = 0;
+  std::array<std::unordered_map<std::string, CellCache>, kFieldCount> maps;
+};
+thread_local ThreadCache t_cache;
+std::atomic<std::uint64_t> g_instances{0};
+
+bool cacheable(Field f) {
+  switch (f) {
+    case Field::full_name:
+    case Field::family_middle:
+    case Field::family_name:
+    case Field::middle_name:
+    case Field::given_name:
+    case Field::other_names:
+    case Field::citizen_id:
+    case Field::phone:
+    case Field::card_number:
+    case Field::row_number:
+    case Field::id:
+    case Field::email: return false;
+    default: return true;
+  }
+}
+
+bool is_date_field(Field f) {
+  return f == Field::birth_date || f == Field::admitted_on || f == Field::full_member_on || f == Field::card_issued_on;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Values of one row that the record rules use.
+struct Parsed {
+  GenderValue gender = GenderValue::unknown;
+  std::optional<CivilDate> birth, admitted, full, card_issued;
+  CitizenId cid;
+  std::string status, card;
+  std::string birth_province;  // new province code of the birth place
+  bool has_name = false;
+};
+
+}  // namespace
+
+struct Standardizer::Impl {
+  const registry::RefData& rd;
+  const base::RuleSet& rules;
+  CleanOptions opts;
+  std::uint64_t id = ++g_instances;
+  AddressIndex addresses;
+  Vocabulary ethnic, religion, education, professional, theory, status;
+  FamilyLexicon families;
+  std::bitset<100> cccd_prefix;  // old province codes
+  std::unordered_map<std::string, std::string> new_province_of_old;
+  int two_digit_min_age = 16;
+
+  Impl(const registry::RefData& r, const base::RuleSet& ru, CleanOptions o)
+      : rd(r),
+        rules(ru),
+        opts(o),
+        addresses(r),
+        ethnic("dân tộc", r.ethnic_groups(), {"dan toc", "nguoi"}),
+        religion("tôn giáo", r.religions(), {"ton giao", "dao"}),
+        education("trình độ giáo dục phổ thông", kind_subset(r.education_levels(), false), {"lop", "he"}),
+        professional("trình độ chuyên môn", kind_subset(r.education_levels(), true), {"trinh do"}),
+        theory("lý luận chính trị", r.theory_levels(), {"trinh do", "llct"}),
+        status("tình trạng đảng viên", status_values()),
+        families(r.family_names()) {
+    for (const auto& p : rd.old_provinces()) cccd_prefix.set(std::size_t(std::stoi(p.code)));
+    for (const auto& m : rd.province_mappings()) new_province_of_old[m.old_code] = m.new_code;
+    if (auto v = rule("date.two_digit_birth_year_min_age", opts.today)) two_digit_min_age = int(*v);
+  }
+
+  std::optional<double> rule(const std::string& id_, const CivilDate& on) const {
+    try {
+      return rules.at(id_, on).value;
+    } catch (const std::out_of_range&) {
+      return std::nullopt;
+    }
+  }
+  const base::RuleVersion* rule_version(const std::string& id_, const CivilDate& on) const {
+    try {
+      return &rules.at(id_, on);
+    } catch (const std::out_of_range&) {
+      return nullptr;
+    }
+  }
+
+  bool valid_prefix(std::string_view ppp) const {
+    if (ppp.size() != 3 || ppp[0] != '0' || ppp[1] < '0' || ppp[1] > '9' || ppp[2] < '0' || ppp[2] > '9') return false;
+    return cccd_prefix.test(std::size_t((ppp[1] - '0') * 10 + (ppp[2] - '0')));
+  }
+
+  // Standardizes one cell by field (no cache).
+  std::string cell(Field f, std::string_view raw, Sink& sink, CellCache& extra) const {
+    switch (f) {
+      case Field::gender: return std_gender(raw, sink, &extra.gender);
+      case Field::birth_date:
+        return std_date(raw, DateRole::birth, opts.today, two_digit_min_age, opts.date_format, sink, &extra.date);
+      case Field::admitted_on:
+      case Field::full_member_on:
+      case Field::card_issued_on:
+        return std_date(raw, DateRole::event, opts.today, two_digit_min_age, opts.date_format, sink, &extra.date);
+      case Field::birth_place:
+      case Field::home_town:
+      case Field::residence: {
+        AddressResult ar;
+        std::string v = std_address(addresses, raw, opts.tone, sink, &ar);
+        extra.province_code = ar.province_code;
+        return v;
+      }
+      case Field::ethnicity: return std_controlled(ethnic, raw, sink);
+      case Field::religion: return std_controlled(religion, raw, sink);
+      case Field::education: return std_controlled(education, raw, sink);
+      case Field::professional: return std_controlled(professional, raw, sink);
+      case Field::theory_level: return std_controlled(theory, raw, sink);
+      case Field::status: return std_controlled(status, raw, sink);
+      case Field::phone: return std_phone(raw, sink);
+      case Field::citizen_id: {
+        CitizenId id;
+        return std_citizen_id(
+            raw, [this](std::string_view p) { return valid_prefix(p); }, sink, &id);
+      }
+      case Field::full_name:
+      case Field::family_middle:
+      case Field::family_name:
+      case Field::middle_name:
+      case Field::given_name:
+      case Field::other_names: return std_person_name(raw, opts.tone, &families, sink).value;
+      case Field::card_number: return std_card_number(raw, sink);
+      default: return std_text(raw, sink);
+    }
+  }
+
+  // Party-card number: the format is unconfirmed (party-rules.md §2.3), so only spaces and
+  // dots inside an all-digit number are removed; the length check is a row rule.
+  static std::string std_card_number(std::string_view raw, Sink& sink) {
+    std::vector<Finding> tf;
+    Sink ts(tf, sink.column());
+    std::string v = std_text(raw, ts);
+    std::string digits;
+    bool only = !v.empty();
+    for (char c : v) {
+      if (c >= '0' && c <= '9') digits += c;
+      else if (c != ' ' && c != '.' && c != '-') only = false;
+    }
+    if (only && digits != v) {
+      sink.add("card_number.format", Severity::info, "Bỏ dấu cách, dấu chấm trong số thẻ đảng viên: " + digits, raw,
+               digits);
+      return digits;
+    }
+    for (auto& f : tf) sink.add(f.code, f.severity, f.message, f.original, f.suggested);
+    return v;
+  }
+
+  // With the per-thread cache for repetitive fields.
+  const CellCache& cached(Field f, std::string_view raw, int column, CellCache& scratch) const {
+    if (!cacheable(f)) {
+      scratch.findings.clear();
+      scratch.date.reset();
+      scratch.gender = GenderValue::unknown;
+      scratch.province_code.clear();
+      Sink s(scratch.findings, column);
+      scratch.value = cell(f, raw, s, scratch);
+      return scratch;
+    }
+    ThreadCache& tc = t_cache;
+    if (tc.owner != id) {
+      for (auto& m : tc.maps) m.clear();
+      tc.owner = id;
+    }
+    auto& map = tc.maps[std::size_t(f)];
+    auto it = map.find(std::string(raw));
+    if (it != map.end()) return it->second;
+    if (map.size() >= kCacheCap) map.clear();
+    CellCache c;
+    Sink s(c.findings, -1);
+    c.value = cell(f, raw, s, c);
+    return map.emplace(std::string(raw), std::move(c)).first->second;
+  }
+
+  void row(const Mapping& m, const std::vector<std::string>& cells, RowResult& out) const;
+  void rules_check(const Mapping& m, RowResult& out, const Parsed& p) const;
+};
+
+namespace {
+
+void add(RowResult& out, int column, std::string code, Severity sev, std::string msg, std::string_view orig,
+         std::string_view sug = {}) {
+  out.findings.push_back(Finding{column, std::move(code), sev, std::move(msg), std::string(orig), std::string(sug)});
+}
+
+std::string show(const CivilDate& d) { return d.display(); }
+
+// Age in whole years on `on`, taking the earliest birth the precision allows (so that an
+// "under age" finding is certain) when `earliest`, else the latest.
+int age_on(const CivilDate& born, const CivilDate& on, bool earliest) {
+  CivilDate b = born;
+  if (!earliest) {
+    if (born.precision == DatePrecision::year) b = base::make_date(born.year(), 12, 31);
+    else if (born.precision == DatePrecision::month) b = base::add_days(base::add_months(born, 1), -1);
+  }
+  return base::years_between(b, on);
+}
+
+}  // namespace
+
+void Standardizer::Impl::row(const Mapping& m, const std::vector<std::string>& cells, RowResult& out) const {
+  const std::size_t n = m.header.size();
+  out.values.resize(n);
+  out.findings.clear();
+  out.rejected = out.blank = false;
+  out.name = {};
+  out.citizen_id.clear();
+  out.card_number.clear();
+  bool any = false;
+  for (const auto& c : cells)
+    if (!trim(c).empty()) {
+      any = true;
+      break;
+    }
+  if (!any) {
+    out.blank = true;
+    for (auto& v : out.values) v.clear();
+    return;
+  }
+  if (cells.size() > n) {
+    for (std::size_t c = n; c < cells.size(); ++c)
+      if (!trim(cells[c]).empty()) {
+        out.rejected = true;
+        add(out, -1, "row.extra_cells", Severity::error,
+            fmt::format("Dòng có {} ô nhưng tiêu đề chỉ có {} cột (ô thừa có dữ liệu); không dùng được dòng này",
+                        cells.size(), n),
+            cells[c]);
+        break;
+      }
+  } else if (cells.size() < n && cells.size() > 1) {
+    add(out, -1, "row.missing_cells", Severity::warning,
+        fmt::format("Dòng chỉ có {} ô trong khi tiêu đề có {} cột; các ô thiếu được coi là trống", cells.size(), n), "");
+  }
+  if (out.rejected) {
+    for (std::size_t c = 0; c < n; ++c) out.values[c] = c < cells.size() ? cells[c] : std::string();
+    return;
+  }
+
+  Parsed p;
+  CellCache scratch;
+  std::string family_middle, given_only, fam, mid;
+  for (std::size_t c = 0; c < n; ++c) {
+    const std::string_view raw = c < cells.size() ? std::string_view(cells[c]) : std::string_view();
+    const Field f = m.fields[c];
+    if (f == Field::full_name) {
+      Sink s(out.findings, int(c));
+      NameResult nr = std_person_name(raw, opts.tone, &families, s);
+      out.values[c] = std::move(nr.value);
+      out.name = std::move(nr.parts);
+      p.has_name = !out.values[c].empty();
+      if (!nr.alias.empty() && opts.fill_member) out.member.other_names = nr.alias;
+      continue;
+    }
+    const CellCache& cc = cached(f, raw, int(c), scratch);
+    out.values[c] = cc.value;
+    if (&cc != &scratch)
+      for (const auto& fd : cc.findings) {
+        out.findings.push_back(fd);
+        out.findings.back().column = int(c);
+      }
+    else
+      for (auto& fd : scratch.findings) out.findings.push_back(std::move(fd));
+    switch (f) {
+      case Field::gender: p.gender = cc.gender; break;
+      case Field::birth_date: p.birth = cc.date; break;
+      case Field::admitted_on: p.admitted = cc.date; break;
+      case Field::full_member_on: p.full = cc.date; break;
+      case Field::card_issued_on: p.card_issued = cc.date; break;
+      case Field::status: p.status = cc.value; break;
+      case Field::card_number: p.card = cc.value; break;
+      case Field::birth_place: p.birth_province = cc.province_code; break;
+      case Field::family_middle: family_middle = cc.value; break;
+      case Field::given_name: given_only = cc.value; break;
+      case Field::family_name: fam = cc.value; break;
+      case Field::middle_name: mid = cc.value; break;
+      case Field::citizen_id: {
+        std::vector<Finding> ignore;
+        Sink s(ignore, int(c));
+        std_citizen_id(
+            cc.value, [this](std::string_view x) { return valid_prefix(x); }, s, &p.cid);
+        break;
+      }
+      default: break;
+    }
+  }
+  // Names given in parts.
+  if (!m.has(Field::full_name)) {
+    if (!family_middle.empty() || !given_only.empty()) {
+      vntext::NameParts fm = vntext::split_full_name(family_middle + " x");
+      out.name.family = fm.family;
+      out.name.middle = fm.middle;
+      out.name.given = given_only;
+      if (out.name.family.empty() && !family_middle.empty()) out.name.family = family_middle;
+    } else if (!fam.empty() || !mid.empty() || !given_only.empty()) {
+      out.name.family = fam;
+      out.name.middle = mid;
+      out.name.given = given_only;
+    }
+    p.has_name = !out.name.given.empty() || !out.name.family.empty();
+  }
+  if (p.cid.kind == CitizenId::cccd || p.cid.kind == CitizenId::cmnd) out.citizen_id = p.cid.digits;
+  out.card_number = p.card;
+  rules_check(m, out, p);
+
+  if (opts.fill_member) {
+    registry::Member& mb = out.member;
+    const std::string other = mb.other_names;
+    mb = registry::Member{};
+    mb.other_names = other;
+    mb.family_name = out.name.family;
+    mb.middle_name = out.name.middle;
+    mb.given_name = out.name.given;
+    mb.gender = p.gender == GenderValue::female ? registry::Gender::female : registry::Gender::male;
+    mb.birth_date = p.birth;
+    mb.admitted_on = p.admitted;
+    mb.full_member_on = p.full;
+    mb.card_issued_on = p.card_issued;
+    mb.card_number = p.card;
+    mb.citizen_id = out.citizen_id;
+    auto val = [&](Field f) -> std::string {
+      const int c = m.column_of(f);
+      return c < 0 ? std::string() : out.values[std::size_t(c)];
+    };
+    mb.birth_place = val(Field::birth_place);
+    mb.home_town = val(Field::home_town);
+    mb.residence = val(Field::residence);
+    mb.ethnicity = val(Field::ethnicity);
+    mb.religion = val(Field::religion);
+    mb.phone = val(Field::phone);
+    mb.email = val(Field::email);
+    mb.education = val(Field::education);
+    mb.professional_qualification = val(Field::professional);
+    mb.theory_level = val(Field::theory_level);
+    mb.occupation = val(Field::occupation);
+    mb.position = val(Field::position);
+    mb.org_code = val(Field::org_code);
+    mb.org_name = val(Field::org_name);
+    const std::string st = val(Field::status);
+    if (st == "Chính thức") mb.status = registry::MemberStatus::full;
+    else if (st == "Dự bị") mb.status = registry::MemberStatus::probationary;
+    else if (st == "Miễn công tác và sinh hoạt đảng") mb.status = registry::MemberStatus::exempted;
+    else if (st == "Đã chuyển đi") mb.status = registry::MemberStatus::transferred_out;
+    else if (st == "Xóa tên") mb.status = registry::MemberStatus::removed;
+    else if (st == "Khai trừ") mb.status = registry::MemberStatus::expelled;
+    else if (st == "Từ trần") mb.status = registry::MemberStatus::deceased;
+    else mb.status = p.full ? registry::MemberStatus::full : registry::MemberStatus::probationary;
+  }
+}
+
+// Record rules. Each names its source; numbers come from config/rules.json as of the day the
+// event happened (admission rules) or of CleanOptions::today.
+void Standardizer::Impl::rules_check(const Mapping& m, RowResult& out, const Parsed& p) const {
+  const CivilDate& today = opts.today;
+  const int c_name = m.has(Field::full_name) ? m.column_of(Field::full_name)
+                                             : (m.has(Field::given_name) ? m.column_of(Field::given_name) : -1);
+  const int c_gender = m.column_of(Field::gender), c_birth = m.column_of(Field::birth_date),
+            c_adm = m.column_of(Field::admitted_on), c_full = m.column_of(Field::full_member_on),
+            c_cid = m.column_of(Field::citizen_id), c_card = m.column_of(Field::card_number),
+            c_issued = m.column_of(Field::card_issued_on), c_status = m.column_of(Field::status);
+  auto value = [&](int c) -> std::string { return c < 0 ? std::string() : out.values[std::size_t(c)]; };
+
+  // Required fields (Phiếu đảng viên 2-HSĐV; the national member database makes the CCCD a
+  // mandatory key: party-rules.md §2.2, §8.1). Only columns present in the file are required.
+  auto required = [&](int c, bool present, std::string_view what) {
+    if (c >= 0 && !present && value(c).empty())
+      add(out, c, "required.missing", Severity::error, fmt::format("Thiếu {} (bắt buộc)", what), "");
+  };
+  required(c_name, p.has_name, "họ và tên");
+  required(c_gender, false, "giới tính");
+  required(c_birth, false, "ngày sinh");
+  required(c_adm, false, "ngày vào Đảng");
+  required(c_cid, false, "số CCCD (số định danh cá nhân)");
+
+  // Dates in the future.
+  for (auto [c, d, what] : {std::tuple{c_birth, &p.birth, "Ngày sinh"}, std::tuple{c_adm, &p.admitted, "Ngày vào Đảng"},
+                            std::tuple{c_full, &p.full, "Ngày chính thức"},
+                            std::tuple{c_issued, &p.card_issued, "Ngày cấp thẻ"}})
+    if (*d && (*d)->days() > today.days())
+      add(out, c, "date.future", Severity::error, fmt::format("{} {} ở sau ngày hôm nay", what, show(**d)), value(c));
+
+  // Birth date plausible: not over the configured maximum age (a data-plausibility rule).
+  if (p.birth && p.birth->days() <= today.days()) {
+    if (auto max_age = rule("member.max_plausible_age_years", today); max_age && age_on(*p.birth, today, false) > *max_age)
+      add(out, c_birth, "birth_date.implausible", Severity::error,
+          fmt::format("Ngày sinh {}: hơn {} tuổi, không hợp lý", show(*p.birth), int(*max_age)), value(c_birth));
+  }
+
+  // Admission age: Điều lệ Đảng, Điều 1.2; Quy định 294-QĐ/TW (26/5/2025): from 18 to 60
+  // (over 60 needs the provincial committee's decision). Rule versions as of the admission.
+  if (p.birth && p.admitted) {
+    if (p.admitted->days() < p.birth->days()) {
+      add(out, c_adm, "admitted_on.before_birth", Severity::error,
+          fmt::format("Ngày vào Đảng {} trước ngày sinh {}", show(*p.admitted), show(*p.birth)), value(c_adm));
+    } else if (const auto* r = rule_version("member.min_admission_age_years", *p.admitted)) {
+      const int age = age_on(*p.birth, *p.admitted, false);
+      if (age < int(r->value))
+        add(out, c_adm, "admitted_on.under_age", Severity::error,
+            fmt::format("Vào Đảng ngày {} khi mới {} tuổi (sinh {}); quy định từ đủ {} tuổi ({})", show(*p.admitted), age,
+                        show(*p.birth), int(r->value), r->source),
+            value(c_adm));
+      if (const auto* mx = rule_version("member.max_admission_age_years", *p.admitted)) {
+        const int a2 = age_on(*p.birth, *p.admitted, true);
+        if (a2 > int(mx->value))
+          add(out, c_adm, "admitted_on.over_age", Severity::warning,
+              fmt::format("Vào Đảng khi đã {} tuổi: trên {} tuổi phải có quyết định của cấp ủy cấp tỉnh ({})", a2,
+                          int(mx->value), mx->source),
+              value(c_adm));
+      }
+    }
+  }
+
+  // Full membership: 12 months of probation counted from admission (Điều lệ Đảng, Điều 5;
+  // Quy định 294-QĐ/TW), never before; later than configured months is flagged for review.
+  if (p.admitted && p.full) {
+    const int months = base::months_between(*p.admitted, *p.full);
+    if (p.full->days() < p.admitted->days()) {
+      add(out, c_full, "full_member_on.before_admission", Severity::error,
+          fmt::format("Ngày chính thức {} trước ngày vào Đảng {}", show(*p.full), show(*p.admitted)), value(c_full));
+    } else if (const auto* r = rule_version("member.probation_months", *p.admitted); r && months < int(r->value) &&
+               p.full->precision == DatePrecision::day && p.admitted->precision == DatePrecision::day) {
+      add(out, c_full, "full_member_on.too_early", Severity::error,
+          fmt::format("Công nhận chính thức {} chỉ {} tháng sau khi vào Đảng {}; thời gian dự bị là {} tháng ({})",
+                      show(*p.full), months, show(*p.admitted), int(r->value), r->source),
+          value(c_full));
+    } else if (auto mx = rule("member.full_member_max_months", *p.admitted); mx && months > int(*mx)) {
+      add(out, c_full, "full_member_on.late", Severity::warning,
+          fmt::format("Công nhận chính thức {} sau {} tháng dự bị (vào Đảng {}); quá {} tháng, cần kiểm tra", show(*p.full),
+                      months, show(*p.admitted), int(*mx)),
+          value(c_full));
+    }
+  }
+
+  // Party card: only full members hold one (Chỉ thị 51-CT/TW, 2025: cards for official
+  // members), so it is issued on or after the date of full membership.
+  if (p.card_issued && p.full && p.card_issued->days() < p.full->days())
+    add(out, c_issued, "card_issued_on.before_full", Severity::error,
+        fmt::format("Ngày cấp thẻ {} trước ngày chính thức {}", show(*p.card_issued), show(*p.full)), value(c_issued));
+  if (!p.card.empty() && p.status == "Dự bị")
+    add(out, c_card, "card_number.probationary", Severity::warning,
+        "Đảng viên dự bị chưa được cấp thẻ đảng viên (chỉ cấp cho đảng viên chính thức)", p.card);
+  // Card number format: unconfirmed (party-rules.md §2.3); digits, length from config.
+  if (!p.card.empty()) {
+    bool digits = true;
+    for (char ch : p.card) digits = digits && ch >= '0' && ch <= '9';
+    auto lo = rule("card_number.min_digits", today), hi = rule("card_number.max_digits", today);
+    if (!digits || (lo && int(p.card.size()) < int(*lo)) || (hi && int(p.card.size()) > int(*hi)))
+      add(out, c_card, "card_number.format", Severity::warning,
+          fmt::format("Số thẻ đảng viên \"{}\" không đúng dạng (chỉ gồm {}–{} chữ số)", p.card, lo ? int(*lo) : 0,
+                      hi ? int(*hi) : 0),
+          p.card);
+  }
+
+  // Status and dates agree (Quy định 294-QĐ/TW: the cell reviews a probationary member within
+  // 30 working days after the 12 months end).
+  if (c_status >= 0) {
+    if (p.status == "Chính thức" && c_full >= 0 && !p.full)
+      add(out, c_full, "status.full_without_date", Severity::warning,
+          "Tình trạng là đảng viên chính thức nhưng thiếu ngày chính thức", "");
+    if (p.status == "Dự bị" && p.full && p.full->days() <= today.days())
+      add(out, c_status, "status.probationary_with_full_date", Severity::warning,
+          fmt::format("Tình trạng là dự bị nhưng đã có ngày chính thức {}", show(*p.full)), p.status);
+    if (p.status == "Dự bị" && !p.full && p.admitted) {
+      const auto months = rule("member.probation_months", *p.admitted);
+      const auto grace = rule("member.probation_review_working_days", *p.admitted);
+      if (months && grace) {
+        // 30 working days ≈ 6 weeks (5 working days a week).
+        const CivilDate due = base::add_days(base::add_months(*p.admitted, int(*months)), long(*grace / 5 * 7));
+        if (due.days() < today.days())
+          add(out, c_status, "status.probation_overdue", Severity::warning,
+              fmt::format("Vào Đảng {}, đã quá hạn xét công nhận đảng viên chính thức ({})", show(*p.admitted),
+                          show(due)),
+              p.status);
+      }
+    }
+  }
+
+  // Citizen ID against the record: 4th digit = century and gender, 5th–6th = year of birth
+  // (Thông tư 07/2016/TT-BCA art. 7; datacleaning.md §3.1).
+  if (p.cid.kind == CitizenId::cccd) {
+    const int g = p.cid.century_gender;
+    if (p.gender != GenderValue::unknown && (g % 2 == 1) != (p.gender == GenderValue::female))
+      add(out, c_cid, "citizen_id.gender_mismatch", Severity::error,
+          fmt::format("Chữ số thứ tư của số CCCD ({}) cho biết {}, nhưng giới tính ghi là {}", g,
+                      g % 2 ? "nữ" : "nam", p.gender == GenderValue::female ? "Nữ" : "Nam"),
+          p.cid.digits);
+    if (p.birth) {
+      const int year = 1900 + (g / 2) * 100 + p.cid.year2;
+      if (year != p.birth->year())
+        add(out, c_cid, "citizen_id.birth_year_mismatch", Severity::error,
+            fmt::format("Số CCCD cho biết năm sinh {} (chữ số thứ 4–6: {}{:02d}), nhưng ngày sinh ghi {}", year, g,
+                        p.cid.year2, show(*p.birth)),
+            p.cid.digits);
+    }
+    // Province of birth registration vs. place of birth: information only (registration
+    // may be elsewhere).
+    if (!p.birth_province.empty()) {
+      auto it = new_province_of_old.find(p.cid.province.substr(1));
+      if (it != new_province_of_old.end() && it->second != p.birth_province) {
+        const auto* op = rd.old_province(p.cid.province.substr(1));
+        add(out, c_cid, "citizen_id.province_vs_birth_place", Severity::info,
+            fmt::format("Mã tỉnh đăng ký khai sinh trong số CCCD ({}: {}) khác nơi sinh; có thể đúng nếu đăng ký khai "
+                        "sinh ở nơi khác",
+                        p.cid.province, op ? op->full_name : std::string("?")),
+            p.cid.digits);
+      }
+    }
+  }
+  if (p.cid.kind == CitizenId::cmnd) {
+    // The field check already says a 9-digit ID is outdated; here: since when (rules.json).
+    (void)rule("citizen_id.cmnd_accepted", today);
+  }
+}
+
+Standardizer::Standardizer(const registry::RefData& rd, const base::RuleSet& rules, CleanOptions opts)
+    : impl_(std::make_unique<Impl>(rd, rules, opts)) {}
+Standardizer::~Standardizer() = default;
+
+RowResult Standardizer::standardize_row(const Mapping& m, const std::vector<std::string>& cells) const {
+  RowResult r;
+  impl_->row(m, cells, r);
+  return r;
+}
+
+void Standardizer::standardize_row(const Mapping& m, const std::vector<std::string>& cells, RowResult& out) const {
+  impl_->row(m, cells, out);
+}
+
+std::string Standardizer::standardize_cell(Field f, std::string_view raw, std::vector<Finding>& findings,
+                                           int column) const {
+  CellCache scratch;
+  Sink s(findings, column);
+  if (f == Field::full_name) return std_person_name(raw, impl_->opts.tone, &impl_->families, s).value;
+  return impl_->cell(f, raw, s, scratch);
+}
+
+const CleanOptions& Standardizer::options() const { return impl_->opts; }
+
+void FileChecks::reset() {
+  ids_.clear();
+  cards_.clear();
+}
+
+void FileChecks::check(const Mapping& m, std::size_t line, RowResult& r) {
+  if (r.blank || r.rejected) return;
+  if (!r.citizen_id.empty()) {
+    std::uint64_t key = 0;
+    for (char c : r.citizen_id) key = key * 10 + std::uint64_t(c - '0');
+    key += std::uint64_t(r.citizen_id.size()) * 1000000000000000ULL;
+    auto [it, fresh] = ids_.emplace(key, line);
+    if (!fresh)
+      r.findings.push_back(Finding{m.column_of(Field::citizen_id), "citizen_id.duplicate", Severity::error,
+                                   fmt::format("Trùng số CCCD với dòng {}", it->second), r.citizen_id, ""});
+  }
+  if (!r.card_number.empty()) {
+    auto [it, fresh] = cards_.emplace(r.card_number, line);
+    if (!fresh)
+      r.findings.push_back(Finding{m.column_of(Field::card_number), "card_number.duplicate", Severity::error,
+                                   fmt::format("Trùng số thẻ đảng viên với dòng {}", it->second), r.card_number, ""});
+  }
+}
+
+}  // namespace dangbo::quality
