@@ -21,40 +21,45 @@ const RuleInfo& rule_info(int rule) {
   static const std::array<RuleInfo, kRules> v = {{
       {"citizen_id", "cùng số CCCD/CMND", {f_citizen_id}},
       {"phonetic_name_dob", "cùng khóa âm họ tên + ngày sinh (ngày/tháng không kể thứ tự)", {f_name, f_birth_date}},
-      {"given_birth_year", "cùng tên (bỏ dấu) + năm sinh + chữ cái đầu của họ", {f_name, f_birth_date}},
+      {"phonetic_family_given_daymonth_decade", "cùng khóa âm họ và tên + ngày, tháng sinh (không kể thứ tự) + thập niên sinh", {f_name, f_birth_date}},
       {"phone", "cùng số điện thoại", {f_phone}},
       {"card_number", "cùng số thẻ đảng viên", {f_card}},
-      {"phonetic_family_given_daymonth", "cùng khóa âm họ và tên + ngày, tháng sinh", {f_name, f_birth_date}},
+      {"admitted_birth_year", "cùng ngày vào Đảng + năm sinh", {f_admitted_on, f_birth_date}},
+      {"phonetic_name_admitted", "cùng khóa âm họ tên + ngày vào Đảng", {f_name, f_admitted_on}},
+      {"given_birth_year_month", "cùng tên (bỏ dấu) + năm, tháng sinh + chữ cái đầu của họ", {f_name, f_birth_date}},
   }};
   return v[std::size_t(rule)];
 }
 
 uint64_t block_key(const Dataset& d, int rule, uint32_t i) {
   const Rec& r = d.recs[i];
+  const int y = r.birth / 10000, m = r.birth / 100 % 100, dd = r.birth % 100;
+  const int ay = r.admitted / 10000, am = r.admitted / 100 % 100, ad = r.admitted % 100;
   switch (rule) {
     case r_citizen_id:
       return r.cid_len ? nonzero(mix(mix(1, r.cid), r.cid_len)) : 0;
-    case r_phonetic_dob: {
-      int y = r.birth / 10000, m = r.birth / 100 % 100, dd = r.birth % 100;
+    case r_phonetic_dob:
       if (!r.phon_sorted || !y || !m || !dd) return 0;
       return nonzero(mix(mix(mix(mix(2, r.phon_sorted), uint64_t(y)), uint64_t(std::min(m, dd))), uint64_t(std::max(m, dd))));
-    }
-    case r_given_year: {
-      int y = r.birth / 10000;
-      if (!r.giv_key || !y) return 0;
-      std::string_view fam = d.text.str(r.fam_key);
-      uint64_t initial = fam.empty() ? 0 : uint64_t(static_cast<unsigned char>(fam[0]));
-      return nonzero(mix(mix(mix(3, r.giv_key), uint64_t(y)), initial));
-    }
+    case r_fam_given_dm:
+      if (!r.giv_phon || !r.fam_phon || !m || !dd || !y) return 0;
+      return nonzero(mix(mix(mix(mix(mix(3, r.fam_phon), r.giv_phon), uint64_t(std::min(m, dd))), uint64_t(std::max(m, dd))),
+                         uint64_t(y / 10)));
     case r_phone:
       return r.phone ? nonzero(mix(4, r.phone)) : 0;
     case r_card:
       return r.card ? nonzero(mix(5, r.card)) : 0;
-    case r_fam_given_phon: {
-      int m = r.birth / 100 % 100, dd = r.birth % 100;
-      if (!r.giv_phon || !r.fam_phon || !m || !dd) return 0;
-      return nonzero(
-          mix(mix(mix(mix(6, r.fam_phon), r.giv_phon), uint64_t(std::min(m, dd))), uint64_t(std::max(m, dd))));
+    case r_admitted_year:
+      if (!ay || !am || !ad || !y) return 0;
+      return nonzero(mix(mix(6, uint64_t(r.admitted)), uint64_t(y)));
+    case r_phonetic_admitted:
+      if (!r.phon_sorted || !ay || !am || !ad) return 0;
+      return nonzero(mix(mix(mix(mix(7, r.phon_sorted), uint64_t(ay)), uint64_t(std::min(am, ad))), uint64_t(std::max(am, ad))));
+    case r_given_year: {
+      if (!r.giv_key || !y || !m) return 0;
+      std::string_view fam = d.text.str(r.fam_key);
+      uint64_t initial = fam.empty() ? 0 : uint64_t(static_cast<unsigned char>(fam[0]));
+      return nonzero(mix(mix(mix(mix(8, r.giv_key), uint64_t(y)), uint64_t(m)), initial));
     }
   }
   return 0;

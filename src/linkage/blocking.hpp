@@ -15,14 +15,17 @@
 namespace dangbo::linkage {
 
 enum Rule : uint8_t {
-  r_citizen_id,      // same citizen ID (9 or 12 digits)
-  r_phonetic_dob,    // same phonetic key of the full name (any word order) + birth date, day and
-                     // month taken as an unordered pair (a swap stays in the block)
-  r_given_year,      // same given name (without diacritics) + birth year + family-name initial
-  r_phone,           // same phone number
-  r_card,            // same party card number
-  r_fam_given_phon,  // same phonetic family + given name + birth month/day as an unordered pair
-                     // (catches a wrong birth year and an old/new ID at once)
+  r_citizen_id,        // same citizen ID (9 or 12 digits)
+  r_phonetic_dob,      // same phonetic key of the full name (any word order) + birth date, day and
+                       // month taken as an unordered pair (a swap stays in the block)
+  r_fam_given_dm,      // same phonetic family and given name + birth day/month (unordered) +
+                       // decade of birth: a wrong year digit, a missing middle name
+  r_phone,             // same phone number
+  r_card,              // same party card number
+  r_admitted_year,     // same admission date + birth year: the name and the IDs re-typed
+  r_phonetic_admitted, // same phonetic key of the full name + admission date (unordered d/m):
+                       // the birth date missing or wrong
+  r_given_year,        // same given name (no diacritics) + birth year + birth month + family initial
   kRules
 };
 

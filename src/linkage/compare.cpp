@@ -60,6 +60,16 @@ std::string_view padded(uint64_t v, int len, char* buf) {
   return std::string_view(buf, std::size_t(len));
 }
 
+// Decimal digits of v (no leading zeros) in buf[20].
+std::string_view digits(uint64_t v, char* buf) {
+  int n = 20;
+  do {
+    buf[--n] = char('0' + v % 10);
+    v /= 10;
+  } while (v);
+  return std::string_view(buf + n, std::size_t(20 - n));
+}
+
 }  // namespace
 
 uint32_t pattern_count() { return kRadix[kFields]; }
@@ -95,7 +105,15 @@ uint8_t compare_dates(int32_t a, int32_t b) {
     char x[8], y[8];
     date_digits(a, x);
     date_digits(b, y);
-    if (one_digit_off(std::string_view(x, 8), std::string_view(y, 8))) return 2;
+    // one digit changed, or two adjacent digits swapped (same length: 8 digits each)
+    int first = -1, diffs = 0;
+    for (int k = 0; k < 8; ++k)
+      if (x[k] != y[k]) {
+        if (first < 0) first = k;
+        if (++diffs > 2) break;
+      }
+    if (diffs == 1) return 2;
+    if (diffs == 2 && first < 7 && x[first] == y[first + 1] && x[first + 1] == y[first]) return 2;
   }
   return ya == yb ? 3 : 4;
 }
@@ -128,7 +146,9 @@ Gamma compare(const Dataset& d, uint32_t i, uint32_t j) {
   // home town
   if (!a.town_key || !b.town_key) g.lv[f_home_town] = kNull;
   else if (a.town_key == b.town_key) g.lv[f_home_town] = 0;
-  else g.lv[f_home_town] = jaro_winkler(d.text.str(a.town_key), d.text.str(b.town_key)) >= 0.88 ? 1 : 2;
+  else if (!d.town_dense.empty())
+    g.lv[f_home_town] = d.town_level[std::size_t(d.town_dense[a.town_key] - 1) * d.town_distinct + (d.town_dense[b.town_key] - 1)];
+  else g.lv[f_home_town] = town_similarity_level(d.text.str(a.town_key), d.text.str(b.town_key));
   g.lv[f_admitted_on] = compare_dates(a.admitted, b.admitted);
   // phone
   if (!a.phone || !b.phone) g.lv[f_phone] = kNull;
@@ -139,9 +159,7 @@ Gamma compare(const Dataset& d, uint32_t i, uint32_t j) {
   else if (a.card == b.card) g.lv[f_card] = 0;
   else {
     char x[20], y[20];
-    int la = std::snprintf(x, sizeof x, "%llu", (unsigned long long)a.card);
-    int lb = std::snprintf(y, sizeof y, "%llu", (unsigned long long)b.card);
-    g.lv[f_card] = one_digit_off(std::string_view(x, std::size_t(la)), std::string_view(y, std::size_t(lb))) ? 1 : 2;
+    g.lv[f_card] = one_digit_off(digits(a.card, x), digits(b.card, y)) ? 1 : 2;
   }
   return g;
 }

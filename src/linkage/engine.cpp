@@ -253,18 +253,36 @@ Result run(const Dataset& d, const Options& opt, const Log& log) {
     for (int f = 0; f < kFields; ++f) ucount[f].assign(std::size_t(field_levels(f)), 0);
     std::vector<std::array<std::vector<double>, kFields>> tl(static_cast<std::size_t>(threads), ucount);
     const uint64_t want = n >= 2 ? std::min<uint64_t>(opt.u_sample_pairs, res.possible_pairs) : 0;
+    // Every pair inside a random subset of records is a uniformly drawn pair, and the subset
+    // fits in the processor's cache: subsets of up to 2,000 records, all their pairs compared.
+    const uint32_t k = uint32_t(std::min<uint64_t>(n, 2000));
+    const uint64_t per_subset = std::max<uint64_t>(1, uint64_t(k) * (k - 1) / 2);
+    const uint64_t subsets = n >= 2 ? (want + per_subset - 1) / per_subset : 0;
+    std::atomic<uint64_t> next_subset{0};
     parallel(threads, [&](int t) {
-      std::mt19937_64 rng(opt.seed + uint64_t(t) * 7919);
-      const uint64_t mine = want / uint64_t(threads) + (uint64_t(t) < want % uint64_t(threads) ? 1 : 0);
       auto& c = tl[std::size_t(t)];
-      for (uint64_t s = 0; s < mine;) {
-        uint32_t i = uint32_t(rng() % n), j = uint32_t(rng() % n);
-        if (i == j) continue;
-        if (opt.link_only && d.source[i] == d.source[j]) continue;
-        ++s;
-        Gamma g = compare(d, i, j);
-        for (int f = 0; f < kFields; ++f)
-          if (g.lv[f] != kNull) c[f][g.lv[f]] += 1;
+      std::vector<uint32_t> sub(k);
+      for (uint64_t s; (s = next_subset++) < subsets;) {
+        std::mt19937_64 rng(opt.seed + s * 7919);
+        // k distinct records (Floyd's algorithm), then all pairs among them
+        std::unordered_set<uint32_t> in;
+        std::size_t w = 0;
+        for (uint32_t j = n - k; j < n; ++j) {
+          uint32_t x = uint32_t(rng() % (uint64_t(j) + 1));
+          if (!in.insert(x).second) in.insert(x = j);
+          sub[w++] = x;
+        }
+        std::sort(sub.begin(), sub.end());
+        uint64_t left = want - std::min(want, s * per_subset);
+        for (uint32_t a = 0; a < k && left; ++a)
+          for (uint32_t b = a + 1; b < k && left; ++b) {
+            const uint32_t i = sub[a], j = sub[b];
+            if (opt.link_only && d.source[i] == d.source[j]) continue;
+            --left;
+            Gamma g = compare(d, i, j);
+            for (int f = 0; f < kFields; ++f)
+              if (g.lv[f] != kNull) c[f][g.lv[f]] += 1;
+          }
       }
     });
     for (auto& c : tl)

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "linkage/phonetic.hpp"
+#include "linkage/similarity.hpp"
 #include "vntext/standardize.hpp"
 #include "vntext/text.hpp"
 
@@ -114,6 +115,11 @@ std::string normalize_phone(std::string_view s) {
   return d.size() == 10 && d[0] == '0' ? d : "";
 }
 
+uint8_t town_similarity_level(std::string_view a, std::string_view b) {
+  if (a == b) return 0;
+  return jaro_winkler(a, b) >= 0.88 ? 1 : 2;
+}
+
 StringPool::StringPool() { intern(""); }
 
 uint32_t StringPool::intern(std::string_view s) {
@@ -220,6 +226,21 @@ void Dataset::finalize() {
   for (auto& r : recs) {
     ++name_count[r.name_key];
     ++town_count[r.town_key];
+  }
+  std::vector<uint32_t> towns;
+  for (uint32_t id = 1; id < town_count.size(); ++id)
+    if (town_count[id]) towns.push_back(id);
+  town_dense.clear();
+  town_level.clear();
+  town_distinct = towns.size();
+  if (towns.size() <= 2048) {
+    town_dense.assign(text.size(), 0);
+    for (std::size_t k = 0; k < towns.size(); ++k) town_dense[towns[k]] = uint16_t(k + 1);
+    const std::size_t D = towns.size();
+    town_level.assign(D * D, 0);
+    for (std::size_t a = 0; a < D; ++a)
+      for (std::size_t b = 0; b < D; ++b)
+        town_level[a * D + b] = a == b ? 0 : town_similarity_level(text.str(towns[a]), text.str(towns[b]));
   }
 }
 

@@ -45,6 +45,9 @@ std::string normalize_citizen_id(std::string_view s);
 // notes §3.2). "" when no number of 10 digits results.
 std::string normalize_phone(std::string_view s);
 
+// Level of two home-town search keys: 0 same, 1 Jaro–Winkler ≥ 0.88, 2 different.
+uint8_t town_similarity_level(std::string_view a, std::string_view b);
+
 struct Person {
   std::string id;         // shown in outputs: the id column, the line number, or the member id
   uint16_t source = 0;    // input file index (0 for the registry or the first file)
@@ -114,6 +117,11 @@ class Dataset {
   std::vector<uint32_t> org;  // ids into text
   StringPool text;            // every interned string (names, keys, phonetic keys, towns, orgs)
   std::vector<uint32_t> name_count, town_count;  // indexed by string id
+  // Home-town comparison levels precomputed by finalize() when there are at most 2,048
+  // distinct towns: town_dense[string id] = 1 + dense index (0 = not a town), town_level[a·D+b].
+  std::vector<uint16_t> town_dense;
+  std::vector<uint8_t> town_level;
+  std::size_t town_distinct = 0;
 
  private:
   struct NameIds {

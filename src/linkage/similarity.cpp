@@ -1,6 +1,7 @@
 #include "linkage/similarity.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,42 @@ double jaro_impl(const C* a, std::size_t la, const C* b, std::size_t lb) {
   return (md / double(la) + md / double(lb) + (md - double(t) / 2.0) / md) / 3.0;
 }
 
+// Bit-parallel Jaro for ASCII strings of at most 64 bytes (the same greedy matching as
+// jaro_impl: each character of the shorter string takes the first free equal character of the
+// longer one inside the window): one 64-bit mask per character of the longer string.
+double jaro_bits(const char* a, std::size_t la, const char* b, std::size_t lb) {
+  if (la == 0 && lb == 0) return 1.0;
+  if (la == 0 || lb == 0) return 0.0;
+  if (la > lb) std::swap(a, b), std::swap(la, lb);
+  thread_local uint64_t pm[128] = {};
+  for (std::size_t j = 0; j < lb; ++j) pm[static_cast<unsigned char>(b[j]) & 127] |= uint64_t(1) << j;
+  const std::size_t window = lb / 2 > 0 ? lb / 2 - 1 : 0;
+  const uint64_t all = lb == 64 ? ~uint64_t(0) : (uint64_t(1) << lb) - 1;
+  uint64_t fa = 0, fb = 0;
+  for (std::size_t i = 0; i < la; ++i) {
+    const std::size_t lo = i > window ? i - window : 0, hi = std::min(lb - 1, i + window);
+    uint64_t mask = (hi - lo + 1 == 64 ? ~uint64_t(0) : ((uint64_t(1) << (hi - lo + 1)) - 1) << lo) & all;
+    uint64_t x = pm[static_cast<unsigned char>(a[i]) & 127] & mask & ~fb;
+    if (x) {
+      fa |= uint64_t(1) << i;
+      fb |= x & (~x + 1);
+    }
+  }
+  for (std::size_t j = 0; j < lb; ++j) pm[static_cast<unsigned char>(b[j]) & 127] = 0;
+  const int m = __builtin_popcountll(fa);
+  if (m == 0) return 0.0;
+  int t = 0;
+  uint64_t xa = fa, xb = fb;
+  while (xa) {
+    const int i = __builtin_ctzll(xa), j = __builtin_ctzll(xb);
+    if (a[i] != b[j]) ++t;
+    xa &= xa - 1;
+    xb &= xb - 1;
+  }
+  const double md = double(m);
+  return (md / double(la) + md / double(lb) + (md - double(t) / 2.0) / md) / 3.0;
+}
+
 template <typename C>
 double jw_impl(const C* a, std::size_t la, const C* b, std::size_t lb, double thr) {
   double j = jaro_impl(a, la, b, lb);
@@ -93,13 +130,24 @@ int osa_impl(const C* a, int la, const C* b, int lb, int cap) {
 }  // namespace
 
 double jaro(std::string_view a, std::string_view b) {
-  if (ascii(a) && ascii(b)) return jaro_impl(a.data(), a.size(), b.data(), b.size());
+  if (ascii(a) && ascii(b)) {
+    if (a.size() <= 64 && b.size() <= 64) return jaro_bits(a.data(), a.size(), b.data(), b.size());
+    return jaro_impl(a.data(), a.size(), b.data(), b.size());
+  }
   auto ua = vntext::detail::to_u32(a), ub = vntext::detail::to_u32(b);
   return jaro_impl(ua.data(), ua.size(), ub.data(), ub.size());
 }
 
 double jaro_winkler(std::string_view a, std::string_view b, double boost_threshold) {
-  if (ascii(a) && ascii(b)) return jw_impl(a.data(), a.size(), b.data(), b.size(), boost_threshold);
+  if (ascii(a) && ascii(b)) {
+    if (a.size() > 64 || b.size() > 64) return jw_impl(a.data(), a.size(), b.data(), b.size(), boost_threshold);
+    double j = jaro_bits(a.data(), a.size(), b.data(), b.size());
+    if (j <= boost_threshold) return j;
+    std::size_t l = 0;
+    const std::size_t lim = std::min<std::size_t>({4, a.size(), b.size()});
+    while (l < lim && a[l] == b[l]) ++l;
+    return j + double(l) * 0.1 * (1.0 - j);
+  }
   auto ua = vntext::detail::to_u32(a), ub = vntext::detail::to_u32(b);
   return jw_impl(ua.data(), ua.size(), ub.data(), ub.size(), boost_threshold);
 }
