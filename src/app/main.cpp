@@ -101,6 +101,7 @@ struct SecurityOptions {
   double login_per_minute = 10, login_burst = 10;  // sign-in attempts per client address
   double api_per_second = 100, api_burst = 300;    // API calls per client address
   int request_timeout_s = 30;
+  std::size_t max_body_bytes = 64 * 1024 * 1024;
 };
 
 std::pair<std::string, uint16_t> parse_listen(const std::string& s) {
@@ -137,6 +138,7 @@ int serve(const std::string& db_url, const std::string& listen, const Paths& p, 
   opts.worker_threads = workers;
   opts.static_dir = p.web() + "/static";
   opts.request_timeout_s = so.request_timeout_s;
+  opts.max_body_bytes = so.max_body_bytes;
   http::Server server(router, opts, web::make_middleware(ctx));
   server.listen();
   server.install_signal_handlers();
@@ -178,6 +180,7 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--api-rate", sec.api_per_second, "số yêu cầu API mỗi giây cho một địa chỉ");
   serve_cmd->add_option("--api-burst", sec.api_burst, "số yêu cầu API liên tiếp tối đa cho một địa chỉ (0 = không giới hạn)");
   serve_cmd->add_option("--request-timeout", sec.request_timeout_s, "giây chờ tối đa để nhận xong một yêu cầu");
+  serve_cmd->add_option("--max-body", sec.max_body_bytes, "số byte tối đa của nội dung một yêu cầu");
 
   auto* init_cmd = app.add_subcommand("init", "khởi tạo cơ sở dữ liệu (không chạy máy chủ)");
   init_cmd->add_option("--db", db_url);

@@ -323,8 +323,9 @@ async function createPgDatabase(adminUrl, name) {
  * Creates a temp dir, runs `dangbo init` (N synthetic members), starts `dangbo serve` on
  * 127.0.0.1:0, discovers two wards and a cell through the API as admin, adds a staff user on
  * ward A and a secretary on a cell of ward B, and creates bearer tokens for the three users.
+ * `serveArgs` are added to the `dangbo serve` command line (e.g. tighter limits for a test).
  */
-export async function startServer({ members = 3000, seed = 7, readyTimeoutMs = 60_000 } = {}) {
+export async function startServer({ members = 3000, seed = 7, readyTimeoutMs = 60_000, serveArgs = [] } = {}) {
   await assertBinary();
   const dir = await mkdtemp(path.join(tmpdir(), 'dangbo-test-'));
   // DANGBO_TEST_BACKEND=postgresql runs the server on a fresh database in the cluster named by
@@ -349,7 +350,7 @@ export async function startServer({ members = 3000, seed = 7, readyTimeoutMs = 6
     if (!m) throw new Error(`dangbo init printed no ADMIN_PASSWORD=… line:\n${tail(init.stdout)}\n${tail(init.stderr)}`);
     const adminPassword = m[1].trim();
 
-    child = spawn(DANGBO_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'], {
+    child = spawn(DANGBO_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...serveArgs], {
       cwd: REPO_ROOT,
       env: { ...process.env },
       stdio: ['ignore', 'pipe', 'pipe'],
