@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "app/restructure_cli.hpp"
 #include "app/wiring.hpp"
 #include "base/error.hpp"
 #include "base/rules.hpp"
@@ -20,6 +21,7 @@
 #include "registry/roster_gen.hpp"
 #include "registry/routes.hpp"
 #include "registry/seed.hpp"
+#include "restructure/seed2025.hpp"
 #include "security/backup.hpp"
 #include "security/crypto.hpp"
 #include "security/rate_limit.hpp"
@@ -59,15 +61,31 @@ void seed_if_empty(db::Database& db, const Paths& p, int64_t demo_members, uint6
   registry::GenOptions opts;
   opts.members = demo_members;
   opts.seed = seed;
-  auto orgs = registry::generate_org_tree(ref, opts);
-  int64_t n_orgs = registry::load_org_tree(db, orgs, opts);
-  spdlog::info("organization tree loaded: {} organizations", n_orgs);
-  if (demo_members > 0) {
-    int64_t n = registry::load_roster(db, ref, orgs, opts, [&](int64_t done) {
-      std::cerr << "\r  đang tạo dữ liệu minh họa: " << done << "/" << demo_members << " đảng viên" << std::flush;
-    });
-    std::cerr << "\n";
-    spdlog::info("demo roster loaded: {} synthetic members", n);
+  // The tree as it stood on 2025-06-30 (HCMC, Bình Dương, Bà Rịa – Vũng Tàu: districts, 441
+  // communes, Côn Đảo) with the demo roster, then the real 2025 mapping applied as one plan
+  // effective 2025-07-01: the current tree is the post-2025 one, and the history is kept.
+  // (A database that `gen-roster` already filled keeps its tree: the roster is added to it.)
+  auto progress = [&](int64_t done) {
+    std::cerr << "\r  đang tạo dữ liệu minh họa: " << done << "/" << demo_members << " đảng viên" << std::flush;
+  };
+  int existing = 0;
+  {
+    auto s = db.session();
+    *s << "SELECT count(*) FROM organization", soci::into(existing);
+  }
+  if (existing == 0) {
+    auto rep = restructure::seed_history_2025(db, ref, opts, progress);
+    if (demo_members > 0) std::cerr << "\n";
+    spdlog::info("organization tree with 2025 history: {} organizations as of 2025-06-30, plan {} applied; {} synthetic members",
+                 rep.old_orgs, rep.plan_id, rep.members);
+  } else {
+    auto orgs = registry::generate_org_tree(ref, opts);
+    registry::load_org_tree(db, orgs, opts);
+    if (demo_members > 0) {
+      int64_t n = registry::load_roster(db, ref, orgs, opts, progress);
+      std::cerr << "\n";
+      spdlog::info("demo roster loaded: {} synthetic members", n);
+    }
   }
   std::string password = security::random_token(12);
   security::add_user(db, "admin", password, security::Role::admin, "HCM", std::nullopt, "Quản trị viên");
@@ -286,10 +304,15 @@ int main(int argc, char** argv) {
   std::string anchor_file;
   audit_verify->add_option("--anchor", anchor_file, "tệp neo (ngoài cơ sở dữ liệu): so sánh rồi ghi thêm mục cuối");
 
+  app::RestructureCli restructure_cli;
+  app::add_restructure_cli(app, db_url, restructure_cli);
+
   CLI11_PARSE(app, argc, argv);
   try {
     base::RuleSet::set_global(base::RuleSet::load(paths.rules()));
     if (*serve_cmd) return serve(db_url, listen, paths, demo, no_demo, seed, workers, sec);
+    if (int rc = app::run_restructure_cli(restructure_cli, [&] { return open_db(db_url, paths); }, paths.data()); rc >= 0)
+      return rc;
     if (*init_cmd) {
       auto db = open_db(db_url, paths);
       if (registry::is_seeded(*db)) {

@@ -1,6 +1,7 @@
 #include "app/wiring.hpp"
 
 #include "registry/routes.hpp"
+#include "restructure/routes.hpp"
 #include "web/routes.hpp"
 
 namespace dangbo::app {
@@ -11,6 +12,7 @@ void register_all_routes(http::Router& router, web::Context& ctx, const std::str
   web::register_account_routes(router, ctx);
   web::register_audit_routes(router, ctx);
   registry::register_routes(router, ctx);
+  restructure::register_routes(router, ctx, web_dir + "/../data");
 }
 
 }  // namespace dangbo::app

@@ -42,6 +42,16 @@ constexpr std::pair<int, int> ok{200, 200}, ok_in{200, 404}, ok_own{200, 404}, f
 
 const char* kRoles[] = {"admin", "staff", "secretary", "member", "auditor"};
 
+// Restructure plans naming {org}: a rename (preview answers 200) and one whose effective date is
+// before its decision (apply refuses it with 422, so the matrix never changes the tree).
+#define RS_HEADER "op,code,target,target_name,target_kind,target_parent,target_unit,rule,share,decision_no,decision_date,effective_date"
+constexpr const char* kPlanForm = RS_HEADER "%0Arename,{org},,T%C3%AAn+m%E1%BB%9Bi,,,,,,Q%C4%90+1,2026-01-01,2026-02-01";
+constexpr const char* kBadPlanForm = RS_HEADER "%0Arename,{org},,T%C3%AAn+m%E1%BB%9Bi,,,,,,Q%C4%90+1,2026-03-01,2026-02-01";
+constexpr const char* kPlanJson = "{\"csv\":\"" RS_HEADER "\\nrename,{org},,Tên mới,,,,,,QĐ 1,2026-01-01,2026-02-01\"}";
+constexpr const char* kBadPlanJson = "{\"csv\":\"" RS_HEADER "\\nrename,{org},,Tên mới,,,,,,QĐ 1,2026-03-01,2026-02-01\"}";
+#undef RS_HEADER
+constexpr std::pair<int, int> problem422_in{422, 404}, not_found{404, 404};
+
 std::vector<Row> matrix() {
   auto pending_totp = [](db::Database& db, security::KeyStore& keys, int64_t uid) {
     auto a = security::load_actor(db, uid);
@@ -100,6 +110,29 @@ std::vector<Row> matrix() {
       {"PATCH", "/api/v1/members/{id}", "/api/v1/members/{member}", "{\"occupation\":\"Kỹ sư\"}",
        {401, {ok, ok_in, ok_in, forbidden, forbidden}}},
       {"GET", "/api/v1/stats", "/api/v1/stats?org={org}", "", {401, {ok, ok_in, ok_in, forbidden, forbidden}}},
+      // ---- restructuring (issue 6): administrators; staff inside their subtree --------------
+      // A plan naming {org}; "bad" has its effective date before the decision (refused, 422).
+      {"GET", "/restructure", "/restructure", "", {303, {ok, ok, forbidden, forbidden, forbidden}}},
+      {"POST", "/restructure/build", "/restructure/build", "b_op=rename&b_code={org}&b_target_name=T%C3%AAn",
+       {303, {ok, ok, forbidden, forbidden, forbidden}}},
+      {"POST", "/restructure/preview", "/restructure/preview", "csv=" + std::string(kPlanForm),
+       {303, {ok, ok_in, forbidden, forbidden, forbidden}}},
+      {"POST", "/restructure/apply", "/restructure/apply", "csv=" + std::string(kBadPlanForm),
+       {303, {problem422, problem422_in, forbidden, forbidden, forbidden}}},
+      {"POST", "/restructure/undo", "/restructure/undo", "plan_id=", {303, {redirect, forbidden, forbidden, forbidden, forbidden}}},
+      {"GET", "/restructure/plans/{id}", "/restructure/plans/999", "", {303, {not_found, not_found, forbidden, forbidden, forbidden}}},
+      {"GET", "/restructure/plans/{id}/plan.csv", "/restructure/plans/999/plan.csv", "",
+       {303, {not_found, not_found, forbidden, forbidden, forbidden}}},
+      {"GET", "/restructure/plan-2025.csv", "/restructure/plan-2025.csv", "", {303, {ok, ok, forbidden, forbidden, forbidden}}},
+      {"GET", "/restructure/standards", "/restructure/standards?province=79", "", {303, {ok, ok, ok, forbidden, forbidden}}},
+      {"POST", "/api/v1/restructure/preview", "/api/v1/restructure/preview", std::string(kPlanJson),
+       {401, {ok, ok_in, forbidden, forbidden, forbidden}}},
+      {"POST", "/api/v1/restructure/apply", "/api/v1/restructure/apply", std::string(kBadPlanJson),
+       {401, {problem422, problem422_in, forbidden, forbidden, forbidden}}},
+      {"POST", "/api/v1/restructure/undo", "/api/v1/restructure/undo", "{}", {401, {not_found, forbidden, forbidden, forbidden, forbidden}}},
+      {"GET", "/api/v1/restructure/plans", "/api/v1/restructure/plans", "", {401, {ok, ok, forbidden, forbidden, forbidden}}},
+      {"GET", "/api/v1/restructure/standards", "/api/v1/restructure/standards?province=79", "",
+       {401, {ok, ok, ok, forbidden, forbidden}}},
   };
 }
 
