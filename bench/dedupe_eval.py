@@ -4,8 +4,8 @@
   dedupe_eval.py --truth T.csv --pairs P.csv [--threshold 0.95] [--prob probability]
                  [--id-a id_a] [--id-b id_b] [--json]
 
-truth: CSV with a row id column and a person column (the first two columns: every row of a
-person that has more than one row). pairs: CSV with the two row ids and a probability (or a
+truth: "stt,person" (bench/dedupe_gen: every row of a person with more than one row) or the
+quality module's truth file (gen-roster --messy --duplicates: lines of kind "duplicate"). pairs: CSV with the two row ids and a probability (or a
 similarity for peers). Two measures:
   pairs     — the pairs at or above the threshold, as predicted links;
   clusters  — the connected components of those links, every pair inside a component a link
@@ -16,12 +16,19 @@ from collections import defaultdict
 
 
 def load_truth(path):
+    # "stt,person" (dedupe_gen) or the quality module's "stt,column,kind,expect,correct,dirty"
+    # (rows of kind "duplicate" carry the cluster id in "correct").
     person = {}
     with open(path, newline='', encoding='utf-8-sig') as f:
         r = csv.reader(f)
-        next(r)
+        head = next(r)
+        quality = 'kind' in head
         for row in r:
-            person[row[0]] = row[1]
+            if quality:
+                if len(row) >= 5 and row[2] == 'duplicate':
+                    person[row[0]] = row[4]
+            elif len(row) >= 2:
+                person[row[0]] = row[1]
     groups = defaultdict(list)
     for rid, p in person.items():
         groups[p].append(rid)

@@ -8,12 +8,16 @@
 #include <map>
 #include <unordered_map>
 
-#include "linkage/csv_input.hpp"
+#include "base/rules.hpp"
+#include "linkage/file_input.hpp"
+#include "quality/standardizer.hpp"
+#include "registry/refdata.hpp"
 
 #include "linkage/file_job.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"dedupe_run"};
+  std::string root = ".";
   dangbo::linkage::FileJobOptions o;
   app.add_option("inputs", o.inputs)->required()->expected(1, 2);
   app.add_option("--out", o.out)->required();
@@ -28,15 +32,23 @@ int main(int argc, char** argv) {
   app.add_flag("--link-only", o.engine.link_only);
   app.add_flag("--em-u", o.engine.em_estimate_u);
   app.add_option("--rules", o.engine.rules);
+  app.add_option("--root", root, "repository root (data/, config/)");
   std::string truth;
   app.add_option("--truth", truth, "with a truth file (stt,person): print each rule's blocking recall and stop");
   CLI11_PARSE(app, argc, argv);
   using namespace dangbo::linkage;
+  o.data_dir = root + "/data";
+  o.rules_path = root + "/config/rules.json";
   if (!truth.empty()) {
     // Blocking recall: for every true pair, which rules put it in one block.
     Dataset d;
-    for (std::size_t k = 0; k < o.inputs.size(); ++k)
-      read_people_csv(o.inputs[k], uint16_t(k), o.id_column, [&](const Person& p) { d.add(p); });
+    auto rd = dangbo::registry::RefData::load(o.data_dir);
+    auto rules = dangbo::base::RuleSet::load(o.rules_path);
+    dangbo::quality::CleanOptions co;
+    co.tone = dangbo::vntext::ToneStyle::old_style;
+    co.fill_member = false;
+    dangbo::quality::Standardizer st(rd, rules, co);
+    for (std::size_t k = 0; k < o.inputs.size(); ++k) read_people(o.inputs[k], uint16_t(k), st, o.id_column, 2, d);
     d.finalize();
     std::unordered_map<std::string, uint32_t> idx;
     for (uint32_t i = 0; i < d.size(); ++i) idx[d.ids[i]] = i;
@@ -44,9 +56,23 @@ int main(int argc, char** argv) {
     std::ifstream t(truth);
     std::string line;
     std::getline(t, line);
+    // Two formats: "stt,person" (dedupe_gen) or the quality module's
+    // "stt,column,kind,expect,correct,dirty" with kind = duplicate lines.
+    const bool quality_format = line.find("kind") != std::string::npos;
     while (std::getline(t, line)) {
-      auto c = line.find(',');
-      groups[line.substr(c + 1)].push_back(idx.at(line.substr(0, c)));
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      std::vector<std::string> f;
+      for (std::size_t i = 0;;) {
+        std::size_t j = line.find(',', i);
+        f.push_back(line.substr(i, j == std::string::npos ? std::string::npos : j - i));
+        if (j == std::string::npos) break;
+        i = j + 1;
+      }
+      if (quality_format) {
+        if (f.size() >= 5 && f[2] == "duplicate") groups[f[4]].push_back(idx.at(f[0]));
+      } else if (f.size() >= 2) {
+        groups[f[1]].push_back(idx.at(f[0]));
+      }
     }
     uint64_t total = 0, any = 0;
     std::vector<uint64_t> per(kRules), only(kRules);

@@ -8,7 +8,10 @@
 #include <ostream>
 #include <stdexcept>
 
-#include "linkage/csv_input.hpp"
+#include "base/rules.hpp"
+#include "linkage/file_input.hpp"
+#include "quality/standardizer.hpp"
+#include "registry/refdata.hpp"
 
 namespace dangbo::linkage {
 
@@ -46,13 +49,25 @@ Result run_file_job(const FileJobOptions& o, std::ostream& log) {
   if (o.inputs.empty() || o.inputs.size() > 2) throw std::runtime_error("dedupe: cần một hoặc hai tệp đầu vào");
   Dataset d;
   std::vector<FileStats> files;
-  for (std::size_t k = 0; k < o.inputs.size(); ++k)
-    files.push_back(read_people_csv(o.inputs[k], uint16_t(k), o.id_column, [&](const Person& p) { d.add(p); }));
+  {
+    auto rd = registry::RefData::load(o.data_dir);
+    auto rules = base::RuleSet::load(o.rules_path);
+    quality::CleanOptions co;
+    co.tone = vntext::ToneStyle::old_style;
+    co.fill_member = false;
+    quality::Standardizer st(rd, rules, co);
+    log << "reference data and standardizer ready in "
+        << fmt(std::chrono::duration<double>(Clock::now() - t0).count(), 2) << " s\n";
+    for (std::size_t k = 0; k < o.inputs.size(); ++k)
+      files.push_back(read_people(o.inputs[k], uint16_t(k), st, o.id_column, o.read_threads, d));
+  }
   d.finalize();
   const double t_read = std::chrono::duration<double>(Clock::now() - t0).count();
   for (auto& f : files)
-    log << "read " << f.path << ": " << f.rows << " rows, id column "
-        << (f.columns.id_header.empty() ? std::string("(line numbers)") : "'" + f.columns.id_header + "'") << "\n";
+    log << "read " << f.path << " (" << f.source << "): " << f.rows << " rows, id column "
+        << (f.id_header.empty() ? std::string("(line numbers)") : "'" + f.id_header + "'") << "; seconds: reading "
+        << fmt(f.seconds_read, 2) << ", standardizing " << fmt(f.seconds_standardize, 2) << ", keys "
+        << fmt(f.seconds_add, 2) << "\n";
 
   Options eo = o.engine;
   Result r = run(d, eo, [&](const std::string& s) { log << s << "\n"; });

@@ -15,6 +15,9 @@ struct FileJobOptions {
   std::string id_column;            // "" = automatic (see csv_input.hpp)
   std::string summary_json;         // optional: run figures as JSON (for bench/)
   std::string model_json;           // optional: the estimated model
+  std::string data_dir = "data";    // reference data for the standardizers
+  std::string rules_path = "config/rules.json";
+  int read_threads = 2;             // threads standardizing the input
   Options engine;
 };
 

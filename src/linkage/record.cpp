@@ -138,20 +138,16 @@ uint32_t StringPool::find(std::string_view s) const {
   return it == index_.end() ? UINT32_MAX : it->second;
 }
 
-const Dataset::NameIds& Dataset::name_ids(const Person& p) {
-  std::string raw;
+NameKeys name_keys(const Person& p) {
   const bool parts = !p.family.empty() || !p.middle.empty() || !p.given.empty();
-  if (parts) raw = p.family + '\x1f' + p.middle + '\x1f' + p.given;
-  else raw = p.name;
-  auto it = name_cache_.find(raw);
-  if (it != name_cache_.end()) return it->second;
-
   std::string full;
   vntext::NameParts np;
   if (parts) {
     // Each part standardized on its own keeps the source's split (compound family names).
-    auto std_part = [](const std::string& s) {
-      return s.empty() ? std::string() : vntext::standardize_person_name(s, vntext::ToneStyle::old_style).value;
+    auto std_part = [&](const std::string& s) {
+      if (s.empty()) return std::string();
+      return p.standardized ? vntext::apply_tone_style(s, vntext::ToneStyle::old_style)
+                            : vntext::standardize_person_name(s, vntext::ToneStyle::old_style).value;
     };
     np.family = std_part(p.family);
     np.middle = std_part(p.middle);
@@ -159,51 +155,64 @@ const Dataset::NameIds& Dataset::name_ids(const Person& p) {
     for (auto* s : {&np.family, &np.middle, &np.given})
       if (!s->empty()) full += (full.empty() ? "" : " ") + *s;
   } else {
-    full = vntext::standardize_person_name(p.name, vntext::ToneStyle::old_style).value;
+    full = p.standardized ? vntext::apply_tone_style(p.name, vntext::ToneStyle::old_style)
+                          : vntext::standardize_person_name(p.name, vntext::ToneStyle::old_style).value;
     np = vntext::split_full_name(full);
   }
-  std::string key = vntext::search_key(full);
+  NameKeys k;
+  k.name_key = vntext::search_key(full);
   std::vector<std::string_view> words;
-  for (std::size_t i = 0; i < key.size();) {
-    std::size_t j = key.find(' ', i);
-    if (j == std::string::npos) j = key.size();
-    words.push_back(std::string_view(key).substr(i, j - i));
+  for (std::size_t i = 0; i < k.name_key.size();) {
+    std::size_t j = k.name_key.find(' ', i);
+    if (j == std::string::npos) j = k.name_key.size();
+    words.push_back(std::string_view(k.name_key).substr(i, j - i));
     i = j + 1;
   }
   std::sort(words.begin(), words.end());
-  std::string sorted;
-  for (auto w : words) sorted += (sorted.empty() ? "" : " ") + std::string(w);
-  NameIds ids;
-  ids.name_std = text.intern(full);
-  ids.name_key = text.intern(key);
-  ids.fam_key = text.intern(vntext::search_key(np.family));
-  ids.mid_key = text.intern(vntext::search_key(np.middle));
-  ids.giv_key = text.intern(vntext::search_key(np.given));
-  ids.sorted_key = text.intern(sorted);
-  ids.phon_sorted = text.intern(phonetic_key_sorted(full));
-  ids.giv_phon = text.intern(phonetic_key(np.given));
-  ids.fam_phon = text.intern(phonetic_key(np.family));
-  return name_cache_.emplace(std::move(raw), ids).first->second;
+  for (auto w : words) k.sorted_key += (k.sorted_key.empty() ? "" : " ") + std::string(w);
+  k.fam_key = vntext::search_key(np.family);
+  k.mid_key = vntext::search_key(np.middle);
+  k.giv_key = vntext::search_key(np.given);
+  k.phon_sorted = phonetic_key_sorted(full);
+  k.giv_phon = phonetic_key(np.given);
+  k.fam_phon = phonetic_key(np.family);
+  k.name_std = std::move(full);
+  return k;
+}
+
+std::string town_key(std::string_view home_town) {
+  return home_town.empty() ? std::string() : vntext::search_key(vntext::repair_text(home_town).text);
 }
 
 void Dataset::add(const Person& p) {
-  Rec r;
-  const NameIds& n = name_ids(p);
-  r.name_std = n.name_std;
-  r.name_key = n.name_key;
-  r.fam_key = n.fam_key;
-  r.mid_key = n.mid_key;
-  r.giv_key = n.giv_key;
-  r.sorted_key = n.sorted_key;
-  r.phon_sorted = n.phon_sorted;
-  r.giv_phon = n.giv_phon;
-  r.fam_phon = n.fam_phon;
+  std::string raw;
+  const bool parts = !p.family.empty() || !p.middle.empty() || !p.given.empty();
+  if (parts) raw = p.family + '\x1f' + p.middle + '\x1f' + p.given;
+  else raw = p.name;
+  if (p.standardized) raw += '\x1e';
+  auto it = name_cache_.find(raw);
+  if (it == name_cache_.end()) it = name_cache_.emplace(std::move(raw), name_keys(p)).first;
+  std::string town;
   if (!p.home_town.empty()) {
-    auto it = town_cache_.find(p.home_town);
-    if (it == town_cache_.end())
-      it = town_cache_.emplace(p.home_town, text.intern(vntext::search_key(vntext::repair_text(p.home_town).text))).first;
-    r.town_key = it->second;
+    auto t = town_cache_.find(p.home_town);
+    if (t == town_cache_.end()) t = town_cache_.emplace(p.home_town, town_key(p.home_town)).first;
+    town = t->second;
   }
+  add(p, it->second, town);
+}
+
+void Dataset::add(const Person& p, const NameKeys& k, std::string_view town) {
+  Rec r;
+  r.name_std = text.intern(k.name_std);
+  r.name_key = text.intern(k.name_key);
+  r.fam_key = text.intern(k.fam_key);
+  r.mid_key = text.intern(k.mid_key);
+  r.giv_key = text.intern(k.giv_key);
+  r.sorted_key = text.intern(k.sorted_key);
+  r.phon_sorted = text.intern(k.phon_sorted);
+  r.giv_phon = text.intern(k.giv_phon);
+  r.fam_phon = text.intern(k.fam_phon);
+  r.town_key = text.intern(town);
   r.birth = p.birth.packed();
   r.admitted = p.admitted.packed();
   std::string cid = normalize_citizen_id(p.citizen_id);
@@ -221,6 +230,8 @@ void Dataset::add(const Person& p) {
 }
 
 void Dataset::finalize() {
+  name_cache_.clear();
+  town_cache_.clear();
   name_count.assign(text.size(), 0);
   town_count.assign(text.size(), 0);
   for (auto& r : recs) {

@@ -61,6 +61,7 @@ struct Person {
   std::string phone;
   std::string card_number;
   std::string org;  // organization code or name (shown, not compared)
+  bool standardized = false;  // names already standardized (quality module): keys only
 };
 
 // Interned strings; id 0 is the empty string. Not thread-safe for intern().
@@ -97,10 +98,21 @@ struct Rec {
   int8_t gender = -1;
 };
 
+// The text keys of a person's name, as strings (see Rec for their meaning).
+struct NameKeys {
+  std::string name_std, name_key, fam_key, mid_key, giv_key, sorted_key, phon_sorted, giv_phon, fam_phon;
+};
+// Standardizes the name of p (unless p.standardized) and computes its keys. Thread-safe.
+NameKeys name_keys(const Person& p);
+// Search key of a home town (repaired first). Thread-safe.
+std::string town_key(std::string_view home_town);
+
 class Dataset {
  public:
   // Standardizes and appends one person. Not thread-safe.
   void add(const Person& p);
+  // Appends one person whose keys were computed already (e.g. on other threads).
+  void add(const Person& p, const NameKeys& k, std::string_view town_key);
   // Computes the term frequencies; call once after the last add().
   void finalize();
 
@@ -124,12 +136,8 @@ class Dataset {
   std::size_t town_distinct = 0;
 
  private:
-  struct NameIds {
-    uint32_t name_std, name_key, fam_key, mid_key, giv_key, sorted_key, phon_sorted, giv_phon, fam_phon;
-  };
-  const NameIds& name_ids(const Person& p);
-  std::unordered_map<std::string, NameIds> name_cache_;
-  std::unordered_map<std::string, uint32_t> town_cache_;
+  std::unordered_map<std::string, NameKeys> name_cache_;
+  std::unordered_map<std::string, std::string> town_cache_;
 };
 
 }  // namespace dangbo::linkage
