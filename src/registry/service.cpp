@@ -398,7 +398,15 @@ std::string csv_cell(const std::string& v) {
 void RegistryService::audit_list(const Actor& a, const std::string& org_code, const std::vector<int64_t>& ids) {
   if (ids.empty()) return;
   auto s = db_.session();
-  std::string path = scope_for(a, *s, org_code, nullptr);
+  std::string path;
+  try {
+    path = scope_for(a, *s, org_code, nullptr);
+  } catch (const Error& e) {
+    // a list as of a past day may name a unit that no longer exists (the caller has checked the
+    // scope for that day): the entry goes under the actor's scope
+    if (e.kind() != ErrorKind::not_found) throw;
+    path = a.org_path;
+  }
   boost::json::object d;
   d["org"] = org_code.empty() ? a.org_code : org_code;
   boost::json::array arr;

@@ -1,0 +1,217 @@
+// Integration tests of restructuring (issue 6) against a real `dangbo serve` whose database was
+// seeded the way `make run` seeds it: the party organizations of Ho Chi Minh City, Bình Dương
+// and Bà Rịa – Vũng Tàu as they stood on 2025-06-30, a demo roster, and the real 2025 mapping
+// applied as one plan effective 2025-07-01.
+// Run: node --test tests/integration/restructure.test.mjs   (needs build/dangbo, or DANGBO_BIN)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startServer, request, describe, allPages, parseCsv, REPO_ROOT } from './harness.mjs';
+
+let srv;
+const API = () => `${srv.baseUrl}/api/v1`;
+const OLD_PROVINCES = new Set(['79', '74', '77']);
+let oldCodes;   // the 441 communes of 2025-03
+let mapping;    // old code → Set(new codes), for new province 79 (442 old units with Côn Đảo)
+let sources;    // new code → Set(old codes)
+
+before(async () => {
+  // This test walks the lineage of every unit (about 700 API calls): no per-address API limit.
+  srv = await startServer({ members: Number(process.env.DANGBO_TEST_MEMBERS || 3000), seed: 7, serveArgs: ['--api-burst', '0'] });
+  const dir = path.join(REPO_ROOT, 'data', 'admin_units');
+  const olds = parseCsv(await readFile(path.join(dir, 'old_communes_2025-03.csv'), 'utf8'));
+  oldCodes = new Set(olds.filter((r) => OLD_PROVINCES.has(r.province_code)).map((r) => r.commune_code));
+  mapping = new Map();
+  sources = new Map();
+  for (const r of parseCsv(await readFile(path.join(dir, 'map_old_to_new_dvhcvn.csv'), 'utf8'))) {
+    if (r.new_province_code !== '79') continue;
+    if (!mapping.has(r.old_code)) mapping.set(r.old_code, new Set());
+    mapping.get(r.old_code).add(r.new_commune_code);
+    if (!sources.has(r.new_commune_code)) sources.set(r.new_commune_code, new Set());
+    sources.get(r.new_commune_code).add(r.old_code);
+  }
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+});
+
+const orgs = (query) => allPages(srv.baseUrl, `/api/v1/organizations?${query}&limit=1000`, { token: srv.tokens.admin });
+const codes = (items) => new Set(items.map((o) => o.code));
+const sum = (items) => items.reduce((s, o) => s + o.member_count, 0);
+const sorted = (set) => [...set].sort();
+
+test('the replay: 441 ward/commune committees on 2025-06-30, the 168 of the reference list from 2025-07-01', async () => {
+  assert.equal(oldCodes.size, 441, 'the reference data should list 441 old communes of HCMC, Bình Dương, Bà Rịa – Vũng Tàu');
+  const before = await orgs('kind=commune_committee&as_of=2025-06-30');
+  assert.equal(before.length, 441, `as_of=2025-06-30 lists ${before.length} ward/commune committees`);
+  assert.deepEqual(sorted(codes(before)), sorted(oldCodes), 'old codes differ from old_communes_2025-03.csv');
+  for (const o of before) assert.equal(o.valid_to, '2025-07-01', `old ${o.code} should end on 2025-07-01: ${JSON.stringify(o)}`);
+
+  const afterItems = await orgs('kind=commune_committee&as_of=2025-07-01');
+  assert.equal(afterItems.length, 168);
+  assert.deepEqual(sorted(codes(afterItems)), sorted(new Set(sources.keys())), 'new codes differ from the mapping');
+  for (const o of afterItems) {
+    assert.equal(o.valid_from, '2025-07-01', JSON.stringify(o));
+    assert.equal(o.parent, 'HCM', JSON.stringify(o));
+  }
+  // The provincial organizations and the districts.
+  assert.deepEqual(sorted(codes(await orgs('kind=city&as_of=2025-06-30'))), ['BDG', 'BRVT', 'HCM']);
+  assert.deepEqual(sorted(codes(await orgs('kind=city&as_of=2025-07-01'))), ['HCM']);
+  assert.equal((await orgs('kind=upper_committee&as_of=2025-06-30')).length, 38, '22 + 9 + 7 districts, Côn Đảo included');
+  assert.equal((await orgs('kind=upper_committee&as_of=2025-07-01')).length, 0);
+  const hcmOld = await orgs('parent=HCM&as_of=2025-06-30');
+  assert.equal(hcmOld.length, 22, 'old HCMC had 22 districts (16 quận, Thủ Đức, 5 huyện)');
+  assert.equal((await orgs('parent=HCM')).length, 168, 'today the city has the 168 committees directly');
+});
+
+test('every member placed: the counts before and after agree, and agree with today', async () => {
+  const stats = await request(`${API()}/stats?org=HCM`, { token: srv.tokens.admin });
+  assert.equal(stats.status, 200, describe(stats));
+  const total = stats.json.total;
+  assert.ok(total > 2500, `active members: ${total}`);
+  assert.equal(sum(await orgs('kind=city&as_of=2025-06-30')), total, 'the three provinces on 2025-06-30 hold every member');
+  assert.equal(sum(await orgs('kind=commune_committee&as_of=2025-07-01')), total, 'the 168 committees on 2025-07-01 hold every member');
+  const now = new Map((await orgs('kind=commune_committee')).map((o) => [o.code, o.member_count]));
+  const then = new Map((await orgs('kind=commune_committee&as_of=2025-07-01')).map((o) => [o.code, o.member_count]));
+  assert.deepEqual([...then].filter(([c, n]) => now.get(c) !== n), [], 'counts on 2025-07-01 should equal today\'s');
+  // On 2025-06-30 the old wards plus the Côn Đảo district hold every member too.
+  const coDao = (await orgs('parent=BRVT&as_of=2025-06-30')).find((o) => o.code === '755');
+  assert.ok(coDao, 'the Côn Đảo district (755) under Bà Rịa – Vũng Tàu on 2025-06-30');
+  assert.equal(sum(await orgs('kind=commune_committee&as_of=2025-06-30')) + coDao.member_count, total);
+});
+
+test('members as of 2025-06-30 in an old ward are now in the units it went to', async () => {
+  const before = (await orgs('kind=commune_committee&as_of=2025-06-30')).filter((o) => o.member_count > 0);
+  const split = before.find((o) => mapping.get(o.code).size > 1);
+  for (const ward of [before[0], split].filter(Boolean)) {
+    const members = await allPages(srv.baseUrl, `/api/v1/members?org=${ward.code}&as_of=2025-06-30&limit=500`, { token: srv.tokens.admin });
+    assert.equal(members.length, ward.member_count, `members of ${ward.code} on 2025-06-30`);
+    const targets = mapping.get(ward.code);
+    // today each is in a cell coded "<new unit>.NN…", one of the units the old ward went to
+    const wrong = members.filter((m) => !targets.has(m.organization.split('.')[0])).map((m) => `${m.id} in ${m.organization}`);
+    assert.deepEqual(wrong, [], `${ward.code} went to ${[...targets].join(', ')}`);
+  }
+});
+
+test('every old unit is accounted for: its lineage leads to the new units of the mapping, and back', async () => {
+  assert.equal(mapping.size, 442, '441 communes and the Côn Đảo district');
+  const problems = [];
+  for (const [old, targets] of mapping) {
+    const res = await request(`${API()}/organizations/${old}/lineage?as_of=2025-06-30`, { token: srv.tokens.admin });
+    if (res.status !== 200) { problems.push(describe(res)); continue; }
+    const got = new Set(res.json.became.map((l) => l.code));
+    if (sorted(got).join() !== sorted(targets).join()) problems.push(`${old} → ${sorted(got)} (mapping: ${sorted(targets)})`);
+    for (const l of res.json.became) {
+      if (l.effective_date !== '2025-07-01' || l.decision_no !== '1685/NQ-UBTVQH15') problems.push(`${old}: ${JSON.stringify(l)}`);
+    }
+  }
+  for (const [nw, olds] of sources) {
+    const res = await request(`${API()}/organizations/${nw}/lineage`, { token: srv.tokens.admin });
+    const got = new Set(res.json.formed_from.map((l) => l.code));
+    if (sorted(got).join() !== sorted(olds).join()) problems.push(`${nw} ← ${sorted(got)} (mapping: ${sorted(olds)})`);
+  }
+  assert.deepEqual(problems.slice(0, 10), [], `${problems.length} lineage mismatches`);
+  const hcm = await request(`${API()}/organizations/HCM/lineage`, { token: srv.tokens.admin });
+  assert.deepEqual(sorted(new Set(hcm.json.formed_from.map((l) => l.code))), ['BDG', 'BRVT', 'HCM']);
+  const district = await request(`${API()}/organizations/760/lineage?as_of=2025-06-30`, { token: srv.tokens.admin });
+  assert.equal(district.status, 200, describe(district));
+  assert.deepEqual(district.json.became.map((l) => [l.operation, l.code]), [['dissolve', null]], 'Quận 1 dissolved');
+});
+
+test('a new ward\'s page shows what it was formed from; the old ward\'s page what it became', async () => {
+  const html = async (p) => {
+    const res = await request(srv.baseUrl + p, { token: srv.tokens.admin, headers: { Accept: 'text/html' } });
+    assert.equal(res.status, 200, describe(res));
+    return res.text;
+  };
+  const page = await html('/orgs/26740');
+  assert.match(page, /id="formed-from"/, 'the page of Phường Sài Gòn should list what formed it');
+  for (const old of sources.get('26740')) assert.match(page, new RegExp(`href="/orgs/${old}\\?as_of=2025-06-30"`), `link to ${old}`);
+  const oldPage = await html('/orgs/26740?as_of=2025-06-30');
+  assert.match(oldPage, /Bến Nghé/, 'on 2025-06-30, code 26740 is Phường Bến Nghé');
+  assert.match(oldPage, /id="became"/);
+  assert.match(oldPage, /href="\/orgs\/26740\?as_of=2025-07-01"/);
+  assert.match(oldPage, /id="past-notice"/);
+  const cityThen = await html('/orgs/HCM?as_of=2025-06-30');
+  assert.equal((cityThen.match(/class="org-node"/g) || []).length, 22, 'the city on 2025-06-30 lists its 22 districts');
+});
+
+test('preview catches each planted problem, apply refuses while one remains; the fixed plan applies and undoes', async () => {
+  const wards = (await orgs('kind=commune_committee')).filter((o) => o.member_count > 0);
+  const [A, B, C, D, E, F] = wards.map((o) => o.code);
+  const child = async (code) => (await orgs(`parent=${code}`)).find((o) => o.member_count > 0);
+  const cellC = (await child(C)).code;
+  const cellD = (await child(D)).code;
+  const head = 'op,code,target,target_name,target_kind,target_parent,target_unit,rule,share,decision_no,decision_date,effective_date\n';
+  const merge = `merge,${A},99001,Đảng bộ phường Thử Nghiệm,commune_committee,HCM,99001,,,QĐ-TEST,2026-11-20,2026-12-01\n` +
+                `merge,${B},99001,,,,,,,QĐ-TEST,2026-11-20,2026-12-01\n`;
+  const planted = head + merge +
+    `merge,${A},99002,Đảng bộ phường Khác,commune_committee,HCM,99002,,,QĐ-TEST,2026-11-20,2026-12-01\n` + // 4: a unit in two merges
+    'rename,NOPE999,,Không có,,,,,,QĐ-TEST,2026-11-20,2026-12-01\n' +                                    // 5: unknown code
+    `move,${C},,,,${cellC},,,,QĐ-TEST,2026-12-15,2026-12-01\n` +                                           // 6: cycle; effective before decision
+    `dissolve,${cellD},,,,,,,,QĐ-TEST,2026-11-20,2026-12-01\n` +                                           // 7: members left without an organization
+    `rename,${E},${F},Đảng bộ trùng mã,,,,,,QĐ-TEST,2026-11-20,2026-12-01\n`;                              // 8: a code valid twice at once
+  const pv = await request(`${API()}/restructure/preview`, { method: 'POST', token: srv.tokens.admin, json: { csv: planted } });
+  assert.equal(pv.status, 200, describe(pv));
+  assert.equal(pv.json.ok, false);
+  const found = new Map();
+  for (const p of pv.json.problems) if (p.blocking && !found.has(p.code)) found.set(p.code, p.line);
+  for (const [code, line] of [['double_use', 4], ['unknown_code', 5], ['effective_before_decision', 6], ['unplaced_members', 7]]) {
+    assert.equal(found.get(code), line, `${code} on line ${line}: ${JSON.stringify(pv.json.problems)}`);
+  }
+  for (const code of ['cycle', 'code_reused']) assert.ok(found.has(code), `${code}: ${JSON.stringify(pv.json.problems)}`);
+
+  const countOn = async (d) => (await orgs(`kind=commune_committee&as_of=${d}`)).length;
+  const refused = await request(`${API()}/restructure/apply`, { method: 'POST', token: srv.tokens.admin, json: { csv: planted } });
+  assert.equal(refused.status, 422, describe(refused));
+  assert.match(refused.contentType, /problem\+json/);
+  assert.ok(refused.json.problems.length >= 6);
+  assert.equal(await countOn('2026-12-01'), 168, 'nothing applied');
+
+  const fixed = head + merge;
+  const ok = await request(`${API()}/restructure/preview`, { method: 'POST', token: srv.tokens.admin, json: { csv: fixed } });
+  assert.equal(ok.json.ok, true, JSON.stringify(ok.json.problems));
+  const membersAB = (await orgs('kind=commune_committee')).filter((o) => o.code === A || o.code === B).reduce((s, o) => s + o.member_count, 0);
+  assert.equal(ok.json.members_moved >= membersAB, true, `members moved ${ok.json.members_moved} vs ${membersAB}`);
+  const applied = await request(`${API()}/restructure/apply`, { method: 'POST', token: srv.tokens.admin, json: { csv: fixed } });
+  assert.equal(applied.status, 201, describe(applied));
+  const planId = applied.json.plan_id;
+  const on = await orgs('kind=commune_committee&as_of=2026-12-01');
+  assert.equal(on.length, 167);
+  assert.equal(on.find((o) => o.code === '99001').member_count, membersAB);
+  assert.equal(await countOn('2026-11-30'), 168, 'the day before is unchanged');
+  assert.equal(await countOn('2025-06-30'), 441, 'and 2025-06-30 still shows the old tree');
+  const lin = await request(`${API()}/organizations/99001/lineage?as_of=2026-12-01`, { token: srv.tokens.admin });
+  assert.deepEqual(sorted(new Set(lin.json.formed_from.map((l) => l.code))), sorted(new Set([A, B])));
+  const plans = await request(`${API()}/restructure/plans`, { token: srv.tokens.admin });
+  assert.equal(plans.json.items[0].id, planId);
+  assert.equal(plans.json.items[0].status, 'applied');
+
+  const undo = await request(`${API()}/restructure/undo`, { method: 'POST', token: srv.tokens.admin, json: { plan_id: planId } });
+  assert.equal(undo.status, 200, describe(undo));
+  assert.equal(undo.json.undone, planId);
+  assert.equal(await countOn('2026-12-01'), 168, 'undone');
+  assert.equal(await countOn('2025-06-30'), 441);
+  // Now the last applied plan is the seeded 2025 one; accounts were granted on its units since,
+  // so it cannot be undone.
+  const again = await request(`${API()}/restructure/undo`, { method: 'POST', token: srv.tokens.admin, json: {} });
+  assert.equal(again.status, 409, describe(again));
+  assert.match(again.json.detail, /tài khoản/);
+});
+
+test('standards check: HCMC units below the 2025 thresholds, with the legal source', async () => {
+  const res = await request(`${API()}/restructure/standards?province=79`, { token: srv.tokens.admin });
+  assert.equal(res.status, 200, describe(res));
+  assert.ok(res.json.items.length > 0 && res.json.items.length < 168, `${res.json.items.length} units below`);
+  for (const u of res.json.items) {
+    assert.ok(u.area_below || u.population_below, JSON.stringify(u));
+    if (u.area_below) assert.ok(u.area_km2 < u.min_area_km2 && /76\/2025\/UBTVQH15/.test(u.area_source), JSON.stringify(u));
+    if (u.population_below) assert.ok(u.population < u.min_population, JSON.stringify(u));
+  }
+  // Phường Sài Gòn (3.04 km²) is below the 5.5 km² area threshold for wards.
+  assert.ok(res.json.items.some((u) => u.code === '26740' && u.area_below), 'Phường Sài Gòn should be listed');
+  const all = await request(`${API()}/restructure/standards?province=79&all=1`, { token: srv.tokens.admin });
+  assert.equal(all.json.items.length, 168);
+});
