@@ -1,6 +1,7 @@
 -- Record linkage (issue 5): linkage runs, scored pairs, staff decisions, merges with undo.
 -- Member ids here carry no foreign key: a merge removes the absorbed member row (kept whole in
--- dedupe_merge.absorbed_row) and an undo puts it back with the same id.
+-- dedupe_merge.absorbed_row) after moving every reference to it onto the survivor, and an undo
+-- puts it back with the same id and moves the references back.
 
 CREATE TABLE dedupe_run (
   id {{ID}},
@@ -68,12 +69,15 @@ CREATE TABLE dedupe_merge (
 CREATE INDEX dedupe_merge_survivor ON dedupe_merge(survivor_id);
 CREATE INDEX dedupe_merge_absorbed ON dedupe_merge(absorbed_id);
 
--- Membership rows a merge changed (re-pointed to the survivor, or closed), with their values
--- before, for the undo.
-CREATE TABLE dedupe_merge_membership (
+-- Rows of other tables that referred to the absorbed member (memberships, user accounts, import
+-- records, …: every foreign key to member(id)) and now refer to the survivor, and memberships the
+-- merge closed, each with its value before, for the undo.
+CREATE TABLE dedupe_merge_ref (
   merge_id BIGINT NOT NULL REFERENCES dedupe_merge(id),
-  membership_id BIGINT NOT NULL,
-  old_member_id BIGINT NOT NULL,
-  old_valid_to TEXT,
-  PRIMARY KEY (merge_id, membership_id)
+  tbl TEXT NOT NULL,                        -- the table
+  col TEXT NOT NULL,                        -- its column referring to member(id)
+  row_id BIGINT NOT NULL,                   -- the row's id
+  old_member_id BIGINT NOT NULL,            -- the value before the merge
+  closed INTEGER NOT NULL DEFAULT 0,        -- membership only: the merge set valid_to (it was open)
+  PRIMARY KEY (merge_id, tbl, col, row_id)
 );
