@@ -483,11 +483,12 @@ std::map<std::string, std::string> RegistryService::sensitive(const Actor& a, in
   if (!m || !a.in_scope(m->org_path)) throw not_found_member();
   auto out = security::sensitive_read(*s, keys(), id);
   if (audit_view && !out.empty()) {
-    boost::json::array kinds;
-    for (auto& [k, v] : out) kinds.push_back(boost::json::string(k));
+    // (a comma-separated string, not an array: two-element arrays read as [before, after])
+    std::string kinds;
+    for (auto& [k, v] : out) kinds += (kinds.empty() ? "" : ",") + k;
     soci::transaction tr(*s);
     security::audit_append(*s, &a, "view_sensitive", "member", std::to_string(id), m->org_path,
-                           "{\"kinds\":" + boost::json::serialize(kinds) + "}");
+                           "{\"kinds\":" + boost::json::serialize(boost::json::value(kinds)) + "}");
     tr.commit();
   }
   return out;
@@ -507,18 +508,18 @@ void RegistryService::update_sensitive(const Actor& a, int64_t id, const std::ma
   auto m = find_member(*s, id);
   if (!m || !a.in_scope(m->org_path)) throw not_found_member();
   auto before = security::sensitive_read(*s, ring, id);
-  boost::json::array changed;
+  std::string changed;
   for (auto& [k, raw] : changes) {
     std::string v = vntext::nfc(raw);
     while (!v.empty() && (v.back() == ' ' || v.back() == '\n' || v.back() == '\r')) v.pop_back();
     auto it = before.find(k);
     if ((it == before.end() ? std::string() : it->second) == v) continue;
     security::sensitive_write(*s, ring, id, k, v, a.user_id);
-    changed.push_back(boost::json::string(k));
+    changed += (changed.empty() ? "" : ",") + k;
   }
   if (!changed.empty())
     security::audit_append(*s, &a, "update_sensitive", "member", std::to_string(id), m->org_path,
-                           "{\"kinds\":" + boost::json::serialize(changed) + "}");
+                           "{\"kinds\":" + boost::json::serialize(boost::json::value(changed)) + "}");
   tr.commit();
 }
 

@@ -12,7 +12,7 @@
   </div></div>
   {{#SENSITIVE}}<div class="card mt-3 sensitive-card" id="sensitive"><div class="card-body">
     <div class="d-flex justify-content-between align-items-center gap-2"><h2 class="h6 card-title mb-0">{{T_sensitive_title}}</h2>
-    {{#SENS_CAN_EDIT}}<a class="btn btn-sm btn-outline-primary" href="/members/{{ID:u}}/sensitive" id="edit-sensitive">{{T_edit}}</a>{{/SENS_CAN_EDIT}}</div>
+    {{#SENS_CAN_EDIT}}<a class="btn btn-sm btn-outline-primary" href="/members/{{ID:u}}/sensitive" id="edit-sensitive">{{T_sensitive_edit}}</a>{{/SENS_CAN_EDIT}}</div>
     <p class="small text-muted mt-1">{{T_sensitive_hint}}</p>
     {{#SENS_NONE}}<p class="small text-muted mb-0" id="sensitive-none">{{T_sensitive_none}}</p>{{/SENS_NONE}}
     <dl class="mb-0 small">{{#SENS_FIELD}}<dt>{{LABEL}}</dt><dd class="sensitive-text" data-kind="{{KIND}}">{{TEXT}}</dd>{{/SENS_FIELD}}</dl>
