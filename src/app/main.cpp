@@ -16,6 +16,7 @@
 #include "base/rules.hpp"
 #include "db/database.hpp"
 #include "http/http.hpp"
+#include "linkage/cli.hpp"
 #include "quality/cli.hpp"
 #include "registry/refdata.hpp"
 #include "registry/roster_gen.hpp"
@@ -297,6 +298,21 @@ int main(int argc, char** argv) {
   clean_cmd->add_option("--threads", clean.threads, "số luồng xử lý");
   clean_cmd->add_option("--today", clean.today, "ngày kiểm tra YYYY-MM-DD (mặc định hôm nay)");
 
+  auto* dedupe_cmd = app.add_subcommand(
+      "dedupe", "đối chiếu hồ sơ trùng: trong tệp (A.csv [B.csv] --out PAIRS.csv) hoặc trong CSDL (--org MÃ)");
+  linkage::DedupeCommand dedupe;
+  dedupe_cmd->add_option("inputs", dedupe.inputs, "một hoặc hai tệp CSV/XLSX (bỏ trống: đối chiếu trong CSDL)")->expected(0, 2);
+  dedupe_cmd->add_option("--out", dedupe.out, "tệp CSV các cặp (id_a, id_b, xác suất, mức so khớp từng trường)");
+  dedupe_cmd->add_option("--org", dedupe.org, "CSDL: mã tổ chức đảng (cây con); mặc định toàn bộ");
+  dedupe_cmd->add_option("--id-column", dedupe.id_column, "tệp: tên cột mã (mặc định tự nhận, không có thì số dòng)");
+  dedupe_cmd->add_option("--threshold", dedupe.threshold, "xác suất từ đó coi là cùng một người (mặc định 0,95)");
+  dedupe_cmd->add_option("--review-low", dedupe.review_low, "xác suất từ đó đưa vào danh sách cần xem xét (mặc định 0,5)");
+  dedupe_cmd->add_option("--threads", dedupe.threads, "số luồng");
+  dedupe_cmd->add_option("--summary", dedupe.summary, "ghi số liệu chạy ra tệp JSON");
+  dedupe_cmd->add_option("--model", dedupe.model, "ghi mô hình (m, u, tiên nghiệm) ra tệp JSON");
+  dedupe_cmd->add_flag("--link-only", dedupe.link_only, "hai tệp: chỉ các cặp giữa hai tệp");
+  dedupe_cmd->add_option("--db", db_url);
+
   auto* audit_cmd = app.add_subcommand("audit", "nhật ký kiểm tra");
   audit_cmd->require_subcommand(1);
   auto* audit_verify = audit_cmd->add_subcommand("verify", "kiểm tra chuỗi băm của nhật ký");
@@ -439,6 +455,11 @@ int main(int argc, char** argv) {
       auto db = open_db(db_url, paths);
       std::cout << security::create_api_token(*db, uname) << std::endl;
       return 0;
+    }
+    if (*dedupe_cmd) {
+      if (!dedupe.inputs.empty()) return linkage::run_dedupe_files(dedupe, paths.root, std::cout, std::cerr);
+      auto db = open_db(db_url, paths);
+      return linkage::run_dedupe_registry(dedupe, *db, std::cout, std::cerr);
     }
     if (*clean_cmd) return quality::run_clean_command(clean, paths.data(), base::RuleSet::global(), std::cout, std::cerr);
     if (*gen_cmd && gen_messy) {
