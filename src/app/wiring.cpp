@@ -1,5 +1,6 @@
 #include "app/wiring.hpp"
 
+#include "linkage/routes.hpp"
 #include "registry/routes.hpp"
 #include "restructure/routes.hpp"
 #include "web/routes.hpp"
@@ -13,6 +14,7 @@ void register_all_routes(http::Router& router, web::Context& ctx, const std::str
   web::register_audit_routes(router, ctx);
   registry::register_routes(router, ctx);
   restructure::register_routes(router, ctx, web_dir + "/../data");
+  linkage::register_routes(router, ctx);
 }
 
 }  // namespace dangbo::app

@@ -51,6 +51,7 @@ constexpr const char* kPlanJson = "{\"csv\":\"" RS_HEADER "\\nrename,{org},,Tên
 constexpr const char* kBadPlanJson = "{\"csv\":\"" RS_HEADER "\\nrename,{org},,Tên mới,,,,,,QĐ 1,2026-03-01,2026-02-01\"}";
 #undef RS_HEADER
 constexpr std::pair<int, int> problem422_in{422, 404}, not_found{404, 404};
+constexpr std::pair<int, int> created{201, 201}, created_in{201, 404};
 
 std::vector<Row> matrix() {
   auto pending_totp = [](db::Database& db, security::KeyStore& keys, int64_t uid) {
@@ -133,6 +134,30 @@ std::vector<Row> matrix() {
       {"GET", "/api/v1/restructure/plans", "/api/v1/restructure/plans", "", {401, {ok, ok, forbidden, forbidden, forbidden}}},
       {"GET", "/api/v1/restructure/standards", "/api/v1/restructure/standards?province=79", "",
        {401, {ok, ok, ok, forbidden, forbidden}}},
+      // ---- duplicate records (issue 5): administrators and staff, pairs inside their subtree ---
+      {"GET", "/dedupe", "/dedupe", "", {303, {ok, ok, forbidden, forbidden, forbidden}}},
+      {"POST", "/dedupe/run", "/dedupe/run", "org={org}", {303, {redirect, redirect_in, forbidden, forbidden, forbidden}}},
+      {"GET", "/dedupe/pairs/{id}", "/dedupe/pairs/999", "", {303, {not_found, not_found, forbidden, forbidden, forbidden}}},
+      {"POST", "/dedupe/pairs/{id}/different", "/dedupe/pairs/999/different", "",
+       {303, {not_found, not_found, forbidden, forbidden, forbidden}}},
+      {"POST", "/dedupe/pairs/{id}/merge", "/dedupe/pairs/999/merge", "survivor=a&choice_phone=b",
+       {303, {not_found, not_found, forbidden, forbidden, forbidden}}},
+      {"GET", "/dedupe/merges/{id}", "/dedupe/merges/999", "", {303, {not_found, not_found, forbidden, forbidden, forbidden}}},
+      {"POST", "/dedupe/merges/{id}/undo", "/dedupe/merges/999/undo", "",
+       {303, {not_found, not_found, forbidden, forbidden, forbidden}}},
+      {"GET", "/api/v1/dedupe/pairs", "/api/v1/dedupe/pairs?band=review", "", {401, {ok, ok, forbidden, forbidden, forbidden}}},
+      {"GET", "/api/v1/dedupe/pairs/{id}", "/api/v1/dedupe/pairs/999", "",
+       {401, {not_found, not_found, forbidden, forbidden, forbidden}}},
+      {"POST", "/api/v1/dedupe/pairs/{id}/different", "/api/v1/dedupe/pairs/999/different", "",
+       {401, {not_found, not_found, forbidden, forbidden, forbidden}}},
+      {"POST", "/api/v1/dedupe/pairs/{id}/merge", "/api/v1/dedupe/pairs/999/merge", "{\"survivor\":\"a\"}",
+       {401, {not_found, not_found, forbidden, forbidden, forbidden}}},
+      {"GET", "/api/v1/dedupe/merges/{id}", "/api/v1/dedupe/merges/999", "",
+       {401, {not_found, not_found, forbidden, forbidden, forbidden}}},
+      {"POST", "/api/v1/dedupe/merges/{id}/undo", "/api/v1/dedupe/merges/999/undo", "",
+       {401, {not_found, not_found, forbidden, forbidden, forbidden}}},
+      {"POST", "/api/v1/dedupe/runs", "/api/v1/dedupe/runs", "{\"org\":\"{org}\"}",
+       {401, {created, created_in, forbidden, forbidden, forbidden}}},
   };
 }
 
