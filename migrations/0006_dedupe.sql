@@ -76,8 +76,8 @@ CREATE TABLE dedupe_merge_ref (
   merge_id BIGINT NOT NULL REFERENCES dedupe_merge(id),
   tbl TEXT NOT NULL,                        -- the table
   col TEXT NOT NULL,                        -- its column referring to member(id)
-  row_id BIGINT NOT NULL,                   -- the row's id
+  row_key TEXT NOT NULL,                    -- the row's primary key, JSON {"column": value, …}
   old_member_id BIGINT NOT NULL,            -- the value before the merge
   closed INTEGER NOT NULL DEFAULT 0,        -- membership only: the merge set valid_to (it was open)
-  PRIMARY KEY (merge_id, tbl, col, row_id)
+  PRIMARY KEY (merge_id, tbl, col, row_key)
 );

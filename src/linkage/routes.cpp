@@ -296,6 +296,14 @@ void register_routes(http::Router& r, web::Context& ctx) {
           sa = sa == "male" ? (lang == "en" ? "Male" : "Nam") : (lang == "en" ? "Female" : "Nữ");
           sb = sb == "male" ? (lang == "en" ? "Male" : "Nam") : (lang == "en" ? "Female" : "Nữ");
         }
+        if (f.field == "status") {
+          auto label = [&](const std::string& v) {
+            auto st = registry::parse_member_status(v);
+            return st ? std::string(lang == "en" ? registry::label_en(*st) : registry::label_vi(*st)) : v;
+          };
+          sa = label(sa);
+          sb = label(sb);
+        }
         row->SetValue("A", sa);
         row->SetValue("B", sb);
         if (f.differ) {
@@ -366,7 +374,8 @@ void register_routes(http::Router& r, web::Context& ctx) {
       else d.AddSectionDictionary("UNDONE")->SetValue("AT", m.undone_at.substr(0, 19) + " · " + m.undone_by);
       auto rows = [&](const std::string& text, const char* section) {
         try {
-          for (auto& [k, v] : json::parse(text).as_object()) {
+          json::value parsed = json::parse(text);  // kept alive for the loop
+          for (auto& [k, v] : parsed.as_object()) {
             auto* row = d.AddSectionDictionary(section);
             row->SetValue("COLUMN", std::string(k));
             row->SetValue("VALUE", v.is_string() ? std::string(v.as_string()) : v.is_null() ? "" : json::serialize(v));

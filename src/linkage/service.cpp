@@ -311,16 +311,16 @@ int64_t DedupeService::merge(const Actor& a, int64_t pair_id, const std::string&
 
   // References to the absorbed member that cannot move.
   auto refs = member_references(*s);
-  for (auto& [t, c] : refs) {
-    if (t == "member_sensitive" && !referring_rows(*s, t, c, gone.id).empty())
+  for (auto& ref : refs) {
+    if (ref.table == "member_sensitive" && !referring_rows(*s, ref, gone.id).empty())
       throw Error(ErrorKind::conflict, "dedupe.sensitive",
                   "Hồ sơ " + std::to_string(gone.id) +
                       " có dữ liệu nhạy cảm (được mã hóa theo mã hồ sơ) nên không thể nhập vào hồ sơ khác: hãy chọn giữ "
                       "lại chính hồ sơ đó");
-    if (t != "membership" && !has_id_column(*s, t) && references(*s, t, c, gone.id))
+    if (ref.pk.empty() && references(*s, ref.table, ref.column, gone.id))
       throw Error(ErrorKind::conflict, "dedupe.reference",
-                  "Hồ sơ " + std::to_string(gone.id) + " còn được bảng " + t +
-                      " tham chiếu mà không chuyển được: hãy chọn giữ lại chính hồ sơ đó");
+                  "Hồ sơ " + std::to_string(gone.id) + " còn được bảng " + ref.table +
+                      " (không có khóa chính) tham chiếu: hãy chọn giữ lại chính hồ sơ đó");
   }
 
   // Snapshots before anything changes.
@@ -350,12 +350,17 @@ int64_t DedupeService::merge(const Actor& a, int64_t pair_id, const std::string&
   // Every reference to the absorbed member moves to the survivor; one open membership stays.
   const std::string today = base::today().iso();
   std::vector<RefChange> moved;
-  for (auto& [t, c] : refs) {
-    if (t == "member_sensitive") continue;
-    for (int64_t row : referring_rows(*s, t, c, gone.id)) {
-      RefChange rc{t, c, row, gone.id, false};
-      set_reference(*s, t, c, row, keep.id);
-      moved.push_back(rc);
+  for (auto& ref : refs) {
+    if (ref.table == "member_sensitive") continue;
+    for (auto& key : referring_rows(*s, ref, gone.id)) {
+      try {
+        set_reference(*s, ref.table, ref.column, key, keep.id);
+      } catch (const soci::soci_error& e) {
+        throw Error(ErrorKind::conflict, "dedupe.reference",
+                    "Không chuyển được dữ liệu ở bảng " + ref.table + " sang hồ sơ được giữ lại (" +
+                        std::string(e.what()).substr(0, 160) + ")");
+      }
+      moved.push_back(RefChange{ref.table, ref.column, key, gone.id, false});
     }
   }
   // Open memberships: the chosen organization's stays open, the other closes today.
@@ -368,7 +373,7 @@ int64_t DedupeService::merge(const Actor& a, int64_t pair_id, const std::string&
       if (h.valid_to) continue;
       bool was_gone = false;
       for (auto& m : moved)
-        if (m.table == "membership" && m.row_id == h.id) was_gone = true;
+        if (m.table == "membership" && m.key.contains("id") && m.key.at("id").to_number<int64_t>() == h.id) was_gone = true;
       if (was_gone == (closing_owner == gone.id)) open_rows.push_back(h.id);
     }
     for (int64_t row : open_rows) {
@@ -376,8 +381,9 @@ int64_t DedupeService::merge(const Actor& a, int64_t pair_id, const std::string&
       *s << "UPDATE membership SET valid_to = :t WHERE id = :id", soci::use(today), soci::use(r);
       bool recorded = false;
       for (auto& m : moved)
-        if (m.table == "membership" && m.row_id == row) m.closed = true, recorded = true;
-      if (!recorded) moved.push_back(RefChange{"membership", "member_id", row, keep.id, true});
+        if (m.table == "membership" && m.key.contains("id") && m.key.at("id").to_number<int64_t>() == row)
+          m.closed = true, recorded = true;
+      if (!recorded) moved.push_back(RefChange{"membership", "member_id", json::object{{"id", row}}, keep.id, true});
     }
   }
   std::string new_path = keep.org_path;
@@ -456,9 +462,9 @@ void DedupeService::undo_merge(const Actor& a, int64_t merge_id) {
     throw Error(ErrorKind::conflict, "dedupe.id_taken", "Mã hồ sơ bị nhập đã được dùng lại");
   row_restore(*s, "member", gone_row, true);
   for (auto& c : ref_changes(*s, merge_id)) {
-    set_reference(*s, c.table, c.column, c.row_id, c.old_member_id);
+    set_reference(*s, c.table, c.column, c.key, c.old_member_id);
     if (c.closed) {
-      long long r = c.row_id;
+      long long r = c.key.at("id").to_number<long long>();
       *s << "UPDATE membership SET valid_to = NULL WHERE id = :id", soci::use(r);
     }
   }

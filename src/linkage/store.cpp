@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "db/database.hpp"
@@ -472,40 +473,49 @@ void mark_merge_undone(soci::session& sql, int64_t id, const std::string& by) {
 
 void insert_ref_changes(soci::session& sql, int64_t merge_id, const std::vector<RefChange>& v) {
   for (auto& c : v) {
-    long long m = merge_id, row = c.row_id, old = c.old_member_id;
+    long long m = merge_id, old = c.old_member_id;
     int closed = c.closed ? 1 : 0;
-    sql << "INSERT INTO dedupe_merge_ref(merge_id, tbl, col, row_id, old_member_id, closed) "
-           "VALUES (:m, :t, :c, :r, :o, :cl)",
-        soci::use(m), soci::use(c.table), soci::use(c.column), soci::use(row), soci::use(old), soci::use(closed);
+    std::string key = json::serialize(c.key);
+    sql << "INSERT INTO dedupe_merge_ref(merge_id, tbl, col, row_key, old_member_id, closed) "
+           "VALUES (:m, :t, :c, :k, :o, :cl)",
+        soci::use(m), soci::use(c.table), soci::use(c.column), soci::use(key), soci::use(old), soci::use(closed);
   }
 }
 
 std::vector<RefChange> ref_changes(soci::session& sql, int64_t merge_id) {
   Query q;
-  q.text = "SELECT tbl, col, row_id, old_member_id, closed FROM dedupe_merge_ref WHERE merge_id = " +
-           q.add(std::to_string(merge_id)) + "ORDER BY tbl, col, row_id";
+  q.text = "SELECT tbl, col, row_key, old_member_id, closed FROM dedupe_merge_ref WHERE merge_id = " +
+           q.add(std::to_string(merge_id)) + "ORDER BY tbl, col, row_key";
   std::vector<RefChange> out;
   run_rows(sql, q, 5, [&](const TextRow& r) {
     RefChange c;
     c.table = r.s(0);
     c.column = r.s(1);
-    c.row_id = to_i64(r.s(2));
+    c.key = json::parse(r.s(2)).as_object();
     c.old_member_id = to_i64(r.s(3));
     c.closed = r.s(4) == "1";
-    out.push_back(c);
+    out.push_back(std::move(c));
   });
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>> member_references(soci::session& sql) {
-  std::vector<std::pair<std::string, std::string>> out;
+std::vector<MemberRef> member_references(soci::session& sql) {
+  std::vector<MemberRef> out;
   if (is_postgresql(sql)) {
     Query q;
     q.text =
         "SELECT cl.relname, att.attname FROM pg_constraint c JOIN pg_class cl ON cl.oid = c.conrelid "
         "JOIN pg_attribute att ON att.attrelid = c.conrelid AND att.attnum = ANY (c.conkey) "
         "WHERE c.contype = 'f' AND c.confrelid = 'member'::regclass ORDER BY 1, 2";
-    run_rows(sql, q, 2, [&](const TextRow& r) { out.emplace_back(r.s(0), r.s(1)); });
+    run_rows(sql, q, 2, [&](const TextRow& r) { out.push_back({r.s(0), r.s(1), {}}); });
+    for (auto& ref : out) {
+      Query k;
+      k.text =
+          "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) "
+          "WHERE i.indisprimary AND i.indrelid = " +
+          k.add(ref.table) + "::regclass ORDER BY a.attnum";
+      run_rows(sql, k, 1, [&](const TextRow& r) { ref.pk.push_back(r.s(0)); });
+    }
     return out;
   }
   std::vector<std::string> tables;
@@ -516,45 +526,93 @@ std::vector<std::pair<std::string, std::string>> member_references(soci::session
   }
   for (auto& t : tables) {
     check_ident(t);
+    std::vector<std::string> cols;
     Query q;
     q.text = "SELECT \"table\", \"from\" FROM pragma_foreign_key_list('" + t + "')";
     run_rows(sql, q, 2, [&](const TextRow& r) {
-      if (r.s(0) == "member") out.emplace_back(t, r.s(1));
+      if (r.s(0) == "member") cols.push_back(r.s(1));
     });
+    if (cols.empty()) continue;
+    std::vector<std::pair<int, std::string>> pk;
+    Query k;
+    k.text = "SELECT pk, name FROM pragma_table_info('" + t + "') WHERE pk > 0";
+    run_rows(sql, k, 2, [&](const TextRow& r) { pk.emplace_back(int(to_i64(r.s(0))), r.s(1)); });
+    std::sort(pk.begin(), pk.end());
+    std::vector<std::string> names;
+    for (auto& [n, c] : pk) names.push_back(c);
+    if (names.empty()) names.push_back("rowid");
+    for (auto& c : cols) out.push_back({t, c, names});
   }
   return out;
 }
 
-std::vector<int64_t> referring_rows(soci::session& sql, const std::string& table, const std::string& column,
-                                    int64_t member_id) {
-  check_ident(table);
-  check_ident(column);
-  Query q;
-  q.text = "SELECT id FROM " + table + " WHERE " + column + " = " + q.add(std::to_string(member_id)) + "ORDER BY id";
-  std::vector<int64_t> out;
-  run_rows(sql, q, 1, [&](const TextRow& r) { out.push_back(to_i64(r.s(0))); });
+std::vector<json::object> referring_rows(soci::session& sql, const MemberRef& ref, int64_t member_id) {
+  check_ident(ref.table);
+  check_ident(ref.column);
+  std::vector<json::object> out;
+  if (ref.pk.empty()) return out;
+  std::string cols;
+  for (auto& c : ref.pk) {
+    check_ident(c);
+    cols += (cols.empty() ? "" : ", ") + c;
+  }
+  long long m = member_id;
+  soci::rowset<soci::row> rs =
+      (sql.prepare << "SELECT " + cols + " FROM " + ref.table + " WHERE " + ref.column + " = :m ORDER BY " + cols,
+       soci::use(m));
+  for (auto& r : rs) {
+    json::object key;
+    for (std::size_t c = 0; c < r.size(); ++c) {
+      const auto& p = r.get_properties(c);
+      switch (p.get_data_type()) {
+        case soci::dt_integer: key[ref.pk[c]] = int64_t(r.get<int>(c)); break;
+        case soci::dt_long_long: key[ref.pk[c]] = int64_t(r.get<long long>(c)); break;
+        case soci::dt_unsigned_long_long: key[ref.pk[c]] = int64_t(r.get<unsigned long long>(c)); break;
+        case soci::dt_double: key[ref.pk[c]] = r.get<double>(c); break;
+        default: key[ref.pk[c]] = r.get<std::string>(c); break;
+      }
+    }
+    out.push_back(std::move(key));
+  }
   return out;
 }
 
-bool has_id_column(soci::session& sql, const std::string& table) {
-  check_ident(table);
-  Query q;
-  if (is_postgresql(sql))
-    q.text = "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = " +
-             q.add(table) + "AND column_name = 'id'";
-  else
-    q.text = "SELECT 1 FROM pragma_table_info('" + table + "') WHERE name = 'id'";
-  bool found = false;
-  run_rows(sql, q, 1, [&](const TextRow&) { found = true; });
-  return found;
-}
-
-void set_reference(soci::session& sql, const std::string& table, const std::string& column, int64_t row_id,
+void set_reference(soci::session& sql, const std::string& table, const std::string& column, const json::object& key,
                    int64_t member_id) {
   check_ident(table);
   check_ident(column);
-  long long r = row_id, m = member_id;
-  sql << "UPDATE " + table + " SET " + column + " = :m WHERE id = :r", soci::use(m), soci::use(r);
+  std::vector<long long> ints;
+  std::vector<double> reals;
+  std::vector<std::string> texts;
+  ints.reserve(key.size());
+  reals.reserve(key.size());
+  texts.reserve(key.size());
+  std::string where;
+  long long m = member_id;
+  soci::statement st(sql);
+  st.exchange(soci::use(m));
+  int k = 0;
+  for (auto& [c, v] : key) {
+    std::string name(c);
+    check_ident(name);
+    where += std::string(k ? " AND " : "") + name + " = :k" + std::to_string(k);
+    if (v.is_int64() || v.is_uint64()) {
+      ints.push_back(v.to_number<long long>());
+      st.exchange(soci::use(ints.back()));
+    } else if (v.is_double()) {
+      reals.push_back(v.as_double());
+      st.exchange(soci::use(reals.back()));
+    } else {
+      texts.emplace_back(v.is_string() ? std::string(v.as_string()) : json::serialize(v));
+      st.exchange(soci::use(texts.back()));
+    }
+    ++k;
+  }
+  if (where.empty()) throw std::runtime_error("linkage store: a reference without a key");
+  st.alloc();
+  st.prepare("UPDATE " + table + " SET " + column + " = :m WHERE " + where);
+  st.define_and_bind();
+  st.execute(true);
 }
 
 bool references(soci::session& sql, const std::string& table, const std::string& column, int64_t id) {

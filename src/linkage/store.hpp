@@ -84,23 +84,30 @@ std::optional<MergeRow> find_merge(soci::session& sql, int64_t id);
 std::vector<MergeRow> merges_of(soci::session& sql, int64_t member_id);
 void mark_merge_undone(soci::session& sql, int64_t id, const std::string& by);
 
-// A row of another table whose reference to a member the merge changed.
+// A row of another table whose reference to a member the merge changed, named by its primary
+// key ({"id": 7}, {"scope_org_id": 3, "source_key": "id:12"}; SQLite tables without one: rowid).
 struct RefChange {
   std::string table, column;
-  int64_t row_id = 0, old_member_id = 0;
+  boost::json::object key;
+  int64_t old_member_id = 0;
   bool closed = false;  // membership the merge closed (valid_to was NULL)
 };
 void insert_ref_changes(soci::session& sql, int64_t merge_id, const std::vector<RefChange>& v);
 std::vector<RefChange> ref_changes(soci::session& sql, int64_t merge_id);
 
-// Every (table, column) with a foreign key to member(id), from the database's catalogue.
-std::vector<std::pair<std::string, std::string>> member_references(soci::session& sql);
-// ids of the rows of `table` whose `column` = member_id (the table must have an id column).
-std::vector<int64_t> referring_rows(soci::session& sql, const std::string& table, const std::string& column,
-                                    int64_t member_id);
-bool has_id_column(soci::session& sql, const std::string& table);
-void set_reference(soci::session& sql, const std::string& table, const std::string& column, int64_t row_id,
-                   int64_t member_id);
+// A column with a foreign key to member(id), and its table's primary-key columns (empty when the
+// table has none; on SQLite then "rowid").
+struct MemberRef {
+  std::string table, column;
+  std::vector<std::string> pk;
+};
+// Every reference to member(id), from the database's catalogue.
+std::vector<MemberRef> member_references(soci::session& sql);
+// Primary keys of the rows of ref.table whose ref.column = member_id.
+std::vector<boost::json::object> referring_rows(soci::session& sql, const MemberRef& ref, int64_t member_id);
+// Sets ref.column = member_id on the row with primary key `key`.
+void set_reference(soci::session& sql, const std::string& table, const std::string& column,
+                   const boost::json::object& key, int64_t member_id);
 
 // True when a row of `table` has `column` = id (a reference to a member).
 bool references(soci::session& sql, const std::string& table, const std::string& column, int64_t id);

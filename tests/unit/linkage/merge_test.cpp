@@ -74,7 +74,10 @@ struct MergeFixture : ::testing::TestWithParam<std::string> {
     auto s = db->session();
     std::map<int64_t, json::object> out;
     for (int64_t m : members) {
-      std::vector<int64_t> ids = col == "id" ? std::vector<int64_t>{m} : referring_rows(*s, table, col, m);
+      std::vector<int64_t> ids;
+      if (col == "id") ids.push_back(m);
+      else
+        for (auto& key : referring_rows(*s, MemberRef{table, col, {"id"}}, m)) ids.push_back(key.at("id").to_number<int64_t>());
       for (int64_t id : ids)
         if (auto r = row_snapshot(*s, table, id)) out[id] = *r;
     }
@@ -152,6 +155,20 @@ TEST_P(MergeFixture, MergeLosesNothingAndUndoRestoresExactly) {
           "'2021-05-31', 'kết nạp')",
         soci::use(mb), soci::use(oc);
   }
+  // a table of another module referring to members with a composite key (as import source keys do)
+  {
+    auto s = db->session();
+    *s << "CREATE TABLE test_source_key (scope BIGINT NOT NULL, k TEXT NOT NULL, member_id BIGINT NOT NULL "
+          "REFERENCES member(id), PRIMARY KEY (scope, k))";
+    long long mb = b;
+    *s << "INSERT INTO test_source_key(scope, k, member_id) VALUES (1, 'id:77', :m)", soci::use(mb);
+  }
+  auto source_key_owner = [&] {
+    auto s = db->session();
+    long long m = 0;
+    *s << "SELECT member_id FROM test_source_key WHERE scope = 1 AND k = 'id:77'", soci::into(m);
+    return int64_t(m);
+  };
   auto members_before = rows("member", "id", {a, b});
   auto memberships_before = rows("membership", "member_id", {a, b});
   ASSERT_EQ(members_before.size(), 2u);
@@ -193,6 +210,7 @@ TEST_P(MergeFixture, MergeLosesNothingAndUndoRestoresExactly) {
     for (auto& h : hist) open += h.valid_to ? 0 : 1;
     EXPECT_EQ(open, 1) << "one open membership: the chosen organization's";
   }
+  EXPECT_EQ(source_key_owner(), a) << "references of other tables follow the survivor";
   // every original value of both records is reachable from the merge record
   auto rec = svc.merge_record(staff, merge_id);
   EXPECT_EQ(json::parse(rec.absorbed_row).as_object(), members_before[b]);
@@ -210,6 +228,7 @@ TEST_P(MergeFixture, MergeLosesNothingAndUndoRestoresExactly) {
   EXPECT_THROW(svc.merge(staff, pid, "a", {}), base::Error);
 
   svc.undo_merge(staff, merge_id);
+  EXPECT_EQ(source_key_owner(), b);
   EXPECT_EQ(rows("member", "id", {a, b}), members_before);
   EXPECT_EQ(rows("membership", "member_id", {a, b}), memberships_before);
   EXPECT_THROW(svc.undo_merge(staff, merge_id), base::Error);  // once only
