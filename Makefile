@@ -6,7 +6,7 @@ DB ?= sqlite:var/dangbo.db
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test unit node-tests bench clean
+.PHONY: all deps build run test unit node-tests bench fuzz clean
 
 all: build
 
@@ -34,6 +34,18 @@ node-tests: build
 
 bench: build
 	bash bench/run.sh
+
+# libFuzzer targets (clang, ASan + UBSan) for request parsing and cookie/session handling, each
+# run FUZZ_SECONDS on a copy of its seed corpus (fuzz/corpus/*). Not part of `make test`.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@command -v clang++ >/dev/null && ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 \
+	  || { echo "installing clang and libclang-rt (libFuzzer)"; $$([ $$(id -u) -eq 0 ] || echo sudo) apt-get install -y clang libclang-rt-14-dev; }
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDANGBO_FUZZ=ON \
+	  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_http_request fuzz_session_cookie
+	bash fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD)

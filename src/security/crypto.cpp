@@ -72,7 +72,7 @@ std::string b64(const uint8_t* p, std::size_t n) {
 
 std::optional<std::vector<uint8_t>> unb64(std::string_view s) {
   ensure_sodium();
-  std::vector<uint8_t> out(s.size());
+  std::vector<uint8_t> out(s.size() + 1);  // never empty: libsodium wants a non-null buffer
   std::size_t len = 0;
   if (sodium_base642bin(out.data(), out.size(), s.data(), s.size(), nullptr, &len, nullptr,
                         sodium_base64_VARIANT_ORIGINAL) != 0)
