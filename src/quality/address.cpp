@@ -37,6 +37,29 @@ std::string name_key(std::string_view name) {
   return r;
 }
 
+// Key that keeps the letters' marks (lower case, one tone style, punctuation as spaces): tells
+// "Thạnh An" from "Thanh An", which share the diacritic-free key.
+std::string marked_key(std::string_view name) {
+  std::string low = vntext::apply_tone_style(vntext::to_lower(name), vntext::ToneStyle::old_style);
+  for (char& c : low)
+    if (c == '-' || c == '.' || c == ',' || c == '\'' || c == '(' || c == ')') c = ' ';
+  std::string r;
+  for (std::size_t i = 0; i < low.size();) {
+    std::size_t j = low.find(' ', i);
+    if (j == std::string::npos) j = low.size();
+    std::string_view t(low.data() + i, j - i);
+    if (!t.empty()) {
+      bool digits = std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (digits)
+        while (t.size() > 1 && t[0] == '0') t.remove_prefix(1);
+      if (!r.empty()) r += ' ';
+      r += t;
+    }
+    i = j + 1;
+  }
+  return r;
+}
+
 char commune_type(std::string_view unit_type) {
   if (unit_type == "Phường") return 'p';
   if (unit_type == "Xã") return 'x';
@@ -59,6 +82,7 @@ struct Part {
   std::string text;  // as written (repaired)
   char type = 0;     // p x t k (commune), q h s (district), c (thành phố), v (tỉnh), 0 none
   std::string key;   // name key without the type words
+  std::string mkey;  // the same with the letters' marks kept (empty for ASCII input)
   std::string whole; // search key of the whole part, spaces removed (aliases)
 };
 
@@ -130,7 +154,7 @@ std::string join_words(const std::vector<std::string>& w, std::size_t from, std:
   return r;
 }
 
-Part make_part(const std::vector<std::string>& w) {
+Part make_part(const std::vector<std::string>& w, bool marks) {
   Part p;
   p.text = join_words(w, 0, w.size());
   std::string whole = vntext::search_key(p.text);
@@ -165,12 +189,16 @@ Part make_part(const std::vector<std::string>& w) {
     else if (letter_digits(w0, {'Q', 'q'})) p.type = 'q', p.key = name_key(w0.substr(1));
     if (p.type) return p;
   }
-  p.key = name_key(join_words(w, skip, w.size()));
+  const std::string name = join_words(w, skip, w.size());
+  p.key = name_key(name);
+  if (marks) p.mkey = marked_key(name);  // the writer uses marks: a name without them is meant so
   return p;
 }
 
 std::vector<Part> split_parts(std::string_view text) {
   std::vector<Part> parts;
+  bool marks = false;
+  for (unsigned char c : text) marks = marks || c >= 0x80;
   std::size_t i = 0;
   while (i <= text.size()) {
     std::size_t j = text.find_first_of(",;", i);
@@ -179,12 +207,12 @@ std::vector<Part> split_parts(std::string_view text) {
     std::vector<std::string> cur;
     for (std::size_t k = 0; k < w.size(); ++k) {
       if (!cur.empty() && starts_unit(w[k], k + 1 < w.size() ? std::string_view(w[k + 1]) : std::string_view())) {
-        parts.push_back(make_part(cur));
+        parts.push_back(make_part(cur, marks));
         cur.clear();
       }
       cur.push_back(w[k]);
     }
-    if (!cur.empty()) parts.push_back(make_part(cur));
+    if (!cur.empty()) parts.push_back(make_part(cur, marks));
     i = j + 1;
   }
   return parts;
@@ -222,6 +250,9 @@ struct AddressIndex::Impl {
       const char t = district_type(d.unit_type);
       add(old_dist, d.province_code + "|" + k, d.code);
       add(old_dist, d.province_code + "|" + t + ":" + k, d.code);
+      const std::string mk = "M" + marked_key(d.name);
+      add(old_dist, d.province_code + "|" + mk, d.code);
+      add(old_dist, d.province_code + "|" + t + ":" + mk, d.code);
       add(old_dist_any, std::string(1, t) + ":" + k, d.code);
     }
     for (const auto& c : rd.old_communes()) {
@@ -231,12 +262,20 @@ struct AddressIndex::Impl {
       add(old_ward_d, c.district_code + "|" + t + ":" + k, c.code);
       add(old_ward_p, c.province_code + "|" + k, c.code);
       add(old_ward_p, c.province_code + "|" + t + ":" + k, c.code);
+      const std::string mk = "M" + marked_key(c.name);
+      add(old_ward_d, c.district_code + "|" + mk, c.code);
+      add(old_ward_d, c.district_code + "|" + t + ":" + mk, c.code);
+      add(old_ward_p, c.province_code + "|" + mk, c.code);
+      add(old_ward_p, c.province_code + "|" + t + ":" + mk, c.code);
     }
     for (const auto& c : rd.new_communes()) {
       const std::string k = name_key(c.name);
       const char t = commune_type(c.unit_type);
       add(new_ward_p, c.province_code + "|" + k, c.code);
       add(new_ward_p, c.province_code + "|" + t + ":" + k, c.code);
+      const std::string mk = "M" + marked_key(c.name);
+      add(new_ward_p, c.province_code + "|" + mk, c.code);
+      add(new_ward_p, c.province_code + "|" + t + ":" + mk, c.code);
     }
     for (const auto& m : rd.mappings()) to_new[(m.old_level == "district" ? "d:" : "c:") + m.old_code].push_back(&m);
   }
@@ -246,16 +285,19 @@ struct AddressIndex::Impl {
     return it == m.end() ? nullptr : &it->second;
   }
 
-  // Typed lookup first, then by name alone when the part had no type word.
+  // By the name with its marks first (when the input has marks), then without; typed first,
+  // then by name alone ("Phường" written for a "Xã": accepted when unique).
   Codes lookup(const std::unordered_map<std::string, Codes>& m, const std::string& scope, const Part& p) const {
-    if (p.type) {
-      if (const Codes* c = find(m, scope + "|" + p.type + ":" + p.key)) return *c;
-      if (p.type == 'c' || p.type == 'v') return {};
-      // "Phường" written for a "Xã" and the like: accept a unique name match.
-      if (const Codes* c = find(m, scope + "|" + p.key); c && c->size() == 1) return *c;
-      return {};
+    for (int marked = p.mkey.empty() ? 0 : 1; marked >= 0; --marked) {
+      const std::string k = marked ? "M" + p.mkey : p.key;
+      if (p.type) {
+        if (const Codes* c = find(m, scope + "|" + p.type + ":" + k)) return *c;
+        if (p.type == 'c' || p.type == 'v') continue;
+        if (const Codes* c = find(m, scope + "|" + k); c && c->size() == 1) return *c;
+      } else if (const Codes* c = find(m, scope + "|" + k)) {
+        return *c;
+      }
     }
-    if (const Codes* c = find(m, scope + "|" + p.key)) return *c;
     return {};
   }
 
@@ -484,6 +526,19 @@ std::string std_address(const AddressIndex& idx, std::string_view raw, std::opti
   Sink ts(text_findings, sink.column());
   std::string text = std_text(raw, ts);
   AddressResult r = idx.resolve(text);
+  if (r.kind == AddressResult::unrecognised || r.kind == AddressResult::unknown_ward) {
+    // Second chance: another reading of the raw value that resolves to a real unit.
+    for (auto& [enc, reading] : legacy_readings(raw)) {
+      AddressResult r2 = idx.resolve(reading);
+      if (r2.kind == AddressResult::unrecognised || r2.kind == AddressResult::unknown_ward) continue;
+      r = std::move(r2);
+      text = reading;
+      text_findings.clear();
+      ts.add("text.encoding", Severity::info, fmt::format("Đã sửa: chuyển mã từ {} sang Unicode", encoding_label_vi(enc)),
+             raw, reading);
+      break;
+    }
+  }
   if (tone && r.kind != AddressResult::unrecognised) r.value = vntext::apply_tone_style(r.value, *tone);
   auto text_reason = [&]() -> std::string {
     return text_findings.empty() ? std::string() : "; " + text_findings[0].message;

@@ -97,20 +97,26 @@ std::string displayable(const std::string& s) {
 
 void csv_append(std::string& line, std::string_view v) {
   bool quote = !v.empty() && (v.front() == ' ' || v.back() == ' ');
+  bool has_quote = false;
   if (!quote)
     for (char c : v)
-      if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+      if (static_cast<unsigned char>(c) <= ',' && (c == ',' || c == '"' || c == '\n' || c == '\r')) {
         quote = true;
         break;
       }
   if (!quote) {
-    line += v;
+    line.append(v.data(), v.size());
     return;
   }
+  has_quote = v.find('"') != std::string_view::npos;
   line += '"';
-  for (char c : v) {
-    if (c == '"') line += '"';
-    line += c;
+  if (!has_quote) {
+    line.append(v.data(), v.size());
+  } else {
+    for (char c : v) {
+      if (c == '"') line += '"';
+      line += c;
+    }
   }
   line += '"';
 }

@@ -367,18 +367,18 @@ bool CsvReader::next(RawRecord& rec) {
       const std::size_t s = fb_[f], e = fe_[f];
       if (!literal && s < e && b[s] == '"') {
         std::size_t k = s + 1;
-        for (; k < e; ++k) {
-          if (b[k] == '"') {
-            if (k + 1 < e && b[k + 1] == '"') {
-              cell += '"';
-              ++k;
-              continue;
-            }
-            ++k;
-            cell.append(b + k, e - k);  // text after the closing quote is kept
-            break;
+        while (k < e) {
+          const void* q = std::memchr(b + k, '"', e - k);
+          const std::size_t qi = q ? std::size_t(static_cast<const char*>(q) - b) : e;
+          cell.append(b + k, qi - k);
+          if (qi >= e) break;
+          if (qi + 1 < e && b[qi + 1] == '"') {
+            cell += '"';
+            k = qi + 2;
+            continue;
           }
-          cell += b[k];
+          cell.append(b + qi + 1, e - qi - 1);  // text after the closing quote is kept
+          break;
         }
       } else {
         cell.assign(b + s, e - s);

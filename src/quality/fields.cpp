@@ -234,8 +234,27 @@ bool is_clean_vietnamese(std::string_view s) {
     non_ascii = true;
     if (cp > 0xFF) beyond_latin1 = true;
   }
-  if (!non_ascii) return true;  // ASCII letters and single spaces: repair keeps them
-  if (!beyond_latin1) return false;
+  if (!non_ascii) {
+    // ASCII letters and single spaces: repair keeps them, unless a word starts with VIQR's
+    // "dd" before a vowel (Dduc = Đuc).
+    for (std::size_t i = 0; i + 2 < s.size(); ++i)
+      if ((i == 0 || s[i - 1] == ' ') && (s[i] == 'd' || s[i] == 'D') && (s[i + 1] == 'd' || s[i + 1] == 'D'))
+        return false;
+    return true;
+  }
+  if (!beyond_latin1) {
+    // Only Latin-1 letters: a Windows-1258 reading could differ, but only through the bytes
+    // where Windows-1258 and Windows-1252 disagree (Ã ã Ð ð Õ õ Ý ý, the tone bytes Ì ì Ò ò Þ
+    // and þ). Without them every reading repair_text could switch to is the text itself.
+    for (std::size_t i = 0; i + 1 < s.size(); ++i)
+      if (static_cast<unsigned char>(s[i]) == 0xC3) {
+        switch (static_cast<unsigned char>(s[i + 1])) {
+          case 0x83: case 0xA3: case 0x90: case 0xB0: case 0x95: case 0xB5: case 0x9D: case 0xBD:
+          case 0x8C: case 0xAC: case 0x92: case 0xB2: case 0x9E: case 0xBE: return false;
+          default: break;
+        }
+      }
+  }
   // Every word must be valid (ASCII words too, once the text has marks).
   word_start = 0;
   for (std::size_t i = 0; i <= s.size(); ++i) {
@@ -262,6 +281,32 @@ std::string std_text(std::string_view raw, Sink& sink, Encoding* encoding) {
   if (code.empty()) code = "text.format", reasons.emplace_back("chuẩn hóa cách viết");
   sink.add(code, Severity::info, "Đã sửa: " + join(reasons, "; "), raw, r.text);
   return std::move(r.text);
+}
+
+std::vector<std::pair<Encoding, std::string>> legacy_readings(std::string_view raw) {
+  std::vector<std::pair<Encoding, std::string>> out;
+  if (raw.empty()) return out;
+  const bool utf8 = vd::valid_utf8(raw);
+  static constexpr Encoding kText[] = {Encoding::tcvn3_via_cp1252, Encoding::vni_via_cp1252,
+                                       Encoding::cp1252_mojibake_utf8, Encoding::viqr};
+  static constexpr Encoding kBytes[] = {Encoding::tcvn3, Encoding::vni, Encoding::cp1258, Encoding::viscii};
+  auto add = [&](Encoding e) {
+    std::string d = vntext::decode(raw, e);
+    if (d.find("\xEF\xBF\xBD") != std::string::npos) return;
+    d = vntext::collapse_spaces(d);
+    if (d == raw || d.empty()) return;
+    for (auto& o : out)
+      if (o.second == d) return;
+    out.emplace_back(e, std::move(d));
+  };
+  if (utf8) {
+    const bool ascii = vd::is_ascii(raw);
+    for (Encoding e : kText)
+      if ((e == Encoding::viqr) == ascii) add(e);
+  } else {
+    for (Encoding e : kBytes) add(e);
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ names
@@ -326,6 +371,58 @@ NameResult std_person_name(std::string_view raw, std::optional<vntext::ToneStyle
       sink.add(code, Severity::info, "Đã sửa họ tên: " + join(reasons, "; "), raw, out.value);
     }
   }
+  // Second chance: a reading of the raw value in which more words are known names.
+  if (lex) {
+    auto known = [&](const std::string& name, bool& all_valid, bool check_valid) {
+      std::vector<std::string_view> w;
+      std::string_view n = name;
+      n = n.substr(0, n.find(" ("));
+      for (std::size_t i = 0; i < n.size();) {
+        std::size_t j = n.find(' ', i);
+        if (j == std::string_view::npos) j = n.size();
+        w.push_back(n.substr(i, j - i));
+        i = j + 1;
+      }
+      int k = 0;
+      all_valid = !w.empty();
+      for (std::size_t i = 0; i < w.size(); ++i) {
+        if (check_valid)
+          all_valid = all_valid && vntext::is_valid_syllable(w[i]) && vd::tone_position_plausible(w[i]);
+        if (w.size() == 1) k += lex->is_given(w[i]);
+        else if (i == 0) k += lex->is_family(w[i]);
+        else if (i + 1 == w.size()) k += lex->is_given(w[i]);
+        else k += lex->is_middle(w[i]);
+      }
+      return std::pair<int, int>(k, int(w.size()));
+    };
+    bool valid = false;
+    auto [k0, n0] = known(out.value, valid, false);
+    if (k0 < n0) {
+      int best = k0;
+      std::string best_value;
+      Encoding best_enc = Encoding::utf8;
+      bool tie = false;
+      for (auto& [enc, text] : legacy_readings(raw)) {
+        std::string cand =
+            vntext::title_case(tone ? vntext::apply_tone_style(text, *tone) : vntext::fix_tone_placement(text));
+        bool cv = false;
+        auto [k, n] = known(cand, cv, true);
+        if (!cv || (n != n0 && k != n)) continue;  // a different word count only if every word is known
+        if (k > best) best = k, best_value = cand, best_enc = enc, tie = false;
+        else if (k == best && !best_value.empty() && cand != best_value) tie = true;
+      }
+      if (!best_value.empty() && !tie) {
+        // Replace the info finding of the first repair, if any, by this one.
+        while (sink.size() > 0 && sink.last_code_is_text_or_name()) sink.pop();
+        out.value = best_value;
+        out.parts = split_name(out.value);
+        out.alias.clear();
+        sink.add("text.encoding", Severity::info,
+                 fmt::format("Đã sửa họ tên: chuyển mã từ {} sang Unicode", encoding_label_vi(best_enc)), raw,
+                 out.value);
+      }
+    }
+  }
   // Checks on the standardized name.
   const std::string& v = out.value;
   bool bad_char = false, ascii = true;
@@ -340,7 +437,7 @@ NameResult std_person_name(std::string_view raw, std::optional<vntext::ToneStyle
     sink.add("name.invalid_chars", Severity::warning, "Họ tên có chữ số hoặc ký hiệu lạ; cần kiểm tra lại", raw, "");
   if (lex && !out.parts.family.empty()) {
     // Given name first: "An Nguyễn Văn" (a common family name second, Văn/Thị last).
-    std::string_view name = v.substr(0, v.find(" ("));
+    std::string_view name = std::string_view(v).substr(0, v.find(" ("));
     std::vector<std::string_view> w;
     for (std::size_t i = 0; i < name.size();) {
       std::size_t j = name.find(' ', i);
@@ -384,9 +481,9 @@ int pivot_year(int yy, DateRole role, const CivilDate& today, int min_age) {
 }
 
 // Builds a day/month/year result with the impossible and month/day-order checks.
-DateParse make_dmy(long d, long m, long y, std::string form) {
+DateParse make_dmy(long d, long m, long y, std::string_view form) {
   DateParse p;
-  p.form = std::move(form);
+  p.form = form;
   if (y < 1800 || y > 2100) {
     p.status = DateParse::impossible;
     return p;
@@ -424,9 +521,9 @@ DateParse make_dmy(long d, long m, long y, std::string form) {
   return p;
 }
 
-DateParse make_month(long m, long y, std::string form) {
+DateParse make_month(long m, long y, std::string_view form) {
   DateParse p;
-  p.form = std::move(form);
+  p.form = form;
   if (y < 1800 || y > 2100 || m < 1 || m > 12) {
     p.status = DateParse::impossible;
     return p;
@@ -437,9 +534,9 @@ DateParse make_month(long m, long y, std::string form) {
   return p;
 }
 
-DateParse make_year(long y, std::string form) {
+DateParse make_year(long y, std::string_view form) {
   DateParse p;
-  p.form = std::move(form);
+  p.form = form;
   if (y < 1800 || y > 2100) {
     p.status = DateParse::impossible;
     return p;
@@ -530,7 +627,7 @@ DateParse parse_date(std::string_view raw, DateRole role, const CivilDate& today
     }
     if (v[2] < 0) return unreadable();
     long y = v[2];
-    std::string form = "text";
+    std::string_view form = "text";
     if (ylen == 2) y = pivot_year(int(y), role, today, min_age), form = "two_digit_year";
     else if (ylen != 4) return unreadable();
     if (v[0] >= 0 && v[1] >= 0) return make_dmy(v[0], v[1], y, form);
@@ -614,6 +711,10 @@ std::string std_date(std::string_view raw, DateRole role, const CivilDate& today
       return std::string();
     case DateParse::ok: {
       if (out) *out = p.date;
+      // Already in the output form (the common case): no formatting needed.
+      if (fmt == DateFormat::vn && p.form == "dmy" && raw.size() == 10 && raw[2] == '/' && raw[5] == '/' &&
+          p.date.precision == DatePrecision::day)
+        return std::string(raw);
       std::string v = format_date(p.date, fmt);
       if (v == raw) return v;
       const std::string shown(trim_ascii(raw));

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/date.hpp"
 #include "quality/finding.hpp"
@@ -28,6 +30,13 @@ std::string_view encoding_label_vi(vntext::Encoding e);
 /// text.lookalike, text.invisible or text.spaces; the message lists every change).
 /// `*encoding` (optional) receives the encoding the value was read as.
 std::string std_text(std::string_view raw, Sink& sink, vntext::Encoding* encoding = nullptr);
+
+/// Other readings of a raw cell, for a second chance when the first repair leaves a value that
+/// does not make sense in its field (an unknown name, an address that resolves to nothing, a
+/// value not in its list): text shown through Windows-1252 read as TCVN3, VNI or UTF-8, ASCII
+/// read as VIQR, or bytes that are not UTF-8 read as TCVN3, VNI, Windows-1258 or VISCII. Each
+/// reading is NFC with spaces collapsed; readings with U+FFFD or equal to the input are left out.
+std::vector<std::pair<vntext::Encoding, std::string>> legacy_readings(std::string_view raw);
 
 /// True when s is already clean Vietnamese text that std_text leaves unchanged and no legacy
 /// reading could be tried for (well-formed UTF-8, NFC, single spaces, every word a valid
@@ -51,6 +60,9 @@ class NameLexicon {
   virtual bool is_family(std::string_view word) const = 0;
   /// An ASCII word ("Nguyen") that is a common family name written without its marks.
   virtual bool is_unmarked_family(std::string_view ascii_word) const = 0;
+  /// A known middle name word ("Thị", "Văn", "Hồng") / given name ("Anh", "Hùng").
+  virtual bool is_middle(std::string_view word) const = 0;
+  virtual bool is_given(std::string_view word) const = 0;
 };
 
 /// A person's full name: std_text, tone marks (misplaced ones fixed, or the given style),
@@ -59,7 +71,11 @@ class NameLexicon {
 /// reordering) when the given name seems to stand first ("An Nguyễn Văn": a family name second
 /// and Văn/Thị last); name.no_diacritics (warning) when the name has no Vietnamese marks at all
 /// and its family name is normally written with them; name.invalid_chars (warning) for digits
-/// or symbols. `lex` may be null (no order or diacritics checks).
+/// or symbols. When some word of the result is not a known name word, the other readings of
+/// the raw value (legacy_readings) are tried: one whose words are all valid syllables and that
+/// has more known name words is taken ("Vò Minh Vò" read as TCVN3 → "Vũ Minh Vũ"; "Phan Thi.
+/// Anh" as VIQR → "Phan Thị Anh"). `lex` may be null (no order, diacritics or second-chance
+/// checks).
 NameResult std_person_name(std::string_view raw, std::optional<vntext::ToneStyle> tone, const NameLexicon* lex,
                            Sink& sink);
 
@@ -74,8 +90,8 @@ struct DateParse {
   enum Status { empty, ok, impossible, month_day_order, unreadable } status = empty;
   base::CivilDate date;                 // when ok
   std::optional<base::CivilDate> swapped;  // month_day_order: the date read as mm/dd
-  std::string form;  // how it was written: "dmy", "iso", "compact", "excel_serial", "two_digit_year",
-                     // "text", "year", "month_year"
+  std::string_view form;  // how it was written: "dmy", "iso", "compact", "excel_serial", "two_digit_year",
+                          // "text", "year", "month_year" (a static string)
 };
 
 /// Reads a date as found in rosters: dd/mm/yyyy (also - . and space, 1–2 digit day/month),

@@ -39,6 +39,14 @@ class Sink {
   }
   int column() const { return column_; }
   std::size_t size() const { return out_->size(); }
+  /// Whether the last finding (of this cell) is an automatic text or name fix (text.*, name.*
+  /// with severity info): a later, better fix of the same cell replaces it.
+  bool last_code_is_text_or_name() const {
+    if (out_->empty() || out_->back().column != column_ || out_->back().severity != Severity::info) return false;
+    const std::string& c = out_->back().code;
+    return c.rfind("text.", 0) == 0 || c.rfind("name.", 0) == 0;
+  }
+  void pop() { out_->pop_back(); }
 
  private:
   std::vector<Finding>* out_;

@@ -341,8 +341,10 @@ MessyStats write_messy_roster(const registry::RefData& rd, const MessyOptions& o
     }
     if (k == "zero_width") {
       std::size_t sp = name.find(' ');
-      if (sp == std::string::npos) return false;
-      return set(r, NAME, name.substr(0, sp + 2) + "\u200B" + name.substr(sp + 2), "name_zero_width");
+      if (sp == std::string::npos || sp + 1 >= name.size()) return false;
+      std::size_t after = sp + 1;
+      vntext::detail::next_cp(name, after);  // one whole letter after the space
+      return set(r, NAME, name.substr(0, after) + "\u200B" + name.substr(after), "name_zero_width");
     }
     if (k == "swapped") {
       // "Given Family Middle" for a common family name and middle name Văn / Thị.
@@ -595,18 +597,22 @@ MessyStats write_messy_roster(const registry::RefData& rd, const MessyOptions& o
       r.touched[std::size_t(col)] = true;
       ++stats.by_kind[kind];
     };
+    // The other date of each rule is kept readable (not spoiled), so the rule can be checked.
     if (r.birth && r.admitted && r.birth->precision == DatePrecision::day && rng.chance(0.004 * sc)) {
       CivilDate nd = base::add_days(base::add_months(*r.birth, 16 * 12), rng.range(0, 300));
-      if (nd.days() <= opts.as_of.days()) date_set(ADMITTED, r.admitted, nd, "rule_admitted_under_18");
+      if (nd.days() <= opts.as_of.days()) date_set(ADMITTED, r.admitted, nd, "rule_admitted_under_18"), r.touched[BIRTH] = true;
     } else if (r.admitted && r.full && rng.chance(0.004 * sc)) {
       date_set(FULL, r.full, base::add_days(*r.admitted, -rng.range(10, 400)), "rule_full_before_admission");
+      r.touched[ADMITTED] = true;
     } else if (r.admitted && r.full && rng.chance(0.004 * sc)) {
       date_set(FULL, r.full, base::add_months(*r.admitted, int(rng.range(3, 10))), "rule_full_too_early");
+      r.touched[ADMITTED] = true;
     } else if (r.admitted && r.full && rng.chance(0.003 * sc)) {
       CivilDate nd = base::add_months(*r.admitted, int(rng.range(26, 60)));
-      if (nd.days() <= opts.as_of.days()) date_set(FULL, r.full, nd, "rule_full_late");
+      if (nd.days() <= opts.as_of.days()) date_set(FULL, r.full, nd, "rule_full_late"), r.touched[ADMITTED] = true;
     } else if (r.issued && r.full && rng.chance(0.004 * sc)) {
       date_set(ISSUED, r.issued, base::add_days(*r.full, -rng.range(30, 700)), "rule_card_before_full");
+      r.touched[FULL] = true;
     } else if (r.birth && rng.chance(0.003 * sc)) {
       const std::string correct = r.c[BIRTH];
       r.c[BIRTH].clear();

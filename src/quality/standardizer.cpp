@@ -21,7 +21,7 @@ using base::CivilDate;
 using base::DatePrecision;
 
 constexpr std::size_t kFieldCount = std::size_t(Field::org_code) + 1;
-constexpr std::size_t kCacheCap = 1 << 16;
+constexpr std::size_t kCacheCap = 4096;
 
 std::vector<registry::ControlledValue> kind_subset(const std::vector<registry::ControlledValue>& all, bool professional) {
   std::vector<registry::ControlledValue> r;
@@ -54,7 +54,20 @@ std::vector<registry::ControlledValue> status_values() {
 
 class FamilyLexicon final : public NameLexicon {
  public:
-  explicit FamilyLexicon(const std::vector<registry::NameWeight>& fam) {
+  FamilyLexicon(const std::vector<registry::NameWeight>& fam, const std::vector<registry::NameWeight>& middle,
+                const std::vector<registry::NameWeight>& given) {
+    // Middle and given names are tables of whole names ("Thị", "Hồng", "Ngọc Anh"): every word.
+    for (const auto* tab : {&middle, &given})
+      for (const auto& n : *tab) {
+        auto& set = tab == &middle ? middle_ : given_;
+        std::size_t i = 0;
+        while (i <= n.name.size()) {
+          std::size_t j = n.name.find(' ', i);
+          if (j == std::string::npos) j = n.name.size();
+          if (j > i) set.insert(n.name.substr(i, j - i));
+          i = j + 1;
+        }
+      }
     for (const auto& n : fam) {
       if (n.male_pct < 0.01) continue;  // rare names say little
       common_.insert(n.name);
@@ -68,9 +81,13 @@ class FamilyLexicon final : public NameLexicon {
   bool is_unmarked_family(std::string_view w) const override {
     return unmarked_.count(vntext::search_key(w)) > 0;
   }
+  bool is_middle(std::string_view w) const override {
+    return middle_.count(std::string(w)) > 0 || given_.count(std::string(w)) > 0;
+  }
+  bool is_given(std::string_view w) const override { return given_.count(std::string(w)) > 0; }
 
  private:
-  std::unordered_set<std::string> common_, unmarked_;
+  std::unordered_set<std::string> common_, unmarked_, middle_, given_;
 };
 
 struct CellCache {
@@ -79,42 +96,86 @@ struct CellCache {
   std::optional<CivilDate> date;
   GenderValue gender = GenderValue::unknown;
   std::string province_code;  // places
+  CitizenId cid;              // citizen IDs
 };
+
+// Hash and equality that accept std::string_view, so a lookup does not build a std::string.
+struct SvHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using CellMap = std::unordered_map<std::string, CellCache, SvHash, std::equal_to<>>;
 
 struct ThreadCache {
   std::uint64_t owner = 0;
-  std::array<std::unordered_map<std::string, CellCache>, kFieldCount> maps;
+  std::array<CellMap, kFieldCount> maps;
+  std::array<std::string, kFieldCount> last_raw;
+  std::array<const CellCache*, kFieldCount> last{};  // the previous row's result (in maps or owned)
+  std::array<CellCache, kFieldCount> owned;          // results of Reuse::last fields
 };
 thread_local ThreadCache t_cache;
 std::atomic<std::uint64_t> g_instances{0};
 
-bool cacheable(Field f) {
+// How a field's results are reused within a thread: not at all (unique values, or a fast path
+// cheaper than a lookup), the previous row's value (rosters come grouped by cell), or a small
+// map for fields with few distinct values (kept small so that it stays in the CPU cache).
+enum class Reuse { none, last, map };
+Reuse reuse(Field f) {
   switch (f) {
-    case Field::full_name:
-    case Field::family_middle:
-    case Field::family_name:
-    case Field::middle_name:
-    case Field::given_name:
-    case Field::other_names:
-    case Field::citizen_id:
-    case Field::phone:
-    case Field::card_number:
-    case Field::row_number:
-    case Field::id:
-    case Field::email: return false;
-    default: return true;
+    case Field::ethnicity:
+    case Field::religion:
+    case Field::education:
+    case Field::professional:
+    case Field::theory_level:
+    case Field::status:
+    case Field::occupation:
+    case Field::position:
+    case Field::home_town:
+    case Field::birth_place:
+    case Field::residence:
+    case Field::residence_code:
+    case Field::none: return Reuse::map;
+    case Field::org_name:
+    case Field::org_code: return Reuse::last;
+    default: return Reuse::none;
   }
 }
 
-bool is_date_field(Field f) {
-  return f == Field::birth_date || f == Field::admitted_on || f == Field::full_member_on || f == Field::card_issued_on;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
+
+// The versions of one rule (config/rules.json), read once so that a row check is a short scan
+// with no exceptions (RuleSet::at throws for a day before the first version).
+struct RuleCache {
+  std::vector<base::RuleVersion> versions;  // by effective date
+  RuleCache() = default;
+  RuleCache(const base::RuleSet& rs, const std::string& id) {
+    CivilDate d = base::make_date(2200, 1, 1);
+    for (int guard = 0; guard < 1000; ++guard) {
+      try {
+        const base::RuleVersion& v = rs.at(id, d);
+        versions.insert(versions.begin(), v);
+        d = base::add_days(v.effective_from, -1);
+      } catch (const std::out_of_range&) {
+        break;
+      }
+    }
+  }
+  const base::RuleVersion* at(const CivilDate& d) const {
+    const base::RuleVersion* best = nullptr;
+    for (const auto& v : versions)
+      if (v.effective_from.days() <= d.days()) best = &v;
+    return best;
+  }
+  std::optional<double> value(const CivilDate& d) const {
+    const auto* v = at(d);
+    return v ? std::optional<double>(v->value) : std::nullopt;
+  }
+};
 
 // Values of one row that the record rules use.
 struct Parsed {
@@ -151,25 +212,35 @@ struct Standardizer::Impl {
         professional("trình độ chuyên môn", kind_subset(r.education_levels(), true), {"trinh do"}),
         theory("lý luận chính trị", r.theory_levels(), {"trinh do", "llct"}),
         status("tình trạng đảng viên", status_values()),
-        families(r.family_names()) {
+        families(r.family_names(), r.middle_names(), r.given_names()) {
     for (const auto& p : rd.old_provinces()) cccd_prefix.set(std::size_t(std::stoi(p.code)));
     for (const auto& m : rd.province_mappings()) new_province_of_old[m.old_code] = m.new_code;
-    if (auto v = rule("date.two_digit_birth_year_min_age", opts.today)) two_digit_min_age = int(*v);
+    load_rules();
+    if (auto v = two_digit_min_age_rule.value(opts.today)) two_digit_min_age = int(*v);
   }
 
-  std::optional<double> rule(const std::string& id_, const CivilDate& on) const {
-    try {
-      return rules.at(id_, on).value;
-    } catch (const std::out_of_range&) {
-      return std::nullopt;
-    }
-  }
-  const base::RuleVersion* rule_version(const std::string& id_, const CivilDate& on) const {
-    try {
-      return &rules.at(id_, on);
-    } catch (const std::out_of_range&) {
-      return nullptr;
-    }
+  // Rules used per row (see rules_check for their sources), read once.
+  RuleCache max_plausible_age;  // member.max_plausible_age_years
+  RuleCache min_admission_age;  // member.min_admission_age_years
+  RuleCache max_admission_age;  // member.max_admission_age_years
+  RuleCache probation_months;  // member.probation_months
+  RuleCache full_member_max_months;  // member.full_member_max_months
+  RuleCache probation_review_days;  // member.probation_review_working_days
+  RuleCache card_min_digits;  // card_number.min_digits
+  RuleCache card_max_digits;  // card_number.max_digits
+  RuleCache cmnd_accepted;  // citizen_id.cmnd_accepted
+  RuleCache two_digit_min_age_rule;  // date.two_digit_birth_year_min_age
+  void load_rules() {
+    max_plausible_age = RuleCache(rules, "member.max_plausible_age_years");
+    min_admission_age = RuleCache(rules, "member.min_admission_age_years");
+    max_admission_age = RuleCache(rules, "member.max_admission_age_years");
+    probation_months = RuleCache(rules, "member.probation_months");
+    full_member_max_months = RuleCache(rules, "member.full_member_max_months");
+    probation_review_days = RuleCache(rules, "member.probation_review_working_days");
+    card_min_digits = RuleCache(rules, "card_number.min_digits");
+    card_max_digits = RuleCache(rules, "card_number.max_digits");
+    cmnd_accepted = RuleCache(rules, "citizen_id.cmnd_accepted");
+    two_digit_min_age_rule = RuleCache(rules, "date.two_digit_birth_year_min_age");
   }
 
   bool valid_prefix(std::string_view ppp) const {
@@ -202,11 +273,9 @@ struct Standardizer::Impl {
       case Field::theory_level: return std_controlled(theory, raw, sink);
       case Field::status: return std_controlled(status, raw, sink);
       case Field::phone: return std_phone(raw, sink);
-      case Field::citizen_id: {
-        CitizenId id;
+      case Field::citizen_id:
         return std_citizen_id(
-            raw, [this](std::string_view p) { return valid_prefix(p); }, sink, &id);
-      }
+            raw, [this](std::string_view p) { return valid_prefix(p); }, sink, &extra.cid);
       case Field::full_name:
       case Field::family_middle:
       case Field::family_name:
@@ -239,13 +308,15 @@ struct Standardizer::Impl {
     return v;
   }
 
-  // With the per-thread cache for repetitive fields.
+  // With the per-thread reuse of repeated values.
   const CellCache& cached(Field f, std::string_view raw, int column, CellCache& scratch) const {
-    if (!cacheable(f)) {
+    const Reuse how = reuse(f);
+    if (how == Reuse::none) {
       scratch.findings.clear();
       scratch.date.reset();
       scratch.gender = GenderValue::unknown;
       scratch.province_code.clear();
+      scratch.cid = CitizenId{};
       Sink s(scratch.findings, column);
       scratch.value = cell(f, raw, s, scratch);
       return scratch;
@@ -253,16 +324,38 @@ struct Standardizer::Impl {
     ThreadCache& tc = t_cache;
     if (tc.owner != id) {
       for (auto& m : tc.maps) m.clear();
+      tc.last.fill(nullptr);
       tc.owner = id;
     }
-    auto& map = tc.maps[std::size_t(f)];
-    auto it = map.find(std::string(raw));
-    if (it != map.end()) return it->second;
-    if (map.size() >= kCacheCap) map.clear();
-    CellCache c;
-    Sink s(c.findings, -1);
-    c.value = cell(f, raw, s, c);
-    return map.emplace(std::string(raw), std::move(c)).first->second;
+    const std::size_t fi = std::size_t(f);
+    if (tc.last[fi] && tc.last_raw[fi] == raw) return *tc.last[fi];
+    const CellCache* hit = nullptr;
+    if (how == Reuse::map) {
+      auto& map = tc.maps[fi];
+      auto it = map.find(raw);
+      if (it != map.end()) {
+        hit = &it->second;
+      } else {
+        CellCache fresh;
+        Sink s(fresh.findings, -1);
+        fresh.value = cell(f, raw, s, fresh);
+        if (map.size() >= kCacheCap) map.clear();  // tc.last[fi] is replaced just below
+        hit = &map.emplace(std::string(raw), std::move(fresh)).first->second;
+      }
+    } else {
+      CellCache& own = tc.owned[fi];
+      own.findings.clear();
+      own.date.reset();
+      own.gender = GenderValue::unknown;
+      own.province_code.clear();
+      own.cid = CitizenId{};
+      Sink s(own.findings, -1);
+      own.value = cell(f, raw, s, own);
+      hit = &own;
+    }
+    tc.last_raw[fi].assign(raw);
+    tc.last[fi] = hit;
+    return *hit;
   }
 
   void row(const Mapping& m, const std::vector<std::string>& cells, RowResult& out) const;
@@ -345,34 +438,30 @@ void Standardizer::Impl::row(const Mapping& m, const std::vector<std::string>& c
       continue;
     }
     const CellCache& cc = cached(f, raw, int(c), scratch);
-    out.values[c] = cc.value;
-    if (&cc != &scratch)
+    if (&cc != &scratch) {
+      out.values[c] = cc.value;
       for (const auto& fd : cc.findings) {
         out.findings.push_back(fd);
         out.findings.back().column = int(c);
       }
-    else
+    } else {
+      out.values[c].swap(scratch.value);
       for (auto& fd : scratch.findings) out.findings.push_back(std::move(fd));
+    }
     switch (f) {
       case Field::gender: p.gender = cc.gender; break;
       case Field::birth_date: p.birth = cc.date; break;
       case Field::admitted_on: p.admitted = cc.date; break;
       case Field::full_member_on: p.full = cc.date; break;
       case Field::card_issued_on: p.card_issued = cc.date; break;
-      case Field::status: p.status = cc.value; break;
-      case Field::card_number: p.card = cc.value; break;
+      case Field::status: p.status = out.values[c]; break;
+      case Field::card_number: p.card = out.values[c]; break;
       case Field::birth_place: p.birth_province = cc.province_code; break;
-      case Field::family_middle: family_middle = cc.value; break;
-      case Field::given_name: given_only = cc.value; break;
-      case Field::family_name: fam = cc.value; break;
-      case Field::middle_name: mid = cc.value; break;
-      case Field::citizen_id: {
-        std::vector<Finding> ignore;
-        Sink s(ignore, int(c));
-        std_citizen_id(
-            cc.value, [this](std::string_view x) { return valid_prefix(x); }, s, &p.cid);
-        break;
-      }
+      case Field::family_middle: family_middle = out.values[c]; break;
+      case Field::given_name: given_only = out.values[c]; break;
+      case Field::family_name: fam = out.values[c]; break;
+      case Field::middle_name: mid = out.values[c]; break;
+      case Field::citizen_id: p.cid = cc.cid; break;
       default: break;
     }
   }
@@ -444,12 +533,14 @@ void Standardizer::Impl::row(const Mapping& m, const std::vector<std::string>& c
 // event happened (admission rules) or of CleanOptions::today.
 void Standardizer::Impl::rules_check(const Mapping& m, RowResult& out, const Parsed& p) const {
   const CivilDate& today = opts.today;
-  const int c_name = m.has(Field::full_name) ? m.column_of(Field::full_name)
-                                             : (m.has(Field::given_name) ? m.column_of(Field::given_name) : -1);
-  const int c_gender = m.column_of(Field::gender), c_birth = m.column_of(Field::birth_date),
-            c_adm = m.column_of(Field::admitted_on), c_full = m.column_of(Field::full_member_on),
-            c_cid = m.column_of(Field::citizen_id), c_card = m.column_of(Field::card_number),
-            c_issued = m.column_of(Field::card_issued_on), c_status = m.column_of(Field::status);
+  std::array<int, kFieldCount> col;
+  col.fill(-1);
+  for (std::size_t i = m.fields.size(); i-- > 0;) col[std::size_t(m.fields[i])] = int(i);
+  auto at = [&](Field f) { return col[std::size_t(f)]; };
+  const int c_name = at(Field::full_name) >= 0 ? at(Field::full_name) : at(Field::given_name);
+  const int c_gender = at(Field::gender), c_birth = at(Field::birth_date), c_adm = at(Field::admitted_on),
+            c_full = at(Field::full_member_on), c_cid = at(Field::citizen_id), c_card = at(Field::card_number),
+            c_issued = at(Field::card_issued_on), c_status = at(Field::status);
   auto value = [&](int c) -> std::string { return c < 0 ? std::string() : out.values[std::size_t(c)]; };
 
   // Required fields (Phiếu đảng viên 2-HSĐV; the national member database makes the CCCD a
@@ -473,7 +564,7 @@ void Standardizer::Impl::rules_check(const Mapping& m, RowResult& out, const Par
 
   // Birth date plausible: not over the configured maximum age (a data-plausibility rule).
   if (p.birth && p.birth->days() <= today.days()) {
-    if (auto max_age = rule("member.max_plausible_age_years", today); max_age && age_on(*p.birth, today, false) > *max_age)
+    if (auto max_age = max_plausible_age.value(today); max_age && age_on(*p.birth, today, false) > *max_age)
       add(out, c_birth, "birth_date.implausible", Severity::error,
           fmt::format("Ngày sinh {}: hơn {} tuổi, không hợp lý", show(*p.birth), int(*max_age)), value(c_birth));
   }
@@ -484,14 +575,14 @@ void Standardizer::Impl::rules_check(const Mapping& m, RowResult& out, const Par
     if (p.admitted->days() < p.birth->days()) {
       add(out, c_adm, "admitted_on.before_birth", Severity::error,
           fmt::format("Ngày vào Đảng {} trước ngày sinh {}", show(*p.admitted), show(*p.birth)), value(c_adm));
-    } else if (const auto* r = rule_version("member.min_admission_age_years", *p.admitted)) {
+    } else if (const auto* r = min_admission_age.at(*p.admitted)) {
       const int age = age_on(*p.birth, *p.admitted, false);
       if (age < int(r->value))
         add(out, c_adm, "admitted_on.under_age", Severity::error,
             fmt::format("Vào Đảng ngày {} khi mới {} tuổi (sinh {}); quy định từ đủ {} tuổi ({})", show(*p.admitted), age,
                         show(*p.birth), int(r->value), r->source),
             value(c_adm));
-      if (const auto* mx = rule_version("member.max_admission_age_years", *p.admitted)) {
+      if (const auto* mx = max_admission_age.at(*p.admitted)) {
         const int a2 = age_on(*p.birth, *p.admitted, true);
         if (a2 > int(mx->value))
           add(out, c_adm, "admitted_on.over_age", Severity::warning,
@@ -509,13 +600,13 @@ void Standardizer::Impl::rules_check(const Mapping& m, RowResult& out, const Par
     if (p.full->days() < p.admitted->days()) {
       add(out, c_full, "full_member_on.before_admission", Severity::error,
           fmt::format("Ngày chính thức {} trước ngày vào Đảng {}", show(*p.full), show(*p.admitted)), value(c_full));
-    } else if (const auto* r = rule_version("member.probation_months", *p.admitted); r && months < int(r->value) &&
+    } else if (const auto* r = probation_months.at(*p.admitted); r && months < int(r->value) &&
                p.full->precision == DatePrecision::day && p.admitted->precision == DatePrecision::day) {
       add(out, c_full, "full_member_on.too_early", Severity::error,
           fmt::format("Công nhận chính thức {} chỉ {} tháng sau khi vào Đảng {}; thời gian dự bị là {} tháng ({})",
                       show(*p.full), months, show(*p.admitted), int(r->value), r->source),
           value(c_full));
-    } else if (auto mx = rule("member.full_member_max_months", *p.admitted); mx && months > int(*mx)) {
+    } else if (auto mx = full_member_max_months.value(*p.admitted); mx && months > int(*mx)) {
       add(out, c_full, "full_member_on.late", Severity::warning,
           fmt::format("Công nhận chính thức {} sau {} tháng dự bị (vào Đảng {}); quá {} tháng, cần kiểm tra", show(*p.full),
                       months, show(*p.admitted), int(*mx)),
@@ -535,7 +626,7 @@ void Standardizer::Impl::rules_check(const Mapping& m, RowResult& out, const Par
   if (!p.card.empty()) {
     bool digits = true;
     for (char ch : p.card) digits = digits && ch >= '0' && ch <= '9';
-    auto lo = rule("card_number.min_digits", today), hi = rule("card_number.max_digits", today);
+    auto lo = card_min_digits.value(today), hi = card_max_digits.value(today);
     if (!digits || (lo && int(p.card.size()) < int(*lo)) || (hi && int(p.card.size()) > int(*hi)))
       add(out, c_card, "card_number.format", Severity::warning,
           fmt::format("Số thẻ đảng viên \"{}\" không đúng dạng (chỉ gồm {}–{} chữ số)", p.card, lo ? int(*lo) : 0,
@@ -546,15 +637,15 @@ void Standardizer::Impl::rules_check(const Mapping& m, RowResult& out, const Par
   // Status and dates agree (Quy định 294-QĐ/TW: the cell reviews a probationary member within
   // 30 working days after the 12 months end).
   if (c_status >= 0) {
-    if (p.status == "Chính thức" && c_full >= 0 && !p.full)
+    if (p.status == "Chính thức" && c_full >= 0 && !p.full && value(c_full).empty())
       add(out, c_full, "status.full_without_date", Severity::warning,
           "Tình trạng là đảng viên chính thức nhưng thiếu ngày chính thức", "");
     if (p.status == "Dự bị" && p.full && p.full->days() <= today.days())
       add(out, c_status, "status.probationary_with_full_date", Severity::warning,
           fmt::format("Tình trạng là dự bị nhưng đã có ngày chính thức {}", show(*p.full)), p.status);
     if (p.status == "Dự bị" && !p.full && p.admitted) {
-      const auto months = rule("member.probation_months", *p.admitted);
-      const auto grace = rule("member.probation_review_working_days", *p.admitted);
+      const auto months = probation_months.value(*p.admitted);
+      const auto grace = probation_review_days.value(*p.admitted);
       if (months && grace) {
         // 30 working days ≈ 6 weeks (5 working days a week).
         const CivilDate due = base::add_days(base::add_months(*p.admitted, int(*months)), long(*grace / 5 * 7));
@@ -600,7 +691,7 @@ void Standardizer::Impl::rules_check(const Mapping& m, RowResult& out, const Par
   }
   if (p.cid.kind == CitizenId::cmnd) {
     // The field check already says a 9-digit ID is outdated; here: since when (rules.json).
-    (void)rule("citizen_id.cmnd_accepted", today);
+    (void)cmnd_accepted.value(today);
   }
 }
 
@@ -628,9 +719,40 @@ std::string Standardizer::standardize_cell(Field f, std::string_view raw, std::v
 
 const CleanOptions& Standardizer::options() const { return impl_->opts; }
 
+std::size_t FileChecks::Table::find_or_insert(std::uint64_t key, std::size_t line) {
+  if ((used_ + 1) * 2 > keys_.size()) {
+    std::vector<std::uint64_t> ok = std::move(keys_);
+    std::vector<std::size_t> ol = std::move(lines_);
+    keys_.assign(std::max<std::size_t>(1024, ok.size() * 2), 0);
+    lines_.assign(keys_.size(), 0);
+    used_ = 0;
+    for (std::size_t i = 0; i < ok.size(); ++i)
+      if (ok[i]) find_or_insert(ok[i] - 1, ol[i]);
+  }
+  const std::uint64_t k = key + 1;
+  std::uint64_t h = k * 0x9E3779B97F4A7C15ULL;
+  const std::size_t mask = keys_.size() - 1;
+  for (std::size_t i = std::size_t(h >> 20) & mask;; i = (i + 1) & mask) {
+    if (keys_[i] == k) return lines_[i];
+    if (keys_[i] == 0) {
+      keys_[i] = k;
+      lines_[i] = line;
+      ++used_;
+      return 0;
+    }
+  }
+}
+
+void FileChecks::Table::clear() {
+  keys_.clear();
+  lines_.clear();
+  used_ = 0;
+}
+
 void FileChecks::reset() {
   ids_.clear();
   cards_.clear();
+  other_cards_.clear();
 }
 
 void FileChecks::check(const Mapping& m, std::size_t line, RowResult& r) {
@@ -638,17 +760,28 @@ void FileChecks::check(const Mapping& m, std::size_t line, RowResult& r) {
   if (!r.citizen_id.empty()) {
     std::uint64_t key = 0;
     for (char c : r.citizen_id) key = key * 10 + std::uint64_t(c - '0');
-    key += std::uint64_t(r.citizen_id.size()) * 1000000000000000ULL;
-    auto [it, fresh] = ids_.emplace(key, line);
-    if (!fresh)
+    key = key * 16 + r.citizen_id.size();  // 012… and 12… differ
+    if (std::size_t first = ids_.find_or_insert(key, line))
       r.findings.push_back(Finding{m.column_of(Field::citizen_id), "citizen_id.duplicate", Severity::error,
-                                   fmt::format("Trùng số CCCD với dòng {}", it->second), r.citizen_id, ""});
+                                   fmt::format("Trùng số CCCD với dòng {}", first), r.citizen_id, ""});
   }
   if (!r.card_number.empty()) {
-    auto [it, fresh] = cards_.emplace(r.card_number, line);
-    if (!fresh)
+    bool digits = r.card_number.size() <= 17;
+    std::uint64_t key = 0;
+    for (char c : r.card_number) {
+      digits = digits && c >= '0' && c <= '9';
+      key = key * 10 + std::uint64_t(c - '0');
+    }
+    std::size_t first = 0;
+    if (digits) {
+      first = cards_.find_or_insert(key * 32 + r.card_number.size(), line);
+    } else {
+      auto [it, fresh] = other_cards_.emplace(r.card_number, line);
+      if (!fresh) first = it->second;
+    }
+    if (first)
       r.findings.push_back(Finding{m.column_of(Field::card_number), "card_number.duplicate", Severity::error,
-                                   fmt::format("Trùng số thẻ đảng viên với dòng {}", it->second), r.card_number, ""});
+                                   fmt::format("Trùng số thẻ đảng viên với dòng {}", first), r.card_number, ""});
   }
 }
 

@@ -90,9 +90,22 @@ class FileChecks {
   void check(const Mapping& m, std::size_t line, RowResult& r);
   void reset();
 
+  /// Open-addressing table of 64-bit keys → first line (a million IDs stay compact and fast).
+  class Table {
+   public:
+    /// The line already stored for `key`, or 0 after storing `line` (lines are ≥ 1).
+    std::size_t find_or_insert(std::uint64_t key, std::size_t line);
+    void clear();
+
+   private:
+    std::vector<std::uint64_t> keys_;  // 0 = empty slot (keys are stored + 1)
+    std::vector<std::size_t> lines_;
+    std::size_t used_ = 0;
+  };
+
  private:
-  std::unordered_map<std::uint64_t, std::size_t> ids_;
-  std::unordered_map<std::string, std::size_t> cards_;
+  Table ids_, cards_;
+  std::unordered_map<std::string, std::size_t> other_cards_;  // card numbers that are not all digits
 };
 
 }  // namespace dangbo::quality

@@ -136,7 +136,21 @@ std::string std_controlled(const Vocabulary& v, std::string_view raw, Sink& sink
   std::vector<Finding> tf;
   Sink ts(tf, sink.column());
   std::string text = std_text(raw, ts);
-  const Vocabulary::Match m = v.match(text);
+  Vocabulary::Match m = v.match(text);
+  if (m.kind == Vocabulary::Match::unknown || m.kind == Vocabulary::Match::ambiguous ||
+      m.kind == Vocabulary::Match::fuzzy) {
+    // Second chance: another reading of the raw value that is in the list as it stands.
+    for (auto& [enc, reading] : legacy_readings(raw)) {
+      Vocabulary::Match m2 = v.match(reading);
+      if (m2.kind != Vocabulary::Match::exact && m2.kind != Vocabulary::Match::normalized &&
+          m2.kind != Vocabulary::Match::variant)
+        continue;
+      sink.add("text.encoding", Severity::info,
+               fmt::format("Đã sửa: chuyển mã từ {} sang Unicode ({})", encoding_label_vi(enc), m2.value), raw,
+               m2.value);
+      return m2.value;
+    }
+  }
   switch (m.kind) {
     case Vocabulary::Match::empty:
       for (auto& f : tf) sink.add(f.code, f.severity, f.message, f.original, f.suggested);
