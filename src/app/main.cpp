@@ -65,7 +65,7 @@ void seed_if_empty(db::Database& db, const Paths& p, int64_t demo_members, uint6
   // The tree as it stood on 2025-06-30 (HCMC, Bình Dương, Bà Rịa – Vũng Tàu: districts, 441
   // communes, Côn Đảo) with the demo roster, then the real 2025 mapping applied as one plan
   // effective 2025-07-01: the current tree is the post-2025 one, and the history is kept.
-  // (A database that `gen-roster` already filled keeps its tree: the roster is added to it.)
+  // (A database that `gen-roster` already filled is served as it is.)
   auto progress = [&](int64_t done) {
     std::cerr << "\r  đang tạo dữ liệu minh họa: " << done << "/" << demo_members << " đảng viên" << std::flush;
   };
@@ -80,13 +80,8 @@ void seed_if_empty(db::Database& db, const Paths& p, int64_t demo_members, uint6
     spdlog::info("organization tree with 2025 history: {} organizations as of 2025-06-30, plan {} applied; {} synthetic members",
                  rep.old_orgs, rep.plan_id, rep.members);
   } else {
-    auto orgs = registry::generate_org_tree(ref, opts);
-    registry::load_org_tree(db, orgs, opts);
-    if (demo_members > 0) {
-      int64_t n = registry::load_roster(db, ref, orgs, opts, progress);
-      std::cerr << "\n";
-      spdlog::info("demo roster loaded: {} synthetic members", n);
-    }
+    // `gen-roster --db` already filled this database (tree and roster): serve what is there.
+    spdlog::info("database already holds {} organizations (gen-roster): no demo roster added", existing);
   }
   std::string password = security::random_token(12);
   security::add_user(db, "admin", password, security::Role::admin, "HCM", std::nullopt, "Quản trị viên");

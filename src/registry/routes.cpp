@@ -172,7 +172,7 @@ void register_routes(http::Router& r, web::Context& ctx) {
     int64_t total = svc->member_count(*a, org.code, q);
     d.SetValue("ORG_CODE", org.code);
     d.SetValue("Q", q.q);
-    d.SetValue("TOTAL", web::format_count(total, lang));
+    d.SetValue("TOTAL", web::format_count(total, lang) + (total >= RegistryService::kCountCap ? "+" : ""));
     fill_member_rows(d, page, lang);
     // filter chips (removable) and selects
     auto chip = [&](const std::string& label, const std::string& drop) {

@@ -299,7 +299,21 @@ MemberPage RegistryService::members(const Actor& a, const std::string& org_code,
   auto s = db_.session();
   member_scope(a, *s, org_code, q);
   if (q.today.empty()) q.today = today_iso();
+  choose_plan(*s, q);
   return list_members(*s, q);
+}
+
+void RegistryService::choose_plan(soci::session& sql, MemberQuery& q) {
+  // Large scopes only (a ward's few thousand members are cheapest through its path range).
+  if (!q.as_of.empty() || q.org_id || cached_subtree_count(sql, q.scope_path) < kLargeScope) return;
+  bool digits = !q.q.empty() && q.q.find_first_not_of("0123456789 ") == std::string::npos;
+  if (digits) return;
+  if (vntext::search_key(q.q).empty()) {
+    q.plan = MemberQuery::Plan::by_sort;
+    return;
+  }
+  q.plan = probe_name_matches(sql, q.q, kBroadSearch) >= kBroadSearch ? MemberQuery::Plan::by_sort
+                                                                       : MemberQuery::Plan::by_key;
 }
 
 int64_t RegistryService::member_count(const Actor& a, const std::string& org_code, MemberQuery q) {
@@ -308,7 +322,8 @@ int64_t RegistryService::member_count(const Actor& a, const std::string& org_cod
   auto s = db_.session();
   member_scope(a, *s, org_code, q);
   if (q.today.empty()) q.today = today_iso();
-  return count_members(*s, q);
+  choose_plan(*s, q);
+  return count_members(*s, q, kCountCap);
 }
 
 Member RegistryService::member(const Actor& a, int64_t id, bool audit_view) {

@@ -60,7 +60,9 @@ class RegistryService {
                                     const std::string& as_of, const std::string& after, int limit);
   /// Members of the subtree of `org_code` (defaults to the actor's scope).
   MemberPage members(const Actor& a, const std::string& org_code, MemberQuery q);
+  /// Counts at most kCountCap (pages show "10.000+" beyond).
   int64_t member_count(const Actor& a, const std::string& org_code, MemberQuery q);
+  static constexpr int64_t kCountCap = 10000;
   /// One member; audited as a view unless the actor is that member. not_found when out of scope.
   Member member(const Actor& a, int64_t id, bool audit_view = true);
   std::vector<Membership> history(const Actor& a, int64_t id);
@@ -99,6 +101,11 @@ class RegistryService {
   /// restructuring clears the cache.
   int64_t cached_subtree_count(soci::session& sql, const std::string& path);
   static constexpr std::chrono::seconds kCountTtl{60};
+  /// Picks the member-list plan (see MemberQuery::Plan): a scope of kLargeScope members or
+  /// more, and a name search matching kBroadSearch or more, walk the sort order instead.
+  void choose_plan(soci::session& sql, MemberQuery& q);
+  static constexpr int64_t kLargeScope = 20000;
+  static constexpr int64_t kBroadSearch = 3000;
   db::Database& db_;
   std::mutex count_mu_;
   std::unordered_map<std::string, std::pair<int64_t, std::chrono::steady_clock::time_point>> counts_;

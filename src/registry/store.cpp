@@ -300,7 +300,9 @@ void member_where(Query& q, const MemberQuery& mq) {
     if (mq.org_id) q.text += " AND ms.org_id = " + q.add(std::to_string(*mq.org_id));
     q.text += ")";
   } else {
-    q.text += " WHERE m.org_path >= " + q.add(mq.scope_path) + " AND m.org_path < " + q.add(subtree_end(mq.scope_path));
+    // `(col || '')` keeps the planner off that column's index when another plan was chosen.
+    std::string path = mq.plan == MemberQuery::Plan::automatic ? "m.org_path" : "(m.org_path || '')";
+    q.text += " WHERE " + path + " >= " + q.add(mq.scope_path) + " AND " + path + " < " + q.add(subtree_end(mq.scope_path));
     if (mq.org_id) q.text += " AND m.org_id = " + q.add(std::to_string(*mq.org_id));
   }
   if (mq.status.empty())
@@ -329,12 +331,15 @@ void member_where(Query& q, const MemberQuery& mq) {
       q.text += " AND (m.citizen_id = " + q.add(raw) + " OR m.card_number = " + q.add(raw) + " OR m.phone = " + q.add(raw) + ")";
     } else if (!key.empty()) {
       std::string end = key + "~";
+      auto col = [&](const char* c) {
+        return mq.plan == MemberQuery::Plan::by_sort ? "(m." + std::string(c) + " || '')" : "m." + std::string(c);
+      };
+      std::string sk = col("search_key"), gk = col("given_key"), fk = col("family_given_key"), mk = col("middle_given_key");
       // Four prefix ranges, each an index range: the name as written (family middle given), the
       // given name first ("loc tran"), family + given ("tran loc"), middle + given ("van loc").
-      q.text += " AND ((m.search_key >= " + q.add(key) + " AND m.search_key < " + q.add(end) + ") OR (m.given_key >= " +
-                q.add(key) + " AND m.given_key < " + q.add(end) + ") OR (m.family_given_key >= " + q.add(key) +
-                " AND m.family_given_key < " + q.add(end) + ") OR (m.middle_given_key >= " + q.add(key) +
-                " AND m.middle_given_key < " + q.add(end) + "))";
+      q.text += " AND ((" + sk + " >= " + q.add(key) + " AND " + sk + " < " + q.add(end) + ") OR (" + gk + " >= " +
+                q.add(key) + " AND " + gk + " < " + q.add(end) + ") OR (" + fk + " >= " + q.add(key) + " AND " + fk +
+                " < " + q.add(end) + ") OR (" + mk + " >= " + q.add(key) + " AND " + mk + " < " + q.add(end) + "))";
     }
   }
 }
@@ -375,13 +380,28 @@ MemberPage list_members(soci::session& sql, const MemberQuery& mq) {
   return page;
 }
 
-int64_t count_members(soci::session& sql, const MemberQuery& mq) {
+int64_t count_members(soci::session& sql, const MemberQuery& mq, int64_t cap) {
   Query q;
-  q.text = "SELECT count(*) FROM member m";
+  q.text = "SELECT count(*) FROM (SELECT 1 FROM member m";
   member_where(q, mq);
+  q.text += cap == INT64_MAX ? ") c" : " LIMIT " + std::to_string(cap) + ") c";
   int64_t n = 0;
   run_rows(sql, q, 1, [&](const TextRow& r) { n = to_i64(r.s(0)); });
   return n;
+}
+
+int64_t probe_name_matches(soci::session& sql, const std::string& text, int64_t cap) {
+  std::string key = vntext::search_key(vntext::collapse_spaces(text));
+  if (key.empty()) return 0;
+  int64_t total = 0;
+  for (const char* col : {"search_key", "given_key", "family_given_key", "middle_given_key"}) {
+    Query q;
+    q.text = std::string("SELECT count(*) FROM (SELECT 1 FROM member WHERE ") + col + " >= " + q.add(key) + " AND " + col +
+             " < " + q.add(key + "~") + " LIMIT " + std::to_string(cap) + ") c";
+    run_rows(sql, q, 1, [&](const TextRow& r) { total += to_i64(r.s(0)); });
+    if (total >= cap) break;
+  }
+  return total;
 }
 
 std::optional<Member> find_member(soci::session& sql, int64_t id) {

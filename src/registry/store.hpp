@@ -1,5 +1,6 @@
 // Registry store: SQL only (bound parameters), no rules and no authorization.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +70,12 @@ struct MemberQuery {
   /// organization; the current organization is still what the rows show.
   std::string as_of;
   std::vector<std::string> scope_paths;
+  /// Which index the query should be driven by (the service chooses; see choose_member_plan):
+  /// automatic: let the planner choose (small scopes: the scope's path range);
+  /// by_key:    the name-key ranges (a narrow name search in a large scope);
+  /// by_sort:   walk the Vietnamese sort order and filter (no search, or a broad one, in a
+  ///            large scope: the first page is found after a few hundred rows).
+  enum class Plan { automatic, by_key, by_sort } plan = Plan::automatic;
 };
 
 struct MemberPage {
@@ -81,8 +88,12 @@ struct MemberPage {
 MemberPage list_members(soci::session& sql, const MemberQuery& q);
 std::optional<Member> find_member(soci::session& sql, int64_t id);
 std::vector<Membership> member_history(soci::session& sql, int64_t member_id);
-/// Count of members matching the query (ignores paging).
-int64_t count_members(soci::session& sql, const MemberQuery& q);
+/// Count of members matching the query (ignores paging), counting at most `cap` (then returns
+/// cap; the caller shows "cap+").
+int64_t count_members(soci::session& sql, const MemberQuery& q, int64_t cap = INT64_MAX);
+/// How many members' name keys start with the folded form of `text`, counting at most `cap`
+/// per key form (a cheap probe that tells a narrow search from a broad one).
+int64_t probe_name_matches(soci::session& sql, const std::string& text, int64_t cap);
 
 /// Fills the derived search/sort keys and inserts (member.id filled). Not for bulk loads.
 void insert_member(soci::session& sql, Member& m, const std::string& valid_from, const std::string& reason);
