@@ -82,7 +82,8 @@ struct Part {
   std::string text;  // as written (repaired)
   char type = 0;     // p x t k (commune), q h s (district), c (thành phố), v (tỉnh), 0 none
   std::string key;   // name key without the type words
-  std::string mkey;  // the same with the letters' marks kept (empty for ASCII input)
+  std::string mkey;  // the same with the letters' marks kept
+  bool marks = false; // the address was written with marks (a name without them is meant so)
   std::string whole; // search key of the whole part, spaces removed (aliases)
 };
 
@@ -191,7 +192,8 @@ Part make_part(const std::vector<std::string>& w, bool marks) {
   }
   const std::string name = join_words(w, skip, w.size());
   p.key = name_key(name);
-  if (marks) p.mkey = marked_key(name);  // the writer uses marks: a name without them is meant so
+  p.mkey = marked_key(name);
+  p.marks = marks;
   return p;
 }
 
@@ -287,7 +289,15 @@ struct AddressIndex::Impl {
 
   // By the name with its marks first (when the input has marks), then without; typed first,
   // then by name alone ("Phường" written for a "Xã": accepted when unique).
-  Codes lookup(const std::unordered_map<std::string, Codes>& m, const std::string& scope, const Part& p) const {
+  Codes lookup(const std::unordered_map<std::string, Codes>& m, const std::string& scope, const Part& p,
+               Codes* unmarked_alternatives = nullptr) const {
+    if (unmarked_alternatives && !p.marks) {
+      // Written with no marks at all: a name that exists as written wins, but the units that
+      // differ only by marks are reported.
+      Part u = p;
+      u.mkey.clear();
+      *unmarked_alternatives = lookup(m, scope, u);
+    }
     for (int marked = p.mkey.empty() ? 0 : 1; marked >= 0; --marked) {
       const std::string k = marked ? "M" + p.mkey : p.key;
       if (p.type) {
@@ -335,6 +345,12 @@ AddressResult AddressIndex::resolve(std::string_view text) const {
           {"tpsg", "79"},  {"hn", "01"},  {"tphn", "01"}, {"tphanoi", "01"},      {"hanoi", "01"}};
       for (auto [a, code] : kAliases)
         if (p.whole == a) newp = oldp = std::string(code);
+      // Names a province had before the lists we ship: Thừa Thiên Huế (a city from 1/1/2025).
+      if (p.whole == "thuathienhue" || p.whole == "tinhthuathienhue" || p.whole == "ttthue" || p.whole == "tthue") {
+        newp = oldp = "46";
+        old_province_name = true;
+        r.old_unit = "Tỉnh Thừa Thiên Huế";
+      }
       if (newp.empty()) {
         auto n = x.new_prov.find(p.key);
         auto o = x.old_prov.find(p.key);
@@ -450,12 +466,15 @@ AddressResult AddressIndex::resolve(std::string_view text) const {
       }
       // No ward: an address down to the old district only.
     } else if (!newp.empty()) {
-      Codes n = x.lookup(x.new_ward_p, newp, p);
+      Codes alternatives;
+      Codes n = x.lookup(x.new_ward_p, newp, p, &alternatives);
       if (n.size() == 1) {
         r.kind = AddressResult::current;
         r.new_commune_code = n[0];
         r.province_code = newp;
         r.value = with_streets(i - 1, x.commune_full(n[0]));
+        if (alternatives.size() > 1)
+          for (const auto& c : alternatives) r.candidates.push_back(x.commune_full(c));
         return r;
       }
       // An old ward written without its district.
@@ -513,7 +532,7 @@ AddressResult AddressIndex::resolve(std::string_view text) const {
   r.kind = AddressResult::province_only;
   r.province_code = newp;
   r.value = with_streets(i, x.province_full(newp));
-  if (old_province_name) {
+  if (old_province_name && r.old_unit.empty()) {
     const AdminUnit* o = x.rd.old_province(oldp);
     r.old_unit = o ? o->full_name : std::string();
   }
@@ -600,6 +619,15 @@ std::string std_address(const AddressIndex& idx, std::string_view raw, std::opti
       sink.add("address.unknown_ward", Severity::warning,
                "Không tìm thấy phường/xã này trong danh mục đơn vị hành chính (trước hoặc sau 1/7/2025); cần kiểm tra",
                raw, "");
+      break;
+    case AddressResult::current:
+      if (r.candidates.size() > 1) {
+        std::string sug;
+        for (std::size_t k = 0; k < r.candidates.size(); ++k) sug += (k ? " | " : "") + r.candidates[k];
+        sink.add("address.ambiguous_marks", Severity::warning,
+                 "Tên phường/xã viết không dấu trùng với nhiều đơn vị (" + sug + "); đã hiểu theo đúng cách viết, cần kiểm tra",
+                 raw, sug);
+      }
       break;
     case AddressResult::old_district:
       sink.add("address.old_district", Severity::warning,

@@ -1024,7 +1024,7 @@ std::string std_gender(std::string_view raw, Sink& sink, GenderValue* out) {
   for (auto k : kFemale)
     if (key == k) g = GenderValue::female;
   if (g == GenderValue::unknown) {
-    if (!key.empty())
+    if (!trim_ascii(raw).empty())
       sink.add("gender.unknown", Severity::warning,
                fmt::format("Giới tính \"{}\" không rõ; cần ghi Nam hoặc Nữ", trim_ascii(raw)), raw, "");
     return std::string(raw);

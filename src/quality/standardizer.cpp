@@ -371,8 +371,8 @@ void add(RowResult& out, int column, std::string code, Severity sev, std::string
 
 std::string show(const CivilDate& d) { return d.display(); }
 
-// Age in whole years on `on`, taking the earliest birth the precision allows (so that an
-// "under age" finding is certain) when `earliest`, else the latest.
+// Age in whole years on `on`, taking the earliest birth the precision allows when `earliest`
+// (the oldest the person can be: an "under age" finding is then certain), else the latest.
 int age_on(const CivilDate& born, const CivilDate& on, bool earliest) {
   CivilDate b = born;
   if (!earliest) {
@@ -576,14 +576,14 @@ void Standardizer::Impl::rules_check(const Mapping& m, RowResult& out, const Par
       add(out, c_adm, "admitted_on.before_birth", Severity::error,
           fmt::format("Ngày vào Đảng {} trước ngày sinh {}", show(*p.admitted), show(*p.birth)), value(c_adm));
     } else if (const auto* r = min_admission_age.at(*p.admitted)) {
-      const int age = age_on(*p.birth, *p.admitted, false);
+      const int age = age_on(*p.birth, *p.admitted, true);  // the oldest the member can have been
       if (age < int(r->value))
         add(out, c_adm, "admitted_on.under_age", Severity::error,
             fmt::format("Vào Đảng ngày {} khi mới {} tuổi (sinh {}); quy định từ đủ {} tuổi ({})", show(*p.admitted), age,
                         show(*p.birth), int(r->value), r->source),
             value(c_adm));
       if (const auto* mx = max_admission_age.at(*p.admitted)) {
-        const int a2 = age_on(*p.birth, *p.admitted, true);
+        const int a2 = age_on(*p.birth, *p.admitted, false);  // the youngest
         if (a2 > int(mx->value))
           add(out, c_adm, "admitted_on.over_age", Severity::warning,
               fmt::format("Vào Đảng khi đã {} tuổi: trên {} tuổi phải có quyết định của cấp ủy cấp tỉnh ({})", a2,
@@ -645,7 +645,7 @@ void Standardizer::Impl::rules_check(const Mapping& m, RowResult& out, const Par
           fmt::format("Tình trạng là dự bị nhưng đã có ngày chính thức {}", show(*p.full)), p.status);
     if (p.status == "Dự bị" && !p.full && p.admitted) {
       const auto months = probation_months.value(*p.admitted);
-      const auto grace = probation_review_days.value(*p.admitted);
+      const auto grace = probation_review_days.value(today);  // the review is owed now
       if (months && grace) {
         // 30 working days ≈ 6 weeks (5 working days a week).
         const CivilDate due = base::add_days(base::add_months(*p.admitted, int(*months)), long(*grace / 5 * 7));

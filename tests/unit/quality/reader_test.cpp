@@ -1,0 +1,308 @@
+// Readers: CSV (quoted multi-line fields, delimiters, BOM, CRLF, UTF-16, legacy bytes, stray
+// quotes) and XLSX (several sheets, shared and inline strings, merged two-row headers, dates),
+// and every Vietnamese letter with every tone through every encoding, from file bytes to the
+// standardized value.
+
+#include <gtest/gtest.h>
+#include <xlsxwriter.h>
+
+#include <unistd.h>
+
+#include "quality/clean.hpp"
+#include "quality/mapping.hpp"
+#include "quality/reader.hpp"
+#include "quality_test_util.hpp"
+#include "vntext/encoding.hpp"
+#include "vntext/text.hpp"
+
+using namespace dangbo;
+using namespace quality_test;
+using quality::Field;
+
+namespace {
+
+std::vector<quality::RawRecord> read_all(quality::RecordReader& r) {
+  std::vector<quality::RawRecord> v;
+  quality::RawRecord rec;
+  while (r.next(rec)) v.push_back(rec);
+  return v;
+}
+
+std::vector<quality::RawRecord> csv(const std::string& bytes, quality::CsvReader** keep = nullptr) {
+  static std::unique_ptr<quality::CsvReader> last;
+  last = std::make_unique<quality::CsvReader>(quality::memory_source(bytes));
+  if (keep) *keep = last.get();
+  return read_all(*last);
+}
+
+// UTF-8 → UTF-16 (typed here, independent of the reader).
+std::string utf16(const std::string& s, bool be, bool bom) {
+  std::u32string u;
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    char32_t cp;
+    int n;
+    if (c < 0x80) cp = c, n = 1;
+    else if (c < 0xE0) cp = c & 0x1F, n = 2;
+    else if (c < 0xF0) cp = c & 0x0F, n = 3;
+    else cp = c & 0x07, n = 4;
+    for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + std::size_t(k)]) & 0x3F);
+    u.push_back(cp);
+    i += std::size_t(n);
+  }
+  std::string out;
+  auto put = [&](unsigned v) {
+    if (be) out += char(v >> 8), out += char(v & 0xFF);
+    else out += char(v & 0xFF), out += char(v >> 8);
+  };
+  if (bom) put(0xFEFF);
+  for (char32_t cp : u) {
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      put(0xD800 + (cp >> 10));
+      put(0xDC00 + (cp & 0x3FF));
+    } else {
+      put(unsigned(cp));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(CsvReader, QuotedMultilineSemicolonBomCrlf) {
+  const std::string text =
+      "\xEF\xBB\xBFSTT;Họ và tên;Địa chỉ\r\n"
+      "1;\"Nguyễn Văn A\";\"Số 5\r\nPhường X; Quận Y\"\r\n"
+      "\r\n"
+      "2;Lê Thị B;\"Có \"\"ngoặc\"\" kép\"\r\n"
+      "3;Trần C;";
+  quality::CsvReader* r = nullptr;
+  auto v = csv(text, &r);
+  EXPECT_EQ(r->delimiter(), ';');
+  EXPECT_EQ(r->encoding(), quality::FileEncoding::utf8_bom);
+  ASSERT_EQ(v.size(), 4u);
+  EXPECT_EQ(v[0].cells, (std::vector<std::string>{"STT", "Họ và tên", "Địa chỉ"}));
+  EXPECT_EQ(v[1].cells, (std::vector<std::string>{"1", "Nguyễn Văn A", "Số 5\r\nPhường X; Quận Y"}));
+  EXPECT_EQ(v[1].line, 2u);
+  EXPECT_EQ(v[2].cells, (std::vector<std::string>{"2", "Lê Thị B", "Có \"ngoặc\" kép"}));
+  EXPECT_EQ(v[2].line, 5u);  // after the two-line record and a blank line
+  EXPECT_EQ(v[3].cells, (std::vector<std::string>{"3", "Trần C", ""}));
+  EXPECT_EQ(v[3].line, 6u);
+  for (auto& rec : v) EXPECT_FALSE(rec.malformed);
+}
+
+TEST(CsvReader, DelimitersDetected) {
+  const std::string rows[] = {"STT,Họ tên,Địa chỉ\n1,A,\"P. X, Q. Y\"\n2,B,C\n", "STT;Họ tên;Địa chỉ\n1;A;P. X, Q. Y\n2;B;C\n",
+                              "STT\tHọ tên\tĐịa chỉ\n1\tA\tP. X, Q. Y\n2\tB\tC\n", "STT|Họ tên|Địa chỉ\n1|A|P. X, Q. Y\n2|B|C\n"};
+  const char delims[] = {',', ';', '\t', '|'};
+  for (int k = 0; k < 4; ++k) {
+    quality::CsvReader* r = nullptr;
+    auto v = csv(rows[k], &r);
+    EXPECT_EQ(r->delimiter(), delims[k]);
+    ASSERT_EQ(v.size(), 3u);
+    EXPECT_EQ(v[1].cells[2], "P. X, Q. Y");
+  }
+}
+
+TEST(CsvReader, Utf16WithAndWithoutBom) {
+  const std::string text = "Họ và tên,Ngày sinh\r\n\"Nguyễn Văn Ấn\",07/08/1963\r\nĐặng Thị Ỹ,1959\r\n";
+  for (auto [be, bom] : {std::pair{false, true}, std::pair{true, true}, std::pair{false, false}}) {
+    quality::CsvReader* r = nullptr;
+    auto v = csv(utf16(text, be, bom), &r);
+    EXPECT_EQ(r->encoding(), be ? quality::FileEncoding::utf16be : quality::FileEncoding::utf16le);
+    ASSERT_EQ(v.size(), 3u);
+    EXPECT_EQ(v[1].cells, (std::vector<std::string>{"Nguyễn Văn Ấn", "07/08/1963"}));
+    EXPECT_EQ(v[2].cells, (std::vector<std::string>{"Đặng Thị Ỹ", "1959"}));
+  }
+}
+
+TEST(CsvReader, LoneCrAndLenientQuotes) {
+  auto v = csv("a,b\r1,x\"y\r2,\"q\"z\r");
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[1].cells, (std::vector<std::string>{"1", "x\"y"}));  // quote inside a field: a character
+  EXPECT_EQ(v[2].cells, (std::vector<std::string>{"2", "qz"}));    // text after the closing quote kept
+  // An unterminated quote at the end of the file.
+  v = csv("a,b\n1,\"abc\n");
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_TRUE(v[1].malformed);
+  EXPECT_EQ(v[1].cells[1], "abc\n");
+}
+
+TEST(CsvReader, StrayQuoteDoesNotSwallowTheFile) {
+  std::string text = "STT,Tên\n1,\"oops\n";
+  for (int i = 2; i < 60000; ++i) text += std::to_string(i) + ",Nguyễn Văn An\n";
+  auto v = csv(text);
+  ASSERT_EQ(v.size(), 60000u);  // the header and every row
+  EXPECT_TRUE(v[1].malformed);
+  EXPECT_EQ(v[1].cells, (std::vector<std::string>{"1", "\"oops"}));
+  EXPECT_EQ(v[2].cells, (std::vector<std::string>{"2", "Nguyễn Văn An"}));
+  EXPECT_EQ(v.back().line, 60000u);
+}
+
+TEST(CsvReader, LegacyBytesAreRepairedPerField) {
+  // Windows-1258 bytes (Việt = V i ê + combining dot below 0xF2, t), TCVN3 and VNI bytes in
+  // other cells of the same file.
+  const std::string text = std::string("Ho\xF2 v\xE0 t\xEAn,Ghi ch\xFA\n") + "Nguy\xEA\xDEn V\xE3n Vi\xEA\xF2t," +
+                           vntext::encode("Trường Sa", vntext::Encoding::tcvn3) + "\n";
+  quality::CsvReader* r = nullptr;
+  auto v = csv(text, &r);
+  EXPECT_EQ(r->encoding(), quality::FileEncoding::legacy);
+  ASSERT_EQ(v.size(), 2u);
+  std::vector<quality::Finding> fs;
+  EXPECT_EQ(standardizer().standardize_cell(Field::full_name, v[1].cells[0], fs), "Nguyễn Văn Việt");
+  EXPECT_EQ(standardizer().standardize_cell(Field::none, v[1].cells[1], fs), "Trường Sa");
+}
+
+// Every letter with every tone (12 vowels × 6 tones, and đ), lower and upper case, in a name
+// written through every encoding, read from file bytes by the reader, then standardized.
+TEST(Encodings, EveryLetterAndToneThroughEveryEncoding) {
+  // Words typed by hand: each vowel with each tone in a syllable that takes all six tones.
+  const std::vector<std::vector<std::string>> words = {
+      {"Ban", "Bàn", "Bản", "Bãn", "Bán", "Bạn"},       {"Băn", "Bằn", "Bẳn", "Bẵn", "Bắn", "Bặn"},
+      {"Bân", "Bần", "Bẩn", "Bẫn", "Bấn", "Bận"},       {"Ben", "Bèn", "Bẻn", "Bẽn", "Bén", "Bẹn"},
+      {"Bên", "Bền", "Bển", "Bễn", "Bến", "Bện"},       {"Bin", "Bìn", "Bỉn", "Bĩn", "Bín", "Bịn"},
+      {"Bon", "Bòn", "Bỏn", "Bõn", "Bón", "Bọn"},       {"Bôn", "Bồn", "Bổn", "Bỗn", "Bốn", "Bộn"},
+      {"Bơn", "Bờn", "Bởn", "Bỡn", "Bớn", "Bợn"},       {"Bun", "Bùn", "Bủn", "Bũn", "Bún", "Bụn"},
+      {"Bưng", "Bừng", "Bửng", "Bững", "Bứng", "Bựng"}, {"Ly", "Lỳ", "Lỷ", "Lỹ", "Lý", "Lỵ"},
+      {"Đan"}};
+  std::vector<std::string> names;
+  for (const auto& row : words)
+    for (const auto& w : row) names.push_back("Nguyễn Văn " + w);
+  ASSERT_EQ(names.size(), 73u);
+
+  using vntext::Encoding;
+  struct Enc {
+    const char* label;
+    Encoding enc;    // how the cells are written
+    bool file_level; // the whole file in that encoding (else UTF-8 text showing it)
+  } encodings[] = {
+      {"UTF-8", Encoding::utf8, true},
+      {"UTF-16 LE", Encoding::utf16le, true},
+      {"UTF-16 BE", Encoding::utf16be, true},
+      {"Windows-1258", Encoding::cp1258, true},
+      {"TCVN3 bytes", Encoding::tcvn3, true},
+      {"VN1 bytes", Encoding::tcvn_vn1, true},
+      {"VNI bytes", Encoding::vni, true},
+      {"VISCII bytes", Encoding::viscii, true},
+      {"TCVN3 via cp1252", Encoding::tcvn3_via_cp1252, false},
+      {"VNI via cp1252", Encoding::vni_via_cp1252, false},
+      {"UTF-8 via cp1252", Encoding::cp1252_mojibake_utf8, false},
+      {"VIQR", Encoding::viqr, false},
+      {"NFD", Encoding::utf8, false},
+  };
+  int failures = 0;
+  for (const auto& e : encodings) {
+    for (bool upper : {false, true}) {
+      std::string text = "Họ và tên\r\n";
+      for (const auto& n : names) text += (upper ? vntext::to_upper(n) : n) + "\r\n";
+      std::string bytes;
+      if (e.enc == Encoding::utf16le || e.enc == Encoding::utf16be) bytes = utf16(text, e.enc == Encoding::utf16be, true);
+      else if (std::string(e.label) == "NFD") bytes = vntext::nfd(text);
+      else if (e.enc == Encoding::utf8) bytes = text;
+      else bytes = vntext::encode(text, e.enc);
+      auto recs = csv(bytes);
+      ASSERT_EQ(recs.size(), names.size() + 1) << e.label;
+      auto m = quality::auto_mapping({vntext::repair_text(recs[0].cells[0]).text});
+      ASSERT_EQ(m.fields[0], Field::full_name) << e.label;
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        auto r = standardizer().standardize_row(m, recs[i + 1].cells);
+        if (r.values[0] != names[i]) {
+          ++failures;
+          ADD_FAILURE() << e.label << (upper ? " upper: " : ": ") << names[i] << " → " << r.values[0];
+        }
+      }
+    }
+  }
+  EXPECT_EQ(failures, 0);
+}
+
+// ------------------------------------------------------------------ XLSX
+
+namespace {
+
+// A workbook with a small first sheet and a larger second one whose header has merged cells
+// over two rows ("Ngày" over "vào Đảng" / "chính thức"), a title row above, a date-formatted
+// cell, an Excel serial in a general cell, and a CCCD stored as a number.
+std::string make_xlsx() {
+  const std::string path = temp_path("roster.xlsx");
+  lxw_workbook* wb = workbook_new(path.c_str());
+  lxw_worksheet* small = workbook_add_worksheet(wb, "Ghi chú");
+  worksheet_write_string(small, 0, 0, "Bảng này để trống", nullptr);
+  worksheet_write_string(small, 1, 0, "x", nullptr);
+  worksheet_write_string(small, 1, 1, "y", nullptr);
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "Danh sách");
+  lxw_format* date = workbook_add_format(wb);
+  format_set_num_format(date, "dd/mm/yyyy");
+  lxw_format* merge = workbook_add_format(wb);
+  worksheet_merge_range(ws, 0, 0, 0, 4, "DANH SÁCH ĐẢNG VIÊN CHI BỘ KHU PHỐ 1", merge);
+  worksheet_merge_range(ws, 1, 0, 2, 0, "STT", merge);
+  worksheet_merge_range(ws, 1, 1, 2, 1, "Họ và tên", merge);
+  worksheet_merge_range(ws, 1, 2, 1, 3, "Ngày", merge);
+  worksheet_write_string(ws, 2, 2, "vào Đảng", nullptr);
+  worksheet_write_string(ws, 2, 3, "chính thức", nullptr);
+  worksheet_merge_range(ws, 1, 4, 2, 4, "Số CCCD", merge);
+  for (int i = 0; i < 5; ++i) {
+    const int r = 3 + i;
+    worksheet_write_number(ws, r, 0, i + 1, nullptr);
+    worksheet_write_string(ws, r, 1, i == 0 ? "NGUYỄN VĂN AN" : "Lê Thị Bình", nullptr);
+    lxw_datetime dt = {2010, 5, 19, 0, 0, 0};
+    worksheet_write_datetime(ws, r, 2, &dt, date);  // a date cell
+    worksheet_write_number(ws, r, 3, 40682, nullptr);  // 2011-05-19 as a bare serial
+    worksheet_write_number(ws, r, 4, 79190001234.0, nullptr);  // leading 0 lost
+  }
+  EXPECT_EQ(workbook_close(wb), LXW_NO_ERROR);
+  return path;
+}
+
+}  // namespace
+
+TEST(XlsxReader, SheetWithMostRowsMergedTwoRowHeaderDates) {
+  const std::string path = make_xlsx();
+  auto x = quality::XlsxReader::open_file(path);
+  EXPECT_EQ(x->sheet_name(), "Danh sách");
+  EXPECT_EQ(x->sheet_names(), (std::vector<std::string>{"Ghi chú", "Danh sách"}));
+  auto recs = read_all(*x);
+  ASSERT_EQ(recs.size(), 8u);  // title, 2 header rows, 5 data rows
+  const std::size_t h = quality::find_header_row(recs);
+  EXPECT_EQ(h, 1u);
+  bool two = false;
+  auto header = quality::build_header(recs, h, x->merges(), &two);
+  EXPECT_TRUE(two);
+  ASSERT_GE(header.size(), 5u);
+  EXPECT_EQ(header[0], "STT");
+  EXPECT_EQ(header[1], "Họ và tên");
+  EXPECT_EQ(header[2], "Ngày vào Đảng");
+  EXPECT_EQ(header[3], "Ngày chính thức");
+  EXPECT_EQ(header[4], "Số CCCD");
+  EXPECT_EQ(recs[3].line, 4u);
+  EXPECT_EQ(recs[3].cells[2], "19/05/2010");  // date-formatted cell
+  EXPECT_EQ(recs[3].cells[3], "40682");        // general cell: the serial as written
+  auto m = quality::auto_mapping(header);
+  auto r = standardizer().standardize_row(m, recs[3].cells);
+  EXPECT_EQ(r.values[1], "Nguyễn Văn An");
+  EXPECT_EQ(r.values[2], "19/05/2010");
+  EXPECT_EQ(r.values[3], "19/05/2011");
+  EXPECT_EQ(r.values[4], "079190001234");
+  // A named sheet, and a missing one.
+  auto x2 = quality::XlsxReader::open_file(path, "Ghi chú");
+  EXPECT_EQ(read_all(*x2).size(), 2u);
+  EXPECT_THROW(quality::XlsxReader::open_file(path, "Không có"), std::runtime_error);
+  // From memory too.
+  auto x3 = quality::XlsxReader::open_memory(read_file(path));
+  EXPECT_EQ(read_all(*x3).size(), 8u);
+  EXPECT_TRUE(quality::looks_like_xlsx(path));
+  std::remove(path.c_str());
+}
+
+TEST(XlsxReader, NotAWorkbook) {
+  EXPECT_THROW(quality::XlsxReader::open_memory("not a zip"), std::runtime_error);
+  const std::string path = temp_path("x.csv");
+  {
+    std::ofstream o(path);
+    o << "a,b\n";
+  }
+  EXPECT_FALSE(quality::looks_like_xlsx(path));
+  EXPECT_THROW(quality::XlsxReader::open_file(path), std::runtime_error);
+  std::remove(path.c_str());
+}
