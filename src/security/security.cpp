@@ -191,7 +191,10 @@ std::optional<Actor> authenticate(db::Database& db, std::string_view username, s
     }
   }
   std::string now = db::now_utc();
-  if (disabled || (lind == soci::i_ok && locked_until > now)) return std::nullopt;
+  if (disabled || (lind == soci::i_ok && locked_until > now)) {
+    verify_password(hash, password);  // same cost: the answer's timing does not tell a locked account
+    return std::nullopt;
+  }
   bool ok = verify_password(hash, password);
   auto s = db.session();
   if (!ok) {
