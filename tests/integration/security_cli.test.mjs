@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import { mkdtemp, rm, copyFile, access, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,6 +62,23 @@ test('audit verify: intact log → exit 0', async () => {
   const r = await runCli(['audit', 'verify', '--db', db]);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Nhật ký nguyên vẹn: \d+ mục/);
+});
+
+test('the chain format is checkable without dangbo: Node recomputes every hash', { skip: !hasSqlite3 && 'sqlite3 not installed' }, async () => {
+  // entry hash = SHA-256 over "LEN:FIELD|" for prev_hash, seq, at, actor_id ("" when none),
+  // actor_name, action, entity, entity_id, org_path, detail (LEN in UTF-8 bytes)
+  const r = spawnSync('sqlite3', ['-json', file, 'SELECT * FROM audit_log ORDER BY seq'], { encoding: 'utf8' });
+  const entries = JSON.parse(r.stdout);
+  assert.ok(entries.length >= 5);
+  let prev = '0'.repeat(64);
+  for (const e of entries) {
+    const fields = [prev, String(e.seq), e.at, e.actor_id == null ? '' : String(e.actor_id), e.actor_name, e.action,
+      e.entity, e.entity_id, e.org_path, e.detail];
+    const buf = Buffer.concat(fields.map((f) => Buffer.concat([Buffer.from(`${Buffer.byteLength(f)}:`), Buffer.from(f), Buffer.from('|')])));
+    assert.equal(e.prev_hash, prev, `entry ${e.seq} links to the previous one`);
+    assert.equal(crypto.createHash('sha256').update(buf).digest('hex'), e.hash, `entry ${e.seq}`);
+    prev = e.hash;
+  }
 });
 
 test('audit verify: one changed byte is detected and the entry named', { skip: !hasSqlite3 && 'sqlite3 not installed' }, async () => {
