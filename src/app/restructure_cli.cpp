@@ -123,13 +123,16 @@ int run_restructure_cli(const RestructureCli& c, const std::function<std::unique
     auto db = open_db();
     Engine e(*db);
     auto actor = actor_for(*db);
-    Preview pv = e.preview(p);
-    if (!pv.ok()) {
+    ApplyResult res;
+    try {
+      res = e.apply(p, actor ? &*actor : nullptr);  // checks the plan inside its transaction
+    } catch (const base::Error& err) {
+      if (err.code() != "restructure.problems") throw;
+      Preview pv = e.preview(p);
       print_preview(pv, std::cerr);
       std::cerr << "dangbo: phương án còn " << pv.blocking() << " vấn đề, chưa áp dụng" << std::endl;
       return 2;
     }
-    auto res = e.apply(p, actor ? &*actor : nullptr);
     std::cout << "Đã áp dụng phương án số " << res.plan_id << " trong " << res.seconds << " giây: lập mới "
               << res.preview.orgs_new << ", kết thúc " << res.preview.orgs_closed << ", phiên bản mới "
               << res.preview.orgs_versioned << ", " << res.preview.members_moved << " đảng viên chuyển sinh hoạt." << std::endl;

@@ -155,6 +155,15 @@ constexpr const char* kNodeCols = "id, code, name, kind, parent_id, admin_unit_c
 std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& plan, bool for_apply) {
   auto st = std::make_unique<State>();
   State& S = *st;
+  // Phase timings, logged at debug level (DANGBO_LOG=debug) for tuning large plans.
+  auto t_phase = std::chrono::steady_clock::now();
+  std::string timings;
+  auto lap = [&](const char* what) {
+    auto now = std::chrono::steady_clock::now();
+    timings += std::string(timings.empty() ? "" : ", ") + what + " " +
+               std::to_string(int(std::chrono::duration<double, std::milli>(now - t_phase).count())) + " ms";
+    t_phase = now;
+  };
   S.plan = &plan;
   for (auto& p : plan.problems) S.pv.problems.push_back(p);
   if (plan.ops.empty()) {
@@ -211,6 +220,7 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
   for (auto& c : source_codes) find_code(c);
   for (auto& c : target_codes) find_code(c);
 
+  lap("names");
   // Subtrees to load: every source, and existing targets that change. Roots inside an already
   // loaded subtree are skipped.
   std::vector<int64_t> roots;
@@ -253,10 +263,16 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
       });
     }
     {
+      // Members directly in each organization (and, for the preview's views, how many are on
+      // the rolls). Applying needs only the first: counted from the (org_id, …) index alone.
       sqlu::Query q;
-      q.text = "SELECT org_id, count(*), sum(CASE WHEN status IN " + std::string(kActive) +
-               " THEN 1 ELSE 0 END) FROM member WHERE org_path >= " + q.add(path) + " AND org_path < " + q.add(end) +
-               " GROUP BY org_id";
+      if (for_apply)
+        q.text = "SELECT org_id, count(*), 0 FROM member WHERE org_id IN (SELECT id FROM organization WHERE path >= " + q.add(path) +
+                 " AND path < " + q.add(end) + ") GROUP BY org_id";
+      else
+        q.text = "SELECT org_id, count(*), sum(CASE WHEN status IN " + std::string(kActive) +
+                 " THEN 1 ELSE 0 END) FROM member WHERE org_path >= " + q.add(path) + " AND org_path < " + q.add(end) +
+                 " GROUP BY org_id";
       sqlu::each(sql, q, 3, [&](const sqlu::Row& row) {
         auto it = S.nodes.find(row.i(0));
         if (it == S.nodes.end()) return;
@@ -266,8 +282,9 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
     }
     {
       sqlu::Query q;
-      q.text = "SELECT count(*) FROM membership ms JOIN organization o ON o.id = ms.org_id WHERE o.path >= " + q.add(path) +
-               " AND o.path < " + q.add(end) + " AND ms.valid_to IS NULL AND ms.valid_from > " + q.add(S.day_s);
+      q.text = "SELECT count(*) FROM membership WHERE valid_from > " + q.add(S.day_s) +
+               " AND valid_to IS NULL AND org_id IN (SELECT id FROM organization WHERE path >= " + q.add(path) + " AND path < " +
+               q.add(end) + ")";
       int64_t later = sqlu::to_i64(sqlu::scalar(sql, q));
       if (later > 0)
         S.problem("changed_later",
@@ -276,6 +293,7 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
                   0, S.nodes[r].code);
     }
   }
+  lap("subtrees");
   // Links, codes, and which nodes have their whole subtree loaded.
   for (auto& [id, n] : S.nodes) {
     if (n.parent)
@@ -289,6 +307,16 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
   for (auto& [id, n] : S.nodes)
     std::sort(n.children.begin(), n.children.end(),
               [&](int64_t a, int64_t b) { return S.nodes[a].code < S.nodes[b].code; });
+  // Every member (any status) in a subtree: the weight of a subordinate organization when a
+  // split shares them out (the same figure in preview and apply).
+  std::unordered_map<int64_t, int64_t> total_memo;
+  std::function<int64_t(int64_t)> subtree_total = [&](int64_t id) -> int64_t {
+    if (auto it = total_memo.find(id); it != total_memo.end()) return it->second;
+    Node& n = S.nodes[id];
+    int64_t t = n.direct;
+    for (int64_t c : n.children) t += subtree_total(c);
+    return total_memo[id] = t;
+  };
   std::function<int64_t(int64_t)> subtree_active = [&](int64_t id) -> int64_t {
     Node& n = S.nodes[id];
     if (n.subtree_active >= 0) return n.subtree_active;
@@ -297,6 +325,7 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
     return n.subtree_active = s;
   };
 
+  lap("links");
   // ---- resolve operations
   auto line_of = [](const Operation& o) { return o.lines.empty() ? 0 : o.lines.front(); };
   std::unordered_map<int64_t, int> touched;  // id → first op index that consumes or modifies it
@@ -446,6 +475,7 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
   }
   std::set<std::string> used_assign;
 
+  lap("resolve");
   // Members of split and dissolved organizations (their residence decides under rule residence).
   struct MemberRec {
     int64_t id;
@@ -455,13 +485,18 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
   };
   std::unordered_map<int64_t, std::vector<MemberRec>> members_of_consumed;  // consumed id → members in its subtree
   for (auto& [id, op] : S.consumed) {
-    OpKind k = plan.ops[std::size_t(op)].kind;
-    if (k == OpKind::merge) continue;
+    const Operation& o = plan.ops[std::size_t(op)];
+    if (o.kind == OpKind::merge) continue;
     Node& n = S.nodes[id];
+    if (!n.direct && !(o.kind == OpKind::split && o.rule == SplitRule::residence)) continue;
     sqlu::Query q;
     q.text = "SELECT id, org_id, org_path, residence_unit_code, CASE WHEN status IN " + std::string(kActive) +
-             " THEN 1 ELSE 0 END FROM member WHERE org_path >= " + q.add(n.path) + " AND org_path < " +
-             q.add(registry::subtree_end(n.path));
+             " THEN 1 ELSE 0 END FROM member WHERE ";
+    // the whole subtree only where residence decides where subordinate organizations go
+    if (o.kind == OpKind::split && o.rule == SplitRule::residence)
+      q.text += "org_path >= " + q.add(n.path) + " AND org_path < " + q.add(registry::subtree_end(n.path));
+    else
+      q.text += "org_id = " + q.add(id);
     auto& v = members_of_consumed[id];
     sqlu::each(sql, q, 5, [&](const sqlu::Row& r) { v.push_back({r.i(0), r.i(1), r.s(2), r.s(3), r.s(4) == "1"}); });
   }
@@ -595,7 +630,7 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
     for (int64_t c : open_children) {
       if (auto h = take_assignment(S.nodes[c].code)) {
         child_dest[c] = *h;
-        assigned_w[index_of(*h)] += double(subtree_active(c));
+        assigned_w[index_of(*h)] += double(subtree_total(c));
         continue;
       }
       switch (o.rule) {
@@ -616,7 +651,7 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
                       line, S.nodes[c].code, false);
           }
           child_dest[c] = th[best];
-          assigned_w[best] += double(subtree_active(c));
+          assigned_w[best] += double(subtree_total(c));
           break;
         }
         case SplitRule::proportional:
@@ -626,10 +661,10 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
     }
     if (!pending_children.empty()) {
       std::stable_sort(pending_children.begin(), pending_children.end(),
-                       [&](int64_t a, int64_t b) { return subtree_active(a) > subtree_active(b); });
+                       [&](int64_t a, int64_t b) { return subtree_total(a) > subtree_total(b); });
       double total = 0;
       for (auto w : assigned_w) total += w;
-      for (int64_t c : pending_children) total += double(subtree_active(c));
+      for (int64_t c : pending_children) total += double(subtree_total(c));
       total += double(direct.size());
       for (int64_t c : pending_children) {
         std::size_t best = 0;
@@ -639,7 +674,7 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
           if (gap > best_gap) best_gap = gap, best = k;
         }
         child_dest[c] = th[best];
-        assigned_w[best] += double(subtree_active(c));
+        assigned_w[best] += double(subtree_total(c));
       }
     }
     if (!unplaced_orgs.empty()) {
@@ -697,6 +732,7 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
                 a.line, a.what);
   for (auto& [mid, h] : S.member_map) S.member_map_idx[mid] = h;
 
+  lap("placement");
   // Handles of the after-state. A node continues as a new version when it is modified or its
   // parent's handle changes; this runs top-down and detects cycles.
   std::function<std::optional<Handle>(int64_t)> handle_of = [&](int64_t id) -> std::optional<Handle> {
@@ -848,6 +884,7 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
   for (auto& [id, h] : S.version) S.closed.push_back(id);
   std::sort(S.closed.begin(), S.closed.end());
 
+  lap("handles");
   // Code reused: a code valid at the same time for two organizations after the plan.
   {
     std::unordered_set<int64_t> closed_set(S.closed.begin(), S.closed.end());
@@ -876,6 +913,7 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
   // Role grants that will point at closed organizations with no single successor.
   // (Grants with one successor move with it; reported in apply's summary.)
 
+  lap("codes");
   // ---- preview views
   Preview& pv = S.pv;
   pv.orgs_new = 0;
@@ -1054,6 +1092,7 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
       pv.moves.push_back(std::move(r));
     }
   }
+  lap("views");
   // A sample of the members that move (names), for the page.
   if (!for_apply && pv.members_moved > 0) {
     std::vector<int64_t> ids;
@@ -1076,8 +1115,11 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
       });
     }
   }
+  lap("sample");
   // Blocking problems first.
   std::stable_sort(pv.problems.begin(), pv.problems.end(), [](const Problem& a, const Problem& b) { return a.blocking > b.blocking; });
+  lap("sort");
+  spdlog::debug("restructure compute: {}", timings);
   return st;
 }
 
@@ -1105,6 +1147,26 @@ ApplyResult Engine::apply(const Plan& plan, const security::Actor* actor) {
   auto s = db_.session();
   soci::session& sql = *s;
   bool pg = db_.dialect() == db::Dialect::postgresql;
+  // SQLite: foreign keys are not checked during the apply (every reference is to a row this
+  // transaction has just written or checked), so that the bulk statements below need no
+  // statement journal (OR FAIL) and no per-row lookups. Restored on every exit.
+  // A larger page cache for the apply keeps the pages it rewrites in memory until the commit
+  // (fewer spills to the WAL); restored with the foreign keys.
+  struct FkGuard {
+    soci::session& sql;
+    bool on;
+    ~FkGuard() {
+      if (on) try {
+          sql << "PRAGMA foreign_keys=ON";
+          sql << "PRAGMA cache_size=-65536";
+        } catch (...) {
+        }
+    }
+  } fk_guard{sql, !pg};
+  if (!pg) {
+    sql << "PRAGMA foreign_keys=OFF";
+    sql << "PRAGMA cache_size=-262144";
+  }
   soci::transaction tr(sql);
   if (pg) sql << "SELECT pg_advisory_xact_lock(727276)";  // one restructuring at a time
   auto st = compute(sql, plan, true);
@@ -1248,25 +1310,46 @@ ApplyResult Engine::apply(const Plan& plan, const security::Actor* actor) {
     long long pl = plan_id;
     std::string reason = "Sắp xếp tổ chức (phương án " + std::to_string(plan_id) + ")";
     if (!plan.ops.empty()) reason = "Sắp xếp tổ chức theo " + plan.ops.front().decision_no;
-    sql << "INSERT INTO membership(member_id, org_id, valid_from, reason, opened_by_plan) SELECT m.id, om.new_id, :e, :r, :p "
-           "FROM rs_org_map om JOIN member m ON m.org_id = om.old_id",
+    // SQLite: OR FAIL needs no statement journal (a failure aborts the whole apply anyway).
+    const std::string ins = pg ? "INSERT INTO" : "INSERT OR FAIL INTO", upd = pg ? "UPDATE" : "UPDATE OR FAIL";
+    std::string timing;
+    auto t = std::chrono::steady_clock::now();
+    auto lap = [&](const char* what) {
+      auto n = std::chrono::steady_clock::now();
+      timing += std::string(timing.empty() ? "" : ", ") + what + " " +
+                std::to_string(int(std::chrono::duration<double, std::milli>(n - t).count())) + " ms";
+      t = n;
+    };
+    // (Dropping and rebuilding the indexes on the moved columns was measured slower: the new
+    // rows' keys are mostly appended in order, so the indexes are updated nearly sequentially.)
+    sql << ins + " membership(member_id, org_id, valid_from, reason, opened_by_plan) SELECT m.id, om.new_id, :e, :r, :p "
+                 "FROM rs_org_map om JOIN member m ON m.org_id = om.old_id",
         soci::use(eff), soci::use(reason), soci::use(pl);
-    sql << "INSERT INTO membership(member_id, org_id, valid_from, reason, opened_by_plan) SELECT mm.member_id, mm.new_id, :e, :r, :p "
-           "FROM rs_member_map mm",
+    sql << ins + " membership(member_id, org_id, valid_from, reason, opened_by_plan) SELECT mm.member_id, mm.new_id, :e, :r, :p "
+                 "FROM rs_member_map mm",
         soci::use(eff), soci::use(reason), soci::use(pl);
-    sql << "UPDATE membership SET valid_to = :e, closed_by_plan = :p WHERE valid_to IS NULL AND org_id IN (SELECT id FROM rs_closed)",
+    lap("memberships opened");
+    sql << upd + " membership SET valid_to = :e, closed_by_plan = :p WHERE valid_to IS NULL AND org_id IN (SELECT id FROM rs_closed)",
         soci::use(eff), soci::use(pl);
-    sql << "UPDATE member SET org_id = (SELECT mm.new_id FROM rs_member_map mm WHERE mm.member_id = member.id), "
-           "org_path = (SELECT mm.new_path FROM rs_member_map mm WHERE mm.member_id = member.id) "
-           "WHERE id IN (SELECT member_id FROM rs_member_map)";
-    sql << "UPDATE member SET org_id = (SELECT om.new_id FROM rs_org_map om WHERE om.old_id = member.org_id), "
-           "org_path = (SELECT om.new_path FROM rs_org_map om WHERE om.old_id = member.org_id) "
-           "WHERE org_id IN (SELECT old_id FROM rs_org_map)";
-    sql << "UPDATE organization SET valid_to = :e, closed_by_plan = :p WHERE id IN (SELECT id FROM rs_closed)", soci::use(eff),
+    lap("closed");
+    sql << upd + " member SET org_id = mm.new_id, org_path = mm.new_path FROM rs_member_map mm WHERE mm.member_id = member.id";
+    sql << upd + " member SET org_id = om.new_id, org_path = om.new_path FROM rs_org_map om WHERE om.old_id = member.org_id";
+    lap("members");
+    sql << upd + " organization SET valid_to = :e, closed_by_plan = :p WHERE id IN (SELECT id FROM rs_closed)", soci::use(eff),
         soci::use(pl);
+    lap("organizations closed");
+    spdlog::debug("restructure apply members: {}", timing);
   }
   auto t_members = std::chrono::steady_clock::now();
 
+  std::string rest_timing;
+  auto t_rest = std::chrono::steady_clock::now();
+  auto rest_lap = [&](const char* what) {
+    auto n = std::chrono::steady_clock::now();
+    rest_timing += std::string(rest_timing.empty() ? "" : ", ") + what + " " +
+                   std::to_string(int(std::chrono::duration<double, std::milli>(n - t_rest).count())) + " ms";
+    t_rest = n;
+  };
   // Lineage.
   {
     long long pred = 0, succ = 0, pl = plan_id;
@@ -1302,6 +1385,7 @@ ApplyResult Engine::apply(const Plan& plan, const security::Actor* actor) {
     }
   }
 
+  rest_lap("lineage");
   // Role grants: follow the single successor.
   int64_t grants_moved = 0, grants_left = 0;
   {
@@ -1325,6 +1409,7 @@ ApplyResult Engine::apply(const Plan& plan, const security::Actor* actor) {
     }
   }
 
+  rest_lap("grants");
   // Operations and the audit chain: one entry per operation, one for the plan.
   {
     long long pl = plan_id;
@@ -1373,8 +1458,11 @@ ApplyResult Engine::apply(const Plan& plan, const security::Actor* actor) {
     d["grants_left_on_closed"] = grants_left;
     security::audit_append(sql, actor, "restructure.apply", "restructure_plan", std::to_string(plan_id), "", json::serialize(d));
   }
+  rest_lap("operations and audit");
   for (const char* t : {"rs_closed", "rs_org_map", "rs_member_map"}) sql << (std::string("DROP TABLE ") + t);
   tr.commit();
+  rest_lap("commit");
+  spdlog::debug("restructure apply rest: {}", rest_timing);
   auto t_end = std::chrono::steady_clock::now();
   auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
   spdlog::info("restructure apply plan {}: check {:.2f} s, rows {:.2f} s, members {:.2f} s, rest {:.2f} s", plan_id,
