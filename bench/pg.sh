@@ -41,7 +41,7 @@ prepare() {  # DB → token in DANGBO_TOKEN, mix file
   export DANGBO_TOKEN=$("$BIN" token create --user bench --db "$1")
 }
 start() {  # DB PORT → pid
-  "$BIN" serve --db "$1" --listen "127.0.0.1:$2" --workers "${WORKERS:-8}" > "$OUT/serve-$2.log" 2>&1 &
+  "$BIN" serve --db "$1" --listen "127.0.0.1:$2" --workers "${WORKERS:-8}" --api-rate 1000000 > "$OUT/serve-$2.log" 2>&1 &
   local pid=$!; PIDS+=("$pid")
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && break; sleep 0.1; done
   echo "$pid"

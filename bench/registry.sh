@@ -44,7 +44,7 @@ echo "== search under wrk: $CONNS connections, $DURATION s =="
 PORT=$((20000 + RANDOM % 20000))
 printf 'benchpassword1\n' | "$BIN" user add bench --role admin --org HCM --db "sqlite:$OUT/registry.db" >/dev/null 2>&1 || true
 export DANGBO_TOKEN=$("$BIN" token create --user bench --db "sqlite:$OUT/registry.db")
-"$BIN" serve --db "sqlite:$OUT/registry.db" --listen "127.0.0.1:$PORT" > "$OUT/serve.log" 2>&1 &
+"$BIN" serve --db "sqlite:$OUT/registry.db" --listen "127.0.0.1:$PORT" --api-rate 1000000 > "$OUT/serve.log" 2>&1 &
 SPID=$!
 trap 'kill $SPID 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
