@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   app.add_flag("--link-only", o.engine.link_only);
   app.add_flag("--em-u", o.engine.em_estimate_u);
   app.add_option("--rules", o.engine.rules);
+  app.add_option("--store-limit", o.engine.store_pairs_limit, "above this many pairs: two passes");
   app.add_option("--root", root, "repository root (data/, config/)");
   std::string truth;
   app.add_option("--truth", truth, "with a truth file (stt,person): print each rule's blocking recall and stop");

@@ -194,20 +194,23 @@ Result run(const Dataset& d, const Options& opt, const Log& log) {
   say("blocking: " + std::to_string(blocks.size()) + " blocks, " + std::to_string(raw_pairs) + " pairs before de-duplication across rules");
 
   // ---- 2. compare every candidate pair once; pattern counts per rule for EM
+  // Pairs are kept in memory (12 bytes each) when there are at most opt.store_pairs_limit of
+  // them; otherwise this pass only counts patterns and step 5 compares every pair again,
+  // keeping only those at or above review_low (national-size inputs in bounded memory).
   t0 = Clock::now();
   const uint32_t npat = pattern_count();
+  const bool store = raw_pairs <= opt.store_pairs_limit || opt.keep_all_pairs;
   struct Local {
     std::vector<ScoredPair> pairs;
     std::vector<std::vector<uint32_t>> per_rule;  // [rule][code] pairs the rule shares
+    std::vector<uint64_t> all;                    // [code] every compared pair
     std::vector<uint64_t> new_pairs;
   };
   std::vector<Local> locals(static_cast<std::size_t>(threads));
-  {
+  // Calls visit(thread, rule, i, j) once for every distinct candidate pair (i < j), in parallel.
+  auto for_each_pair = [&](auto&& visit) {
     std::atomic<std::size_t> next{0};
     parallel(threads, [&](int t) {
-      Local& L = locals[std::size_t(t)];
-      L.per_rule.assign(std::size_t(nr), std::vector<uint32_t>(npat, 0));
-      L.new_pairs.assign(std::size_t(nr), 0);
       for (std::size_t bi; (bi = next++) < blocks.size();) {
         const Block& B = blocks[bi];
         const int k = B.rule;
@@ -224,26 +227,38 @@ Result run(const Dataset& d, const Options& opt, const Log& log) {
               seen = ki && ki == keys[std::size_t(q)][j] &&
                      (capped[std::size_t(q)].empty() || !capped[std::size_t(q)].count(ki));
             }
-            if (seen) continue;
-            Gamma g = compare(d, i, j);
-            uint32_t code = encode(g);
-            for (int q = k; q < nr; ++q) {
-              const uint64_t ki = keys[std::size_t(q)][i];
-              if (q == k || (ki && ki == keys[std::size_t(q)][j])) L.per_rule[std::size_t(q)][code]++;
-            }
-            L.new_pairs[std::size_t(k)]++;
-            L.pairs.push_back({i, j, 0.f, 0.f, code});
+            if (!seen) visit(t, k, i, j);
           }
         }
       }
     });
+  };
+  for (auto& L : locals) {
+    L.per_rule.assign(std::size_t(nr), std::vector<uint32_t>(npat, 0));
+    L.all.assign(npat, 0);
+    L.new_pairs.assign(std::size_t(nr), 0);
+    if (store) L.pairs.reserve(std::size_t(raw_pairs / uint64_t(threads) + 16));
   }
+  for_each_pair([&](int t, int k, uint32_t i, uint32_t j) {
+    Local& L = locals[std::size_t(t)];
+    Gamma g = compare(d, i, j);
+    uint32_t code = encode(g);
+    for (int q = k; q < nr; ++q) {
+      const uint64_t ki = keys[std::size_t(q)][i];
+      if (q == k || (ki && ki == keys[std::size_t(q)][j])) L.per_rule[std::size_t(q)][code]++;
+    }
+    L.all[code]++;
+    L.new_pairs[std::size_t(k)]++;
+    if (store) L.pairs.push_back({i, j, 0.f, 0.f, code});
+  });
   for (auto& L : locals) {
     for (int k = 0; k < nr; ++k) res.rules[std::size_t(k)].new_pairs += L.new_pairs[std::size_t(k)];
   }
   for (auto& st : res.rules) res.compared_pairs += st.new_pairs;
   res.seconds["comparisons"] = since(t0);
-  say("comparisons: " + std::to_string(res.compared_pairs) + " distinct pairs compared");
+  res.pairs_stored = store;
+  say("comparisons: " + std::to_string(res.compared_pairs) + " distinct pairs compared" +
+      (store ? "" : " (counted only; compared again for scores)"));
 
   // ---- 3. u from random pairs
   t0 = Clock::now();
@@ -308,7 +323,7 @@ Result run(const Dataset& d, const Options& opt, const Log& log) {
     L.per_rule.shrink_to_fit();
   }
   for (auto& L : locals)
-    for (auto& p : L.pairs) all[p.code] += 1;
+    for (uint32_t c = 0; c < npat; ++c) all[c] += double(L.all[c]);
   std::vector<std::pair<uint32_t, double>> all_counts;
   for (uint32_t c = 0; c < npat; ++c)
     if (all[c] > 0) all_counts.emplace_back(c, all[c]);
@@ -352,21 +367,30 @@ Result run(const Dataset& d, const Options& opt, const Log& log) {
   t0 = Clock::now();
   std::vector<float> wtab(npat);
   for (uint32_t c = 0; c < npat; ++c) wtab[c] = float(md.weight(decode(c)));
-  {
+  auto score = [&](ScoredPair& p) {
+    Gamma g = decode(p.code);
+    double w = wtab[p.code];
+    w += md.tf_adjust(f_name, g.lv[f_name], d.tf_name(d.recs[p.a].name_key));
+    w += md.tf_adjust(f_home_town, g.lv[f_home_town], d.tf_town(d.recs[p.a].town_key));
+    p.weight = float(w);
+    p.prob = float(probability(w));
+  };
+  if (store) {
     parallel(threads, [&](int t) {
       auto& v = locals[std::size_t(t)].pairs;
       std::size_t out = 0;
       for (auto& p : v) {
-        Gamma g = decode(p.code);
-        double w = wtab[p.code];
-        w += md.tf_adjust(f_name, g.lv[f_name], d.tf_name(d.recs[p.a].name_key));
-        w += md.tf_adjust(f_home_town, g.lv[f_home_town], d.tf_town(d.recs[p.a].town_key));
-        p.weight = float(w);
-        p.prob = float(probability(w));
+        score(p);
         if (opt.keep_all_pairs || p.prob >= opt.review_low) v[out++] = p;
       }
       v.resize(out);
       v.shrink_to_fit();
+    });
+  } else {
+    for_each_pair([&](int t, int, uint32_t i, uint32_t j) {
+      ScoredPair p{i, j, 0.f, 0.f, encode(compare(d, i, j))};
+      score(p);
+      if (p.prob >= opt.review_low) locals[std::size_t(t)].pairs.push_back(p);
     });
   }
   for (auto& L : locals) {

@@ -20,6 +20,7 @@ struct Options {
   std::size_t block_cap = 5000;   // blocks with more records are not expanded (reported)
   uint64_t u_sample_pairs = 4'000'000;  // random pairs for estimating u
   uint64_t max_pairs = 2'000'000'000;   // refuse to compare more pairs than this
+  uint64_t store_pairs_limit = 60'000'000;  // above: two passes instead of keeping every pair
   int threads = 0;                // 0 = hardware concurrency
   bool link_only = false;         // only pairs whose records come from different sources
   bool em_estimate_u = false;     // let EM re-estimate u on the blocked pairs too
@@ -50,6 +51,7 @@ struct Result {
   std::vector<RuleStats> rules;
   uint64_t compared_pairs = 0;   // distinct pairs after blocking
   uint64_t possible_pairs = 0;   // all pairs without blocking
+  bool pairs_stored = true;      // false: compared twice (counts, then scores) to bound memory
   Model model;
   int em_sessions = 0;
   std::vector<int> em_iterations;
