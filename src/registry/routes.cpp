@@ -296,6 +296,7 @@ void register_routes(http::Router& r, web::Context& ctx) {
       d.SetValue("AS_OF", as_of);
       d.SetValue("AS_OF_DISPLAY", base::parse_iso_date(as_of)->display());
       if (past) d.ShowSection("PAST");
+      if (a->role == security::Role::admin || a->role == security::Role::staff) d.ShowSection("CAN_RESTRUCTURE");
       for (auto& c : children) {
         auto* row = d.AddSectionDictionary("CHILD");
         row->SetValue("CODE", c.org.code);

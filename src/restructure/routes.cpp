@@ -37,10 +37,15 @@ std::string change_label(const std::string& lang, const std::string& c) {
   return c;
 }
 
-std::string fmt_num(double v, int decimals) {
+/// A decimal number as the language writes it: "3,04" (vi), "3.04" (en).
+std::string fmt_num(double v, int decimals, const std::string& lang = "vi") {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
+  std::string s = buf;
+  if (lang != "en")
+    for (auto& c : s)
+      if (c == '.') c = ',';
+  return s;
 }
 
 /// The plan text of a request: a form field "csv", a JSON {"csv": "…"}, or a text/csv body.
@@ -488,9 +493,9 @@ void register_routes(http::Router& r, web::Context& ctx, const std::string& data
         row->SetValue("CODE", c.unit.code);
         row->SetValue("NAME", c.unit.full_name.empty() ? c.unit.name : c.unit.full_name);
         row->SetValue("TYPE", c.unit.unit_type);
-        row->SetValue("AREA", c.area_known ? fmt_num(c.unit.area_km2, 2) : "?");
+        row->SetValue("AREA", c.area_known ? fmt_num(c.unit.area_km2, 2, lang) : "?");
         row->SetValue("POP", c.population_known ? web::format_count(c.unit.population, lang) : "?");
-        row->SetValue("MIN_AREA", c.min_area_km2 ? fmt_num(*c.min_area_km2, 1) : "—");
+        row->SetValue("MIN_AREA", c.min_area_km2 ? fmt_num(*c.min_area_km2, 1, lang) : "—");
         row->SetValue("MIN_POP", c.min_population ? web::format_count(int64_t(*c.min_population), lang) : "—");
         row->SetValue("AREA_PCT", c.min_area_km2 && c.area_known ? fmt_num(c.area_pct, 0) + "%" : "");
         row->SetValue("POP_PCT", c.min_population && c.population_known ? fmt_num(c.population_pct, 0) + "%" : "");

@@ -8,6 +8,7 @@
     <div class="text-muted small">{{KIND}} · {{T_org_code}} {{CODE}} · {{T_valid_from}} {{VALID_FROM}}{{#VALID_TO}} · <span id="valid-to">{{T_rs_valid_to}} {{DATE}}</span>{{/VALID_TO}}</div>
   </div>
   <form class="d-flex align-items-center gap-2 as-of-form" method="get" action="/orgs/{{CODE:u}}">
+    {{#CAN_RESTRUCTURE}}<a class="btn btn-sm btn-outline-secondary" href="/restructure" id="link-restructure">{{T_rs_nav}}</a>{{/CAN_RESTRUCTURE}}
     <label for="as_of" class="form-label mb-0 small">{{T_as_of}}</label>
     <input type="date" class="form-control form-control-sm" id="as_of" name="as_of" value="{{AS_OF}}" data-autosubmit>
   </form>
