@@ -438,7 +438,7 @@ std::string RegistryService::export_members_csv(const Actor& a, const std::strin
   require(a, Action::read_member);
   if (a.role == Role::member) throw Error(ErrorKind::forbidden, "forbidden", "Đảng viên không được xuất danh sách");
   auto s = db_.session();
-  q.scope_path = scope_for(a, *s, org_code, nullptr);
+  member_scope(a, *s, org_code, q);  // today, or as of a past day (history)
   if (q.today.empty()) q.today = today_iso();
   q.limit = 1000;
   q.after.clear();
