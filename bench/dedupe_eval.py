@@ -19,7 +19,7 @@ def load_truth(path):
     # "stt,person" (dedupe_gen) or the quality module's "stt,column,kind,expect,correct,dirty"
     # (rows of kind "duplicate" carry the cluster id in "correct").
     person = {}
-    with open(path, newline='', encoding='utf-8-sig') as f:
+    with open(path, newline='', encoding='utf-8-sig', errors='replace') as f:
         r = csv.reader(f)
         head = next(r)
         quality = 'kind' in head
@@ -64,7 +64,7 @@ def main():
     a = ap.parse_args()
     person, true_pairs = load_truth(a.truth)
     links = set()
-    with open(a.pairs, newline='', encoding='utf-8-sig') as f:
+    with open(a.pairs, newline='', encoding='utf-8-sig', errors='replace') as f:
         r = csv.DictReader(f)
         for row in r:
             if float(row[a.prob]) >= a.threshold:

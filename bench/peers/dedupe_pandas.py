@@ -17,7 +17,8 @@ import jellyfish
 
 t0 = time.time()
 src, out = sys.argv[1], sys.argv[2]
-df = pd.read_csv(src, dtype=str, keep_default_na=False, encoding='utf-8-sig')
+# exports mix encodings cell by cell: bytes that are not UTF-8 become U+FFFD
+df = pd.read_csv(src, dtype=str, keep_default_na=False, encoding='utf-8-sig', encoding_errors='replace')
 cols = {c.strip(): c for c in df.columns}
 def col(*names):
     for n in names:

@@ -21,7 +21,6 @@ cleanup() { PGTEST_PORT=$port "$here/scripts/pg-cluster.sh" stop "$dir" >/dev/nu
 trap cleanup EXIT
 url=$(PGTEST_PORT=$port "$here/scripts/pg-cluster.sh" start "$dir")
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -d "$url")
-chmod o+r "$src" 2>/dev/null || true
 
 # Column positions by header name (the two generators differ in column count).
 read -r ncol i_stt i_name i_dob i_cccd i_phone i_adm < <(/usr/bin/python3 - "$src" <<'PY'
@@ -35,11 +34,14 @@ PY
 cols=$(for k in $(seq 1 "$ncol"); do printf 'c%d text%s' "$k" "$([ "$k" -lt "$ncol" ] && echo ,)"; done)
 
 t0=$(date +%s.%N)
+# COPY refuses bytes that are not UTF-8 (exports mix encodings cell by cell): drop them first.
+iconv -f UTF-8 -t UTF-8 -c "$src" > "$dir/clean.csv" || true
+chmod o+r "$dir/clean.csv"
 "${PSQL[@]}" <<SQL
 CREATE EXTENSION pg_trgm;
 CREATE EXTENSION unaccent;
 CREATE TABLE raw ($cols);
-\copy raw FROM '$src' WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')
+\copy raw FROM '$dir/clean.csv' WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')
 CREATE TABLE r AS
   SELECT c$i_stt AS id, lower(unaccent(coalesce(c$i_name, ''))) AS n, coalesce(c$i_dob, '') AS dob,
          coalesce(substring(c$i_dob from '(\d{4})\s*$'), '') AS byear,

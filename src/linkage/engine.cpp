@@ -267,7 +267,10 @@ Result run(const Dataset& d, const Options& opt, const Log& log) {
     std::array<std::vector<double>, kFields> ucount;
     for (int f = 0; f < kFields; ++f) ucount[f].assign(std::size_t(field_levels(f)), 0);
     std::vector<std::array<std::vector<double>, kFields>> tl(static_cast<std::size_t>(threads), ucount);
-    const uint64_t want = n >= 2 ? std::min<uint64_t>(opt.u_sample_pairs, res.possible_pairs) : 0;
+    // Splink samples a million pairs by default; more for big inputs (rare levels), capped.
+    const uint64_t want =
+        n >= 2 ? std::min<uint64_t>({opt.u_sample_pairs, std::max<uint64_t>(1'000'000, 4 * uint64_t(n)), res.possible_pairs})
+               : 0;
     // Every pair inside a random subset of records is a uniformly drawn pair, and the subset
     // fits in the processor's cache: subsets of up to 2,000 records, all their pairs compared.
     const uint32_t k = uint32_t(std::min<uint64_t>(n, 2000));

@@ -33,17 +33,25 @@ struct Columns {
 // Per-thread memo of standardized values for the fields whose values repeat (names, places,
 // dates, gender): a roster of a million rows has a few hundred thousand distinct names and far
 // fewer distinct places and dates. Each map is emptied when it passes kCap entries.
+struct StrHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+template <class V>
+using StrMap = std::unordered_map<std::string, V, StrHash, std::equal_to<>>;  // find(string_view)
+
 struct Memo {
   static constexpr std::size_t kCap = 400000;
   std::vector<quality::Finding> scratch;
-  std::unordered_map<std::string, std::string> by_field[8];
-  std::unordered_map<std::string, NameKeys> names;  // standardized name → keys
+  StrMap<std::string> by_field[8];
+  StrMap<std::shared_ptr<const NameKeys>> names;  // standardized name → keys
+  std::string nk;
 };
 
 // A person with its keys, computed on a worker thread.
 struct Prepared {
   Person p;
-  NameKeys keys;
+  std::shared_ptr<const NameKeys> keys;
   std::string town;
 };
 
@@ -72,7 +80,7 @@ void to_person(const quality::Standardizer& st, const Columns& c, const quality:
       return st.standardize_cell(f, r, memo.scratch, k);
     }
     auto& map = memo.by_field[slot];
-    auto it = map.find(std::string(r));
+    auto it = map.find(r);
     if (it != map.end()) return it->second;
     if (map.size() >= Memo::kCap) map.clear();
     memo.scratch.clear();
@@ -80,7 +88,7 @@ void to_person(const quality::Standardizer& st, const Columns& c, const quality:
     map.emplace(std::string(r), v);
     return v;
   };
-  p = Person{};
+  p.name.clear(), p.family.clear(), p.middle.clear(), p.given.clear();
   p.source = source;
   p.standardized = true;
   std::string id = c.id >= 0 ? vntext::collapse_spaces(raw(c.id)) : std::string();
@@ -107,11 +115,13 @@ void to_person(const quality::Standardizer& st, const Columns& c, const quality:
   p.card_number = std_cell(Field::card_number, c.card);
   p.org = std::string(c.org_code >= 0 ? raw(c.org_code) : raw(c.org_name));
   // keys of the name (memo by the standardized name) and of the home town
-  std::string nk = p.name.empty() ? p.family + '\x1f' + p.middle + '\x1f' + p.given : p.name;
-  auto it = memo.names.find(nk);
+  std::string& nk = memo.nk;
+  if (p.name.empty()) nk.assign(p.family).append(1, '\x1f').append(p.middle).append(1, '\x1f').append(p.given);
+  else nk.assign(p.name);
+  auto it = memo.names.find(std::string_view(nk));
   if (it == memo.names.end()) {
     if (memo.names.size() >= Memo::kCap) memo.names.clear();
-    it = memo.names.emplace(nk, name_keys(p)).first;
+    it = memo.names.emplace(nk, std::make_shared<const NameKeys>(name_keys(p))).first;
   }
   out.keys = it->second;
   out.town = p.home_town.empty() ? std::string() : vntext::search_key(p.home_town);
@@ -206,7 +216,7 @@ FileStats read_people(const std::string& path, uint16_t source, const quality::S
     auto t2 = Clock::now();
     for (auto& x : people) {
       if (x.p.name.empty() && x.p.family.empty() && x.p.given.empty()) ++fs.rows_without_name;
-      d.add(x.p, x.keys, x.town);
+      d.add(x.p, *x.keys, x.town);
     }
     auto t3 = Clock::now();
     t_read += std::chrono::duration<double>(t1 - t0).count();

@@ -203,15 +203,27 @@ void Dataset::add(const Person& p) {
 
 void Dataset::add(const Person& p, const NameKeys& k, std::string_view town) {
   Rec r;
-  r.name_std = text.intern(k.name_std);
-  r.name_key = text.intern(k.name_key);
-  r.fam_key = text.intern(k.fam_key);
-  r.mid_key = text.intern(k.mid_key);
-  r.giv_key = text.intern(k.giv_key);
-  r.sorted_key = text.intern(k.sorted_key);
-  r.phon_sorted = text.intern(k.phon_sorted);
-  r.giv_phon = text.intern(k.giv_phon);
-  r.fam_phon = text.intern(k.fam_phon);
+  // One lookup for a name seen before (same standardized name, same split into parts).
+  auto hit = name_ids_.find(std::string_view(k.name_std));
+  if (hit != name_ids_.end() && text.str(hit->second.fam_key) == k.fam_key &&
+      text.str(hit->second.giv_key) == k.giv_key && text.str(hit->second.mid_key) == k.mid_key) {
+    const NameIds& n = hit->second;
+    r.name_std = n.name_std, r.name_key = n.name_key, r.fam_key = n.fam_key, r.mid_key = n.mid_key,
+    r.giv_key = n.giv_key, r.sorted_key = n.sorted_key, r.phon_sorted = n.phon_sorted, r.giv_phon = n.giv_phon,
+    r.fam_phon = n.fam_phon;
+  } else {
+    r.name_std = text.intern(k.name_std);
+    r.name_key = text.intern(k.name_key);
+    r.fam_key = text.intern(k.fam_key);
+    r.mid_key = text.intern(k.mid_key);
+    r.giv_key = text.intern(k.giv_key);
+    r.sorted_key = text.intern(k.sorted_key);
+    r.phon_sorted = text.intern(k.phon_sorted);
+    r.giv_phon = text.intern(k.giv_phon);
+    r.fam_phon = text.intern(k.fam_phon);
+    name_ids_[text.str(r.name_std)] = NameIds{r.name_std, r.name_key, r.fam_key, r.mid_key, r.giv_key,
+                                              r.sorted_key, r.phon_sorted, r.giv_phon, r.fam_phon};
+  }
   r.town_key = text.intern(town);
   r.birth = p.birth.packed();
   r.admitted = p.admitted.packed();
@@ -231,6 +243,7 @@ void Dataset::add(const Person& p, const NameKeys& k, std::string_view town) {
 
 void Dataset::finalize() {
   name_cache_.clear();
+  name_ids_.clear();
   town_cache_.clear();
   name_count.assign(text.size(), 0);
   town_count.assign(text.size(), 0);

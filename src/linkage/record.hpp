@@ -136,7 +136,11 @@ class Dataset {
   std::size_t town_distinct = 0;
 
  private:
+  struct NameIds {
+    uint32_t name_std, name_key, fam_key, mid_key, giv_key, sorted_key, phon_sorted, giv_phon, fam_phon;
+  };
   std::unordered_map<std::string, NameKeys> name_cache_;
+  std::unordered_map<std::string_view, NameIds> name_ids_;  // by name_std (a view into text)
   std::unordered_map<std::string, std::string> town_cache_;
 };
 
