@@ -45,6 +45,14 @@ std::string_view trim_ascii(std::string_view s) {
   return s;
 }
 
+// Fields read as numbers or codes (dates, IDs, phones, gender) are parsed from UTF-8: bytes
+// that are not UTF-8 (a legacy file) are repaired first, so values and messages stay UTF-8.
+std::string_view as_utf8(std::string_view raw, std::string& buffer) {
+  if (vd::valid_utf8(raw)) return raw;
+  buffer = vntext::repair_text(raw).text;
+  return buffer;
+}
+
 std::string join(const std::vector<std::string>& v, std::string_view sep) {
   std::string r;
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -703,6 +711,8 @@ DateParse parse_date(std::string_view raw, DateRole role, const CivilDate& today
 
 std::string std_date(std::string_view raw, DateRole role, const CivilDate& today, int min_age, DateFormat fmt,
                      Sink& sink, std::optional<CivilDate>* out) {
+  std::string utf8_buffer;
+  raw = as_utf8(raw, utf8_buffer);
   if (out) out->reset();
   const DateParse p = parse_date(raw, role, today, min_age);
   switch (p.status) {
@@ -759,6 +769,8 @@ std::string std_date(std::string_view raw, DateRole role, const CivilDate& today
 // ------------------------------------------------------------------ citizen ID
 
 std::string std_citizen_id(std::string_view raw, const ProvincePrefixTest& valid_prefix, Sink& sink, CitizenId* out) {
+  std::string utf8_buffer;
+  raw = as_utf8(raw, utf8_buffer);
   CitizenId id;
   std::string_view s = trim_ascii(raw);
   if (s.empty()) {
@@ -944,6 +956,8 @@ std::string_view new_mobile_prefix(std::string_view old4) {
 }
 
 std::string std_phone(std::string_view raw, Sink& sink) {
+  std::string utf8_buffer;
+  raw = as_utf8(raw, utf8_buffer);
   std::string_view s = trim_ascii(raw);
   if (s.empty()) return std::string();
   // Fast path: already a 10-digit mobile.
@@ -1009,6 +1023,8 @@ std::string std_phone(std::string_view raw, Sink& sink) {
 // ------------------------------------------------------------------ gender
 
 std::string std_gender(std::string_view raw, Sink& sink, GenderValue* out) {
+  std::string utf8_buffer;
+  raw = as_utf8(raw, utf8_buffer);
   if (out) *out = GenderValue::unknown;
   if (raw.empty()) return std::string();
   if (raw == "Nam" || raw == "Nữ") {
