@@ -1,5 +1,7 @@
 #include "app/restructure_cli.hpp"
 
+#include "app/wiring.hpp"
+
 #include <soci/soci.h>
 
 #include <fstream>
@@ -22,10 +24,10 @@ void add_restructure_cli(CLI::App& app, std::string& db_url, RestructureCli& c) 
   c.cmd = app.add_subcommand("restructure", "sắp xếp tổ chức đảng: sáp nhập, chia tách, đổi tên, chuyển, giải thể");
   c.cmd->require_subcommand(1);
   c.preview = c.cmd->add_subcommand("preview", "xem trước phương án (CSV): mọi vấn đề, trước/sau, đảng viên chuyển sinh hoạt");
-  c.preview->add_option("plan", c.plan_file, "tệp phương án CSV")->required();
+  c.preview->add_option("plan", c.plan_file, "tệp phương án CSV hoặc XLSX")->required();
   c.preview->add_option("--db", db_url);
   c.apply = c.cmd->add_subcommand("apply", "áp dụng phương án (một giao dịch; từ chối khi còn vấn đề)");
-  c.apply->add_option("plan", c.plan_file, "tệp phương án CSV")->required();
+  c.apply->add_option("plan", c.plan_file, "tệp phương án CSV hoặc XLSX")->required();
   c.apply->add_option("--as", c.as_user, "ghi nhật ký dưới tên người dùng này");
   c.apply->add_option("--db", db_url);
   c.undo = c.cmd->add_subcommand("undo", "hoàn tác phương án áp dụng gần nhất");
@@ -52,9 +54,13 @@ std::string read_file(const std::string& path) {
   std::stringstream ss;
   ss << f.rdbuf();
   std::string s = ss.str();
-  if (s.size() >= 2 && s[0] == 'P' && s[1] == 'K')
-    throw base::Error(base::ErrorKind::bad_request, "plan",
-                      "Tệp " + path + " là XLSX: hãy lưu dưới dạng CSV UTF-8 (đọc XLSX trực tiếp sẽ có khi bộ đọc XLSX của mô-đun dữ liệu sẵn sàng)");
+  if (s.size() > 4 && s.compare(0, 4, "PK\x03\x04") == 0) {  // an .xlsx workbook: its table as CSV
+    try {
+      return xlsx_to_csv(s);
+    } catch (const std::exception& e) {
+      throw base::Error(base::ErrorKind::bad_request, "plan", "Không đọc được tệp XLSX " + path + ": " + e.what());
+    }
+  }
   return s;
 }
 

@@ -48,11 +48,25 @@ std::string fmt_num(double v, int decimals, const std::string& lang = "vi") {
   return s;
 }
 
-/// The plan text of a request: a form field "csv", a JSON {"csv": "…"}, or a text/csv body.
-std::string plan_text(const Request& req) {
+bool is_xlsx(const std::string& body) { return body.size() > 4 && body.compare(0, 4, "PK\x03\x04") == 0; }
+
+std::string xlsx_text(const std::string& body, const XlsxToCsv& conv) {
+  if (!conv) throw Error(ErrorKind::bad_request, "xlsx", "Chưa đọc được tệp XLSX: hãy lưu phương án dưới dạng CSV UTF-8");
+  try {
+    return conv(body);
+  } catch (const std::exception& e) {
+    throw Error(ErrorKind::bad_request, "xlsx", std::string("Không đọc được tệp XLSX: ") + e.what());
+  }
+}
+
+/// The plan text of a request: a form field "csv", a JSON {"csv": "…"}, an .xlsx workbook, or a
+/// text/csv body.
+std::string plan_text(const Request& req, const XlsxToCsv& conv) {
   std::string ct = req.header("Content-Type").value_or("");
   std::string text;
-  if (ct.find("application/x-www-form-urlencoded") != std::string::npos) {
+  if (is_xlsx(req.body)) {
+    text = xlsx_text(req.body, conv);
+  } else if (ct.find("application/x-www-form-urlencoded") != std::string::npos) {
     auto f = req.form();
     text = f.count("csv") ? f.at("csv") : "";
   } else if (ct.find("json") != std::string::npos) {
@@ -156,7 +170,8 @@ const char* kCsvHeader =
 
 }  // namespace
 
-void register_routes(http::Router& r, web::Context& ctx, const std::string& data_dir) {
+void register_routes(http::Router& r, web::Context& ctx, const std::string& data_dir, XlsxToCsv xlsx_to_csv) {
+  auto conv = std::make_shared<XlsxToCsv>(std::move(xlsx_to_csv));
   auto svc = std::make_shared<RestructureService>(ctx.db);
   const web::Renderer& R = ctx.renderer;
 
@@ -336,15 +351,15 @@ void register_routes(http::Router& r, web::Context& ctx, const std::string& data
     });
   };
 
-  web::route(r, ctx, "POST", "/restructure/preview", "restructure.manage", [svc, preview_page](Request& req, const Actor* a) {
-    std::string text = plan_text(req);
+  web::route(r, ctx, "POST", "/restructure/preview", "restructure.manage", [svc, preview_page, conv](Request& req, const Actor* a) {
+    std::string text = plan_text(req, *conv);
     Plan plan = parse_plan_csv(text);
     Preview pv = svc->preview(*a, plan);
     return Response::html(preview_page(req, a, text, pv, ""));
   });
 
-  web::route(r, ctx, "POST", "/restructure/apply", "restructure.manage", [svc, preview_page](Request& req, const Actor* a) {
-    std::string text = plan_text(req);
+  web::route(r, ctx, "POST", "/restructure/apply", "restructure.manage", [svc, preview_page, conv](Request& req, const Actor* a) {
+    std::string text = plan_text(req, *conv);
     Plan plan = parse_plan_csv(text);
     Preview pv = svc->preview(*a, plan);  // checks scope first
     if (!pv.ok()) return Response::html(preview_page(req, a, text, pv, ""), 422);
@@ -355,6 +370,17 @@ void register_routes(http::Router& r, web::Context& ctx, const std::string& data
       if (e.code() != "restructure.problems") throw;
       return Response::html(preview_page(req, a, text, svc->preview(*a, plan), e.what()), 422);
     }
+  });
+
+  // An .xlsx plan → its CSV text, for the page's file picker (which then shows it in the form).
+  web::route(r, ctx, "POST", "/restructure/xlsx", "restructure.manage", [svc, conv](Request& req, const Actor* a) {
+    if (!svc->can_manage(*a))
+      throw Error(ErrorKind::forbidden, "forbidden", "Chỉ quản trị viên và cán bộ Ban Tổ chức được sắp xếp tổ chức đảng");
+    if (!is_xlsx(req.body)) throw Error(ErrorKind::bad_request, "xlsx", "Nội dung gửi lên không phải tệp XLSX");
+    if (req.body.size() > kMaxPlanBytes) throw Error(ErrorKind::bad_request, "xlsx", "Tệp quá lớn (tối đa 8 MB)");
+    Response resp = Response::text(xlsx_text(req.body, *conv));
+    resp.content_type = "text/csv; charset=utf-8";
+    return resp;
   });
 
   web::route(r, ctx, "POST", "/restructure/undo", "restructure.undo", [svc](Request& req, const Actor* a) {
@@ -507,13 +533,13 @@ void register_routes(http::Router& r, web::Context& ctx, const std::string& data
   });
 
   // ---------- API ----------
-  web::route(r, ctx, "POST", "/api/v1/restructure/preview", "restructure.manage", [svc](Request& req, const Actor* a) {
-    Plan plan = parse_plan_csv(plan_text(req));
+  web::route(r, ctx, "POST", "/api/v1/restructure/preview", "restructure.manage", [svc, conv](Request& req, const Actor* a) {
+    Plan plan = parse_plan_csv(plan_text(req, *conv));
     return Response::json(json::serialize(preview_json(svc->preview(*a, plan))));
   });
 
-  web::route(r, ctx, "POST", "/api/v1/restructure/apply", "restructure.manage", [svc](Request& req, const Actor* a) {
-    Plan plan = parse_plan_csv(plan_text(req));
+  web::route(r, ctx, "POST", "/api/v1/restructure/apply", "restructure.manage", [svc, conv](Request& req, const Actor* a) {
+    Plan plan = parse_plan_csv(plan_text(req, *conv));
     Preview pv = svc->preview(*a, plan);
     if (!pv.ok()) return problems_response(pv, 422);
     try {

@@ -201,6 +201,74 @@ test('preview catches each planted problem, apply refuses while one remains; the
   assert.match(again.json.detail, /tài khoản/);
 });
 
+// A minimal .xlsx (stored ZIP entries, inline strings): enough for the plan import.
+function crc32(buf) {
+  let c, crc = 0xFFFFFFFF;
+  for (const b of buf) {
+    c = (crc ^ b) & 0xFF;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xEDB88320 : c >>> 1;
+    crc = (crc >>> 8) ^ c;
+  }
+  return (crc ^ 0xFFFFFFFF) >>> 0;
+}
+function zip(files) {
+  const parts = [], central = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text, 'utf8'), fname = Buffer.from(name, 'utf8'), crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(0x0800, 6);
+    local.writeUInt32LE(crc, 14); local.writeUInt32LE(data.length, 18); local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(fname.length, 26);
+    const cen = Buffer.alloc(46);
+    cen.writeUInt32LE(0x02014b50, 0); cen.writeUInt16LE(20, 4); cen.writeUInt16LE(20, 6); cen.writeUInt16LE(0x0800, 8);
+    cen.writeUInt32LE(crc, 16); cen.writeUInt32LE(data.length, 20); cen.writeUInt32LE(data.length, 24);
+    cen.writeUInt16LE(fname.length, 28); cen.writeUInt32LE(offset, 42);
+    parts.push(local, fname, data);
+    central.push(cen, fname);
+    offset += 30 + fname.length + data.length;
+  }
+  const cd = Buffer.concat(central), end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(Object.keys(files).length, 8); end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, cd, end]);
+}
+function xlsx(rows) {
+  const esc = (v) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const col = (i) => String.fromCharCode(65 + i);
+  const sheet = rows.map((r, ri) => `<row r="${ri + 1}">` + r.map((v, ci) => v === '' ? '' :
+    `<c r="${col(ci)}${ri + 1}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`).join('') + '</row>').join('');
+  return zip({
+    '[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+    '_rels/.rels': '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    'xl/workbook.xml': '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Phương án" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    'xl/_rels/workbook.xml.rels': '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    'xl/worksheets/sheet1.xml': `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${sheet}</sheetData></worksheet>`,
+  });
+}
+
+test('a plan kept in Excel (.xlsx) is read like its CSV', async () => {
+  const wards = (await orgs('kind=commune_committee')).filter((o) => o.member_count > 0);
+  const rows = [
+    ['op', 'code', 'target', 'target_name', 'target_kind', 'target_parent', 'target_unit', 'rule', 'share', 'decision_no', 'decision_date', 'effective_date', 'note'],
+    ['merge', wards[0].code, '99003', 'Đảng bộ phường Thử, Nghiệm', 'commune_committee', 'HCM', '99003', '', '', 'QĐ-XLSX', '20/11/2026', '01/12/2026', ''],
+    ['merge', wards[1].code, '99003', '', '', '', '', '', '', 'QĐ-XLSX', '20/11/2026', '01/12/2026', ''],
+  ];
+  const body = xlsx(rows);
+  const type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const pv = await request(`${API()}/restructure/preview`, { method: 'POST', token: srv.tokens.admin, headers: { 'Content-Type': type }, body });
+  assert.equal(pv.status, 200, describe(pv));
+  assert.equal(pv.json.ok, true, JSON.stringify(pv.json.problems));
+  assert.equal(pv.json.orgs_new, 1);
+  assert.deepEqual(pv.json.after.find((r) => r.code === '99003').from.sort(), [wards[0].code, wards[1].code].sort());
+  const csv = await request(`${srv.baseUrl}/restructure/xlsx`, { method: 'POST', token: srv.tokens.admin, headers: { 'Content-Type': type }, body });
+  assert.equal(csv.status, 200, describe(csv));
+  assert.match(csv.text, /^op,code,target,/);
+  assert.match(csv.text, /"Đảng bộ phường Thử, Nghiệm"/);
+  const notXlsx = await request(`${API()}/restructure/preview`, { method: 'POST', token: srv.tokens.admin, headers: { 'Content-Type': type }, body: Buffer.from('PK\x03\x04 not really') });
+  assert.equal(notXlsx.status >= 400 && notXlsx.status < 500, true, describe(notXlsx));
+});
+
 test('standards check: HCMC units below the 2025 thresholds, with the legal source', async () => {
   const res = await request(`${API()}/restructure/standards?province=79`, { token: srv.tokens.admin });
   assert.equal(res.status, 200, describe(res));

@@ -20,7 +20,7 @@
         <input type="hidden" name="csrf" value="{{CSRF}}">
         <div class="mb-2">
           <label class="form-label small" for="plan-file">{{T_rs_load_file}}</label>
-          <input class="form-control form-control-sm" type="file" id="plan-file" accept=".csv,text/csv" data-load-into="plan-csv">
+          <input class="form-control form-control-sm" type="file" id="plan-file" accept=".csv,.xlsx,text/csv" data-load-into="plan-csv">
         </div>
         <label class="form-label small" for="plan-csv">{{T_rs_plan_text}}</label>
         <textarea class="form-control font-monospace small" id="plan-csv" name="csv" rows="12" spellcheck="false">{{CSV}}</textarea>

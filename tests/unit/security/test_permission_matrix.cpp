@@ -120,6 +120,7 @@ std::vector<Row> matrix() {
        {303, {ok, ok_in, forbidden, forbidden, forbidden}}},
       {"POST", "/restructure/apply", "/restructure/apply", "csv=" + std::string(kBadPlanForm),
        {303, {problem422, problem422_in, forbidden, forbidden, forbidden}}},
+      {"POST", "/restructure/xlsx", "/restructure/xlsx", "not=a-workbook", {303, {problem422, problem422, forbidden, forbidden, forbidden}}},
       {"POST", "/restructure/undo", "/restructure/undo", "plan_id=", {303, {redirect, forbidden, forbidden, forbidden, forbidden}}},
       {"GET", "/restructure/plans/{id}", "/restructure/plans/999", "", {303, {not_found, not_found, forbidden, forbidden, forbidden}}},
       {"GET", "/restructure/plans/{id}/plan.csv", "/restructure/plans/999/plan.csv", "",
