@@ -361,14 +361,12 @@ void register_routes(http::Router& r, web::Context& ctx, const std::string& data
   web::route(r, ctx, "POST", "/restructure/apply", "restructure.manage", [svc, preview_page, conv](Request& req, const Actor* a) {
     std::string text = plan_text(req, *conv);
     Plan plan = parse_plan_csv(text);
-    Preview pv = svc->preview(*a, plan);  // checks scope first
-    if (!pv.ok()) return Response::html(preview_page(req, a, text, pv, ""), 422);
     try {
-      auto res = svc->apply(*a, plan);
+      auto res = svc->apply(*a, plan);  // checks scope, then the plan inside its transaction
       return Response::redirect("/restructure/plans/" + std::to_string(res.plan_id) + "?applied=1");
     } catch (const Error& e) {
       if (e.code() != "restructure.problems") throw;
-      return Response::html(preview_page(req, a, text, svc->preview(*a, plan), e.what()), 422);
+      return Response::html(preview_page(req, a, text, svc->preview(*a, plan), ""), 422);
     }
   });
 
@@ -540,8 +538,6 @@ void register_routes(http::Router& r, web::Context& ctx, const std::string& data
 
   web::route(r, ctx, "POST", "/api/v1/restructure/apply", "restructure.manage", [svc, conv](Request& req, const Actor* a) {
     Plan plan = parse_plan_csv(plan_text(req, *conv));
-    Preview pv = svc->preview(*a, plan);
-    if (!pv.ok()) return problems_response(pv, 422);
     try {
       auto res = svc->apply(*a, plan);
       json::object o = preview_json(res.preview);
