@@ -5,18 +5,19 @@
 #      N members (default 500,000) by `dangbo restructure apply` on a database prepared with the
 #      tree of 2025-06-30: wall time and peak memory of that process (targets ≤ 10 s, ≤ 500 MB);
 #      the result is then verified (168 units, every member placed);
-#   2. an as_of tree query at national size: a generated national tree of about ORGS
-#      organizations (default 300,000) as of 2025-06-30 with NAT_MEMBERS members (default
-#      1,000,000), the whole country's 2025 plan applied on top (≈ 2 × ORGS organization rows
-#      in all), then QUERIES random queries "children of an organization with member counts as
-#      of a day", through the history tables: p50/p99 (target p99 ≤ 100 ms).
+#   2. an as_of tree query at national size: a generated national tree (ORGS, default 315,000,
+#      gives ≈ 300,000 organizations valid on 2025-06-30: 63 provinces, 696 districts, 10,035
+#      communes and their grassroots organizations and cells) with NAT_MEMBERS members (default
+#      1,000,000), the whole country's 2025 plan applied on top (≈ 600,000 organization rows in
+#      all), then QUERIES random queries "children of an organization with member counts as of a
+#      day", through the history tables: p50/p99 (target p99 ≤ 100 ms).
 # Usage: bench/restructure.sh [BUILD_DIR]     env: N, ORGS, NAT_MEMBERS, QUERIES, KEEP=1
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${1:-${BUILD:-build}}"
 cd "$ROOT"
 N=${N:-500000}
-ORGS=${ORGS:-300000}
+ORGS=${ORGS:-315000}
 NAT_MEMBERS=${NAT_MEMBERS:-1000000}
 QUERIES=${QUERIES:-2000}
 OUT=$(mktemp -d /tmp/dangbo-bench-restructure.XXXXXX)
