@@ -238,9 +238,14 @@ void apply_mapping_file(Mapping& m, const std::string& path) {
   if (!in) throw std::runtime_error("Không đọc được tệp ánh xạ cột " + path);
   std::stringstream ss;
   ss << in.rdbuf();
+  apply_mapping_json(m, ss.str(), path);
+}
+
+void apply_mapping_json(Mapping& m, std::string_view json, std::string_view source) {
+  const std::string path(source);
   boost::json::value v;
   try {
-    v = boost::json::parse(ss.str());
+    v = boost::json::parse(json);
   } catch (const std::exception& e) {
     throw std::runtime_error("Tệp ánh xạ cột " + path + " không phải JSON hợp lệ: " + e.what());
   }
@@ -268,6 +273,14 @@ void apply_mapping_file(Mapping& m, const std::string& path) {
     if (!found) throw std::runtime_error("Tệp ánh xạ cột " + path + ": tệp dữ liệu không có cột \"" + k + "\"");
   }
   finish(m);
+}
+
+std::string mapping_json(const Mapping& m) {
+  boost::json::object cols;
+  for (std::size_t i = 0; i < m.header.size(); ++i) cols[m.header[i]] = std::string(field_name(m.fields[i]));
+  boost::json::object root;
+  root["columns"] = std::move(cols);
+  return boost::json::serialize(root);
 }
 
 void save_mapping_file(const Mapping& m, const std::string& path) {

@@ -80,6 +80,11 @@ Mapping auto_mapping(const std::vector<std::string>& header);
 void apply_mapping_file(Mapping& m, const std::string& path);
 /// Writes the mapping in that format (every column listed, fields by name).
 void save_mapping_file(const Mapping& m, const std::string& path);
+/// apply_mapping_file on the JSON text itself (a mapping kept in the database, or chosen on the
+/// upload page); `source` names it in the messages.
+void apply_mapping_json(Mapping& m, std::string_view json, std::string_view source);
+/// The mapping in the mapping-file format, as a string.
+std::string mapping_json(const Mapping& m);
 
 /// Finds the header among the first records: the record (of the first `max_scan`) with the
 /// most recognised column names, at least two; the first record when none has two. Returns its
