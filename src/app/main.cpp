@@ -18,6 +18,7 @@
 #include "http/http.hpp"
 #include "linkage/cli.hpp"
 #include "quality/cli.hpp"
+#include "quality/import_cli.hpp"
 #include "registry/refdata.hpp"
 #include "registry/roster_gen.hpp"
 #include "registry/routes.hpp"
@@ -317,12 +318,17 @@ int main(int argc, char** argv) {
 
   app::RestructureCli restructure_cli;
   app::add_restructure_cli(app, db_url, restructure_cli);
+  quality::ImportCli import_cli;
+  quality::add_import_cli(app, db_url, import_cli);
 
   CLI11_PARSE(app, argc, argv);
   try {
     base::RuleSet::set_global(base::RuleSet::load(paths.rules()));
     if (*serve_cmd) return serve(db_url, listen, paths, demo, no_demo, seed, workers, sec);
     if (int rc = app::run_restructure_cli(restructure_cli, [&] { return open_db(db_url, paths); }, paths.data()); rc >= 0)
+      return rc;
+    if (int rc = quality::run_import_cli(import_cli, [&] { return open_db(db_url, paths); }, paths.data(), std::cout, std::cerr);
+        rc >= 0)
       return rc;
     if (*init_cmd) {
       auto db = open_db(db_url, paths);

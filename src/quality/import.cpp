@@ -1,0 +1,1369 @@
+// `dangbo import`: reader → standardizing workers → one writer that matches rows to members and
+// writes each batch in one transaction (see import.hpp for the rules).
+#include "quality/import.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <sodium.h>
+#include <sys/resource.h>
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <ostream>
+#include <thread>
+#include <unordered_map>
+#include <set>
+#include <unordered_set>
+
+#include "base/error.hpp"
+#include "quality/campaign.hpp"
+#include "quality/import_internal.hpp"
+#include "quality/import_store.hpp"
+#include "registry/service.hpp"
+#include "registry/store.hpp"
+#include "vntext/encoding.hpp"
+#include "vntext/text.hpp"
+
+namespace dangbo::quality {
+using base::Error;
+using base::ErrorKind;
+using namespace detail;
+
+namespace {
+
+// Stops a run between batches (server shutting down): the job is left interrupted.
+struct Cancelled {};
+
+std::string lower_key(std::string_view s) { return vntext::search_key(s); }
+std::string mapping_json_of(const Mapping& m) { return mapping_json(m); }
+
+}  // namespace
+
+// ---- small public helpers --------------------------------------------------------------------
+
+std::string header_signature(const std::vector<std::string>& header) {
+  std::string joined;
+  for (auto& h : header) joined += lower_key(h) + '\x1f';
+  return security::sha256_hex(joined).substr(0, 16);
+}
+
+std::string file_sha256(const ImportFile& f, int64_t* size) {
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  int64_t n = 0;
+  if (!f.path.empty()) {
+    std::FILE* fp = std::fopen(f.path.c_str(), "rb");
+    if (!fp) throw std::runtime_error("Không đọc được tệp " + f.path);
+    std::vector<unsigned char> buf(1 << 20);
+    std::size_t got;
+    while ((got = std::fread(buf.data(), 1, buf.size(), fp)) > 0) {
+      crypto_hash_sha256_update(&st, buf.data(), got);
+      n += int64_t(got);
+    }
+    std::fclose(fp);
+  } else {
+    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(f.data.data()), f.data.size());
+    n = int64_t(f.data.size());
+  }
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, h);
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+  if (size) *size = n;
+  return hex;
+}
+
+std::vector<std::string> registry_fields(Field f) {
+  switch (f) {
+    case Field::full_name: return {"family_name", "middle_name", "given_name"};
+    case Field::family_middle: return {"family_name", "middle_name"};
+    case Field::family_name: return {"family_name"};
+    case Field::middle_name: return {"middle_name"};
+    case Field::given_name: return {"given_name"};
+    case Field::other_names: return {"other_names"};
+    case Field::gender: return {"gender"};
+    case Field::birth_date: return {"birth_date"};
+    case Field::birth_place: return {"birth_place"};
+    case Field::home_town: return {"home_town"};
+    case Field::residence: return {"residence"};
+    case Field::ethnicity: return {"ethnicity"};
+    case Field::religion: return {"religion"};
+    case Field::citizen_id: return {"citizen_id"};
+    case Field::phone: return {"phone"};
+    case Field::email: return {"email"};
+    case Field::admitted_on: return {"admitted_on"};
+    case Field::full_member_on: return {"full_member_on"};
+    case Field::card_number: return {"card_number"};
+    case Field::card_issued_on: return {"card_issued_on"};
+    case Field::education: return {"education"};
+    case Field::professional: return {"professional_qualification"};
+    case Field::theory_level: return {"theory_level"};
+    case Field::occupation: return {"occupation"};
+    case Field::position: return {"position"};
+    case Field::status: return {"status"};
+    default: return {};
+  }
+}
+
+bool can_import(const security::Actor& a, const std::string& kind) {
+  using security::Role;
+  if (kind == "fixes") return security::role_allows(a.role, security::Action::edit_member) && a.role != Role::member;
+  return a.role == Role::admin || a.role == Role::staff;
+}
+
+// ---- header -----------------------------------------------------------------------------------
+
+namespace detail {
+
+std::string clean_header_cell(std::string_view raw) {
+  return vntext::collapse_spaces(vntext::repair_text(raw).text);
+}
+
+const std::vector<std::string>& fix_sheet_header() {
+  static const std::vector<std::string> h = {"Mã phát hiện", "Mã đảng viên", "Họ và tên", "Chi bộ", "Trường", "Mức độ",
+                                             "Mã lỗi", "Nội dung", "Giá trị trong tệp gốc", "Giá trị hiện tại",
+                                             "Giá trị đề xuất", "Đồng ý đề xuất (x)", "Giá trị sửa"};
+  return h;
+}
+
+std::unique_ptr<RecordReader> open_reader(const ImportFile& f) {
+  bool xlsx;
+  if (!f.path.empty()) xlsx = looks_like_xlsx(f.path);
+  else xlsx = f.data.size() >= 4 && f.data[0] == 'P' && f.data[1] == 'K' && f.data[2] == '\x03' && f.data[3] == '\x04';
+  if (xlsx) {
+    if (!f.path.empty()) return XlsxReader::open_file(f.path);
+    return XlsxReader::open_memory(f.data);
+  }
+  if (!f.path.empty()) return open_csv(f.path);
+  return std::make_unique<CsvReader>(memory_source(f.data));
+}
+
+HeaderRead read_header(RecordReader& rd) {
+  HeaderRead out;
+  out.source = rd.describe();
+  std::vector<RawRecord> head;
+  for (int k = 0; k < 12; ++k) {
+    RawRecord r;
+    if (!rd.next(r)) break;
+    head.push_back(std::move(r));
+  }
+  if (head.empty()) throw std::runtime_error("Tệp không có dữ liệu");
+  // A findings sheet sent back (findings_xlsx): its own header, found by two column names.
+  for (std::size_t r = 0; r < head.size(); ++r) {
+    bool id = false, fix = false;
+    for (auto& c : head[r].cells) {
+      std::string t = clean_header_cell(c);
+      id = id || t == "Mã phát hiện";
+      fix = fix || t == "Giá trị sửa";
+    }
+    if (id && fix) {
+      out.fix_sheet = true;
+      out.header_line = head[r].line;
+      for (auto& c : head[r].cells) out.header.push_back(clean_header_cell(c));
+      for (std::size_t k = r + 1; k < head.size(); ++k) out.after.push_back(std::move(head[k]));
+      return out;
+    }
+  }
+  const std::size_t h = find_header_row(head);
+  bool two_rows = false;
+  out.header = build_header(head, h, rd.merges(), &two_rows);
+  while (!out.header.empty() && out.header.back().empty()) out.header.pop_back();
+  if (out.header.empty()) throw std::runtime_error("Không tìm thấy dòng tiêu đề trong tệp");
+  for (std::size_t c = 0; c < out.header.size(); ++c)
+    if (out.header[c].empty()) out.header[c] = fmt::format("Cột {}", c + 1);
+  out.header_line = head[h].line;
+  for (std::size_t k = h + (two_rows ? 2 : 1); k < head.size(); ++k) out.after.push_back(std::move(head[k]));
+  return out;
+}
+
+}  // namespace detail
+
+namespace {
+
+// Counts line ends (an estimate of the rows, for the progress bar).
+int64_t count_lines(const ImportFile& f) {
+  int64_t n = 0;
+  if (!f.data.empty()) return std::count(f.data.begin(), f.data.end(), '\n');
+  std::FILE* fp = std::fopen(f.path.c_str(), "rb");
+  if (!fp) return 0;
+  std::vector<char> buf(1 << 20);
+  std::size_t got;
+  while ((got = std::fread(buf.data(), 1, buf.size(), fp)) > 0) n += std::count(buf.data(), buf.data() + got, '\n');
+  std::fclose(fp);
+  return n;
+}
+
+bool is_xlsx(const ImportFile& f) {
+  if (!f.path.empty()) return looks_like_xlsx(f.path);
+  return f.data.size() >= 2 && f.data[0] == 'P' && f.data[1] == 'K';
+}
+
+// Ids of the organizations on a materialized path ("/1/23/456/" → 1, 23, 456).
+std::vector<int64_t> path_ids(const std::string& path) {
+  std::vector<int64_t> ids;
+  int64_t cur = 0;
+  bool in = false;
+  for (char c : path) {
+    if (c == '/') {
+      if (in) ids.push_back(cur);
+      cur = 0;
+      in = false;
+    } else {
+      cur = cur * 10 + (c - '0');
+      in = true;
+    }
+  }
+  return ids;
+}
+
+// The mapping saved for this header in the organization or its nearest ancestor.
+std::optional<std::string> saved_mapping(soci::session& sql, const std::string& org_path, const std::string& sig) {
+  auto ids = path_ids(org_path);
+  if (ids.empty()) return std::nullopt;
+  isql::Query q;
+  std::vector<std::string> sids;
+  for (auto id : ids) sids.push_back(std::to_string(id));
+  q.text = "SELECT org_id, mapping FROM import_mapping WHERE header_sig = " + q.add(sig) + " AND org_id IN " + isql::in_list(q, sids);
+  std::optional<std::string> best;
+  std::size_t best_depth = 0;
+  isql::each(sql, q, 2, [&](const isql::Row& r) {
+    auto it = std::find(ids.begin(), ids.end(), r.i(0));
+    std::size_t depth = std::size_t(it - ids.begin()) + 1;
+    if (depth > best_depth) best_depth = depth, best = r.s(1);
+  });
+  return best;
+}
+
+std::optional<registry::Organization> current_org(soci::session& sql, const std::string& code) {
+  return registry::find_org(sql, code, base::today().iso());
+}
+
+}  // namespace
+
+// ---- Importer ---------------------------------------------------------------------------------
+
+Importer::Importer(db::Database& db, const registry::RefData& rd, const base::RuleSet& rules, CleanOptions opts)
+    : impl_(std::make_unique<Impl>(db, rd, rules, [&] {
+        opts.fill_member = true;
+        return opts;
+      }())) {}
+
+Importer::~Importer() = default;
+
+const Standardizer& Importer::standardizer() const { return impl_->st; }
+db::Database& Importer::db() { return impl_->db; }
+
+FilePreview Importer::preview(const ImportFile& f, int64_t org_id) {
+  FilePreview p;
+  auto rd = open_reader(f);
+  HeaderRead h = read_header(*rd);
+  p.source = h.source;
+  p.header_line = h.header_line;
+  p.fix_sheet = h.fix_sheet;
+  p.mapping = auto_mapping(h.header);
+  p.header_sig = header_signature(h.header);
+  if (!p.fix_sheet && org_id > 0) {
+    auto s = impl_->db.session();
+    auto org = registry::find_org_by_id(*s, org_id);
+    if (org)
+      if (auto saved = saved_mapping(*s, org->path, p.header_sig)) {
+        try {
+          apply_mapping_json(p.mapping, *saved, "đã lưu");
+          p.saved_mapping = true;
+        } catch (const std::exception& e) {
+          spdlog::warn("import: saved mapping not applied: {}", e.what());
+        }
+      }
+  }
+  auto add_row = [&](const RawRecord& r) {
+    std::vector<std::string> cells;
+    for (std::size_t c = 0; c < p.mapping.header.size(); ++c)
+      cells.push_back(c < r.cells.size() ? displayable(r.cells[c]) : std::string());
+    p.rows.push_back(std::move(cells));
+  };
+  for (auto& r : h.after) {
+    if (p.rows.size() >= 5) break;
+    add_row(r);
+  }
+  RawRecord r;
+  while (p.rows.size() < 5 && rd->next(r)) add_row(r);
+  if (!is_xlsx(f)) p.rows_estimate = std::max<int64_t>(0, count_lines(f) - int64_t(h.header_line));
+  return p;
+}
+
+ImportJob Importer::create_job(const security::Actor* a, const std::string& org_code, const ImportFile& f, bool dry_run,
+                               const std::string& mapping_json, const std::string& status, int batch_size) {
+  registry::Organization org;
+  {
+    auto s = impl_->db.session();
+    auto o = current_org(*s, org_code);
+    if (!o || (a && !a->in_scope(o->path)))
+      throw Error(ErrorKind::not_found, "org.not_found",
+                  "Không tìm thấy tổ chức đảng có mã '" + org_code + "' (hoặc bạn không có quyền với tổ chức này)");
+    org = *o;
+  }
+  FilePreview p;
+  try {
+    p = preview(f, org.id);
+  } catch (const base::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(ErrorKind::bad_request, "import.file", std::string("Không đọc được tệp: ") + e.what());
+  }
+  const std::string kind = p.fix_sheet ? "fixes" : "roster";
+  if (a && !can_import(*a, kind))
+    throw Error(ErrorKind::forbidden, "forbidden",
+                kind == "roster" ? "Chỉ cán bộ Ban Tổ chức (hoặc quản trị) được nhập danh sách đảng viên"
+                                 : "Bạn không có quyền sửa hồ sơ đảng viên");
+  if (!mapping_json.empty() && !p.fix_sheet) {
+    try {
+      apply_mapping_json(p.mapping, mapping_json, "ánh xạ cột");
+    } catch (const std::exception& e) {
+      throw Error(ErrorKind::bad_request, "import.mapping", e.what());
+    }
+  }
+  int64_t size = 0;
+  std::string sha = file_sha256(f, &size);
+  std::string now = db::now_utc(), b64 = f.data.empty() ? std::string() : base64_encode(f.data);
+  std::string mapping = p.fix_sheet ? std::string() : mapping_json_of(p.mapping);
+  batch_size = std::clamp(batch_size, 1, 100000);
+  int64_t id = 0;
+  {
+    auto s = impl_->db.session();
+    isql::Query q;
+    q.text = "INSERT INTO import_job(kind, org_id, org_path, file_name, file_sha256, file_size, file_data, file_path, source, "
+             "header_sig, mapping, dry_run, status, batch_size, rows_total, created_by, created_by_name, created_at) VALUES (" +
+             q.add(kind) + "," + q.add(org.id) + "," + q.add(org.path) + "," + q.add(f.name) + "," + q.add(sha) + "," +
+             q.add(size) + "," + (b64.empty() ? std::string("NULL") : q.add(std::move(b64))) + "," +
+             (f.path.empty() ? std::string("NULL") : q.add(f.path)) + "," + q.add(p.source) + "," + q.add(p.header_sig) +
+             "," + q.add(mapping) + "," + q.add(dry_run ? 1 : 0) + "," + q.add(status) + "," + q.add(batch_size) + "," +
+             q.add(p.rows_estimate) + "," + (a ? q.add(a->user_id) : std::string("NULL")) + "," +
+             q.add(a ? a->username : std::string("system")) + "," + q.add(now) + ")";
+    if (isql::is_pg(*s)) {
+      q.text += " RETURNING id";
+      id = isql::to_i64(isql::scalar(*s, q));
+    } else {
+      isql::exec(*s, q);
+      long long rid = 0;
+      *s << "SELECT last_insert_rowid()", soci::into(rid);
+      id = rid;
+    }
+  }
+  return *load_job(impl_->db, id);
+}
+
+void Importer::confirm_job(const security::Actor* a, int64_t job_id, const std::string& mapping_json, bool dry_run,
+                           bool save) {
+  auto j = load_job(impl_->db, job_id);
+  if (!j || (a && !a->in_scope(j->org_path)))
+    throw Error(ErrorKind::not_found, "import.not_found", "Không tìm thấy lần nhập số " + std::to_string(job_id));
+  if (a && !can_import(*a, j->kind)) throw Error(ErrorKind::forbidden, "forbidden", "Bạn không có quyền nhập dữ liệu này");
+  if (j->status != "uploaded" && j->status != "queued")
+    throw Error(ErrorKind::conflict, "import.started", "Lần nhập này đã bắt đầu; không đổi được ánh xạ cột nữa");
+  std::string mapping = j->mapping;
+  if (j->kind == "roster") {
+    auto f = job_file(impl_->db, *j);
+    auto rd = open_reader(f);
+    HeaderRead h = read_header(*rd);
+    Mapping m = auto_mapping(h.header);
+    try {
+      if (!mapping_json.empty()) apply_mapping_json(m, mapping_json, "ánh xạ cột");
+      else if (!j->mapping.empty()) apply_mapping_json(m, j->mapping, "ánh xạ cột");
+    } catch (const std::exception& e) {
+      throw Error(ErrorKind::bad_request, "import.mapping", e.what());
+    }
+    if (!m.has(Field::full_name) && !m.has(Field::given_name) && !m.has(Field::family_middle))
+      throw Error(ErrorKind::bad_request, "import.mapping",
+                  "Cần một cột họ và tên (hoặc cột tên): hãy chọn trường cho cột chứa họ tên");
+    mapping = mapping_json_of(m);
+  }
+  auto s = impl_->db.session();
+  isql::Query q;
+  q.text = "UPDATE import_job SET mapping = " + q.add(mapping) + ", dry_run = " + q.add(dry_run ? 1 : 0) +
+           ", status = 'queued' WHERE id = " + q.add(job_id) + " AND status IN ('uploaded', 'queued')";
+  if (isql::exec(*s, q) != 1) throw Error(ErrorKind::conflict, "import.started", "Lần nhập này đã bắt đầu");
+  if (save && j->kind == "roster") {
+    soci::transaction tr(*s);
+    isql::Query d;
+    d.text = "DELETE FROM import_mapping WHERE org_id = " + d.add(j->org_id) + " AND header_sig = " + d.add(j->header_sig);
+    isql::exec(*s, d);
+    isql::Query ins;
+    ins.text = "INSERT INTO import_mapping(org_id, header_sig, mapping, updated_at, updated_by) VALUES (" + ins.add(j->org_id) +
+               "," + ins.add(j->header_sig) + "," + ins.add(mapping) + "," + ins.add(db::now_utc()) + "," +
+               ins.add(a ? a->username : std::string("system")) + ")";
+    isql::exec(*s, ins);
+    tr.commit();
+  }
+}
+
+std::optional<ImportJob> Importer::interrupted_job(int64_t org_id, const std::string& sha256, const std::string& kind) {
+  mark_interrupted_jobs(impl_->db);
+  auto s = impl_->db.session();
+  isql::Query q;
+  q.text = std::string("SELECT ") + kJobCols + " FROM import_job j JOIN organization o ON o.id = j.org_id WHERE j.org_id = " +
+           q.add(org_id) + " AND j.file_sha256 = " + q.add(sha256) + " AND j.kind = " + q.add(kind) +
+           " AND j.dry_run = 0 AND j.status = 'interrupted' ORDER BY j.id DESC LIMIT 1";
+  std::optional<ImportJob> out;
+  isql::each(*s, q, 35, [&](const isql::Row& r) { out = job_from(r); });
+  return out;
+}
+
+ImportResult Importer::run(int64_t job_id, const security::Actor* actor,
+                           const std::function<void(const ImportProgress&)>& progress, const std::atomic<bool>* cancel) {
+  mark_interrupted_jobs(impl_->db);
+  auto j = load_job(impl_->db, job_id);
+  if (!j) throw Error(ErrorKind::not_found, "import.not_found", "Không tìm thấy lần nhập số " + std::to_string(job_id));
+  {
+    auto s = impl_->db.session();
+    isql::Query q;
+    std::string now = db::now_utc();
+    q.text = "UPDATE import_job SET status = 'running', runner = " + q.add(runner_id()) + ", heartbeat_at = " + q.add(now) +
+             ", started_at = COALESCE(started_at, " + q.add(now) + "), message = '' WHERE id = " + q.add(job_id) +
+             " AND status IN ('queued', 'interrupted', 'failed')";
+    if (isql::exec(*s, q) != 1) {
+      if (j->status == "running")
+        throw Error(ErrorKind::conflict, "import.running", "Lần nhập số " + std::to_string(job_id) + " đang chạy");
+      if (j->status == "done")
+        throw Error(ErrorKind::conflict, "import.done", "Lần nhập số " + std::to_string(job_id) + " đã hoàn tất");
+      throw Error(ErrorKind::conflict, "import.not_ready",
+                  "Lần nhập số " + std::to_string(job_id) + " chưa được xác nhận ánh xạ cột");
+    }
+  }
+  j = load_job(impl_->db, job_id);
+  try {
+    if (j->kind == "fixes") return run_fix_job(*impl_, *j, actor, progress, cancel);
+    return impl_->run_roster(*j, actor, progress, cancel);
+  } catch (const Cancelled&) {
+    auto cur = load_job(impl_->db, job_id);
+    finish_job(impl_->db, *cur, "interrupted", "Lần nhập dừng lại khi máy chủ tắt; các lô đã ghi được giữ nguyên, chạy tiếp để hoàn tất");
+    ImportResult r;
+    r.job = *cur;
+    return r;
+  } catch (const std::exception& e) {
+    auto cur = load_job(impl_->db, job_id);
+    if (cur) finish_job(impl_->db, *cur, "failed", e.what());
+    throw;
+  }
+}
+
+// ---- the roster run ---------------------------------------------------------------------------
+
+namespace {
+
+// One data row, prepared on a worker.
+struct Prepared {
+  RawRecord rec;
+  RowResult r;
+  bool skip = false;          // committed by an earlier run (resume): only the file checks
+  std::string id_value;       // the id column's value (repaired)
+  std::string hash_key;       // SHA-256 of the cells (row-number column left out)
+  std::string values_hash;    // SHA-256 of the standardized values
+  std::string raw_json;       // the cells as read, JSON
+  MemberValues mv;
+  bool synthetic = false;
+};
+
+struct Chunk {
+  std::size_t seq = 0;
+  std::vector<Prepared> rows;
+  std::size_t n = 0;
+};
+
+template <class T>
+class Queue {
+ public:
+  explicit Queue(std::size_t cap) : cap_(cap) {}
+  void push(T v) {
+    std::unique_lock lk(m_);
+    not_full_.wait(lk, [&] { return q_.size() < cap_ || closed_; });
+    q_.push_back(std::move(v));
+    not_empty_.notify_one();
+  }
+  bool pop(T& v) {
+    std::unique_lock lk(m_);
+    not_empty_.wait(lk, [&] { return !q_.empty() || closed_; });
+    if (q_.empty()) return false;
+    v = std::move(q_.front());
+    q_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+  void close() {
+    std::lock_guard lk(m_);
+    closed_ = true;
+    not_empty_.notify_all();
+    not_full_.notify_all();
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<T> q_;
+  std::size_t cap_;
+  bool closed_ = false;
+};
+
+struct OrgEntry {
+  int64_t id = 0;
+  std::string code, name, path, valid_from;
+};
+
+// Organizations valid today inside the subtree the file is imported into.
+struct OrgIndex {
+  std::unordered_map<std::string, OrgEntry> by_code;
+  std::unordered_map<std::string, std::vector<const OrgEntry*>> by_name;
+  OrgEntry root;
+  void load(soci::session& sql, int64_t root_id) {
+    std::string today = base::today().iso();
+    auto o = registry::find_org_by_id(sql, root_id);
+    if (!o) throw std::runtime_error("Tổ chức của lần nhập không còn tồn tại");
+    isql::Query q;
+    q.text = "SELECT id, code, name, path, valid_from FROM organization WHERE path >= " + q.add(o->path) + " AND path < " +
+             q.add(registry::subtree_end(o->path)) + " AND valid_from <= " + q.add(today) +
+             " AND (valid_to IS NULL OR valid_to > " + q.add(today) + ")";
+    isql::each(sql, q, 5, [&](const isql::Row& r) {
+      OrgEntry e{r.i(0), r.s(1), r.s(2), r.s(3), r.s(4)};
+      by_code[e.code] = e;
+    });
+    for (auto& [code, e] : by_code) by_name[vntext::search_key(e.name)].push_back(&e);
+    root = OrgEntry{o->id, o->code, o->name, o->path, o->valid_from.iso()};
+    if (!by_code.count(root.code)) by_code[root.code] = root;
+  }
+};
+
+enum class Outcome { created, updated, unchanged, rejected };
+const char* outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::created: return "created";
+    case Outcome::updated: return "updated";
+    case Outcome::unchanged: return "unchanged";
+    default: return "rejected";
+  }
+}
+
+struct Decision {
+  Outcome outcome = Outcome::created;
+  int64_t member_id = 0;
+  int ref = -1;  // index (in the batch) of the row that creates the member
+  const OrgEntry* org = nullptr;
+  std::string key;
+  bool key_known = false;  // the key is already stored (no new member_source_key row)
+  std::string reject_column, reject_reason;
+};
+
+// Copies the fields the file has from the row's member onto `dst`.
+void apply_row_fields(const Mapping& m, const registry::Member& src, registry::Member& dst) {
+  for (std::size_t c = 0; c < m.fields.size(); ++c) {
+    switch (m.fields[c]) {
+      case Field::full_name:
+      case Field::family_middle:
+      case Field::family_name:
+      case Field::middle_name:
+      case Field::given_name:
+        dst.family_name = src.family_name;
+        dst.middle_name = src.middle_name;
+        dst.given_name = src.given_name;
+        if (!src.other_names.empty()) dst.other_names = src.other_names;
+        break;
+      case Field::other_names: dst.other_names = src.other_names; break;
+      case Field::gender: dst.gender = src.gender; break;
+      case Field::birth_date: dst.birth_date = src.birth_date; break;
+      case Field::birth_place: dst.birth_place = src.birth_place; break;
+      case Field::home_town: dst.home_town = src.home_town; break;
+      case Field::residence: dst.residence = src.residence; break;
+      case Field::ethnicity: dst.ethnicity = src.ethnicity; break;
+      case Field::religion: dst.religion = src.religion; break;
+      case Field::citizen_id: dst.citizen_id = src.citizen_id; break;
+      case Field::phone: dst.phone = src.phone; break;
+      case Field::email: dst.email = src.email; break;
+      case Field::admitted_on: dst.admitted_on = src.admitted_on; break;
+      case Field::full_member_on: dst.full_member_on = src.full_member_on; break;
+      case Field::card_number: dst.card_number = src.card_number; break;
+      case Field::card_issued_on: dst.card_issued_on = src.card_issued_on; break;
+      case Field::education: dst.education = src.education; break;
+      case Field::professional: dst.professional_qualification = src.professional_qualification; break;
+      case Field::theory_level: dst.theory_level = src.theory_level; break;
+      case Field::occupation: dst.occupation = src.occupation; break;
+      case Field::position: dst.position = src.position; break;
+      case Field::status: dst.status = src.status; break;
+      default: break;
+    }
+  }
+}
+
+// {"field": [old, new]} for the editable fields that differ.
+boost::json::object member_diff(const registry::Member& a, const registry::Member& b) {
+  boost::json::object diff;
+  for (auto& f : registry::editable_member_fields()) {
+    std::string x = registry::member_field_text(a, f), y = registry::member_field_text(b, f);
+    if (x != y) diff[f] = boost::json::array{boost::json::string(x), boost::json::string(y)};
+  }
+  return diff;
+}
+
+}  // namespace
+
+ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* actor,
+                                        const std::function<void(const ImportProgress&)>& progress,
+                                        const std::atomic<bool>* cancel) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ImportResult res;
+  ImportFile file = job_file(db, job);
+  auto reader = open_reader(file);
+  HeaderRead head = read_header(*reader);
+  res.header_line = head.header_line;
+  Mapping m = auto_mapping(head.header);
+  if (!job.mapping.empty()) apply_mapping_json(m, job.mapping, "ánh xạ cột của lần nhập");
+  res.mapping = m;
+  if (!m.has(Field::full_name) && !m.has(Field::given_name) && !m.has(Field::family_middle))
+    throw std::runtime_error("Không thấy cột họ và tên trong tệp (cần một cột như 'Họ và tên'); hãy chỉ rõ ánh xạ cột");
+  const int c_row = m.column_of(Field::row_number), c_id = m.column_of(Field::id);
+  int c_synthetic = -1;
+  for (std::size_t c = 0; c < m.header.size(); ++c)
+    if (lower_key(m.header[c]) == "du lieu mo phong") c_synthetic = int(c);
+  const int c_name = m.has(Field::full_name) ? m.column_of(Field::full_name)
+                                             : (m.has(Field::given_name) ? m.column_of(Field::given_name) : m.column_of(Field::family_middle));
+  const int c_org_code = m.column_of(Field::org_code), c_org_name = m.column_of(Field::org_name),
+            c_cid = m.column_of(Field::citizen_id);
+  auto header_of = [&](int c) { return c >= 0 && std::size_t(c) < m.header.size() ? m.header[std::size_t(c)] : std::string(); };
+
+  OrgIndex orgs;
+  int64_t resume_after = 0;
+  {
+    auto s = db.session();
+    orgs.load(*s, job.org_id);
+    isql::Query q;
+    q.text = "SELECT max(last_line) FROM import_batch WHERE import_id = " + q.add(job.id);
+    resume_after = isql::to_i64(isql::scalar(*s, q));
+    // the counters as the committed batches left them
+    isql::Query c;
+    c.text = "SELECT count(*), sum(rows_read), sum(rows_created), sum(rows_updated), sum(rows_unchanged), sum(rows_rejected) "
+             "FROM import_batch WHERE import_id = " + c.add(job.id);
+    isql::each(*s, c, 6, [&](const isql::Row& r) {
+      job.batches_done = int(r.i(0));
+      job.rows_read = r.i(1);
+      job.rows_created = r.i(2);
+      job.rows_updated = r.i(3);
+      job.rows_unchanged = r.i(4);
+      job.rows_rejected = r.i(5);
+    });
+  }
+  res.resumed_after_line = resume_after;
+
+  // Records: an XLSX sheet is read whole first (its size is known exactly, for the progress).
+  std::vector<RawRecord> pre;
+  bool from_pre = is_xlsx(file);
+  if (from_pre) {
+    for (auto& r : head.after) pre.push_back(std::move(r));
+    RawRecord r;
+    while (reader->next(r)) pre.push_back(std::move(r));
+    job.rows_total = int64_t(pre.size());
+  } else if (job.rows_total <= 0) {
+    job.rows_total = std::max<int64_t>(0, count_lines(file) - int64_t(head.header_line));
+  }
+  {
+    auto s = db.session();
+    isql::Query q;
+    q.text = "UPDATE import_job SET rows_total = " + q.add(job.rows_total) + ", source = " + q.add(head.source) +
+             " WHERE id = " + q.add(job.id);
+    isql::exec(*s, q);
+  }
+  auto report = [&](const std::string& status) {
+    if (!progress) return;
+    ImportProgress p;
+    p.import_id = job.id;
+    p.status = status;
+    p.rows_total = job.rows_total;
+    p.rows_read = job.rows_read;
+    p.created = job.rows_created;
+    p.updated = job.rows_updated;
+    p.unchanged = job.rows_unchanged;
+    p.rejected = job.rows_rejected;
+    p.batches = job.batches_done;
+    progress(p);
+  };
+  report("running");
+
+  // ---- workers ----
+  const std::size_t chunk_rows = 512;
+  const int nthreads = 2;
+  Queue<std::unique_ptr<Chunk>> work(nthreads * 2), done_q(nthreads * 4);
+  std::mutex pool_m;
+  std::vector<std::unique_ptr<Chunk>> pool;
+  auto get_chunk = [&] {
+    std::lock_guard lk(pool_m);
+    if (pool.empty()) {
+      auto c = std::make_unique<Chunk>();
+      c->rows.resize(chunk_rows);
+      return c;
+    }
+    auto c = std::move(pool.back());
+    pool.pop_back();
+    return c;
+  };
+  std::vector<std::thread> workers;
+  std::atomic<int> workers_left{nthreads};
+  std::exception_ptr worker_error;
+  std::atomic<bool> stop_reading{false};
+  for (int t = 0; t < nthreads; ++t)
+    workers.emplace_back([&] {
+      struct Last {
+        std::atomic<int>& left;
+        Queue<std::unique_ptr<Chunk>>& q;
+        ~Last() {
+          if (--left == 0) q.close();  // the writer's queue ends when every worker is done
+        }
+      } last{workers_left, done_q};
+      std::unique_ptr<Chunk> c;
+      std::string buf;
+      try {
+      while (work.pop(c)) {
+        for (std::size_t i = 0; i < c->n; ++i) {
+          Prepared& p = c->rows[i];
+          st.standardize_row(m, p.rec.cells, p.r);
+          if (p.rec.malformed && !p.r.blank && !p.r.rejected && p.rec.cells.size() != m.header.size()) {
+            p.r.rejected = true;
+            p.r.findings.insert(p.r.findings.begin(), Finding{-1, "row.malformed", Severity::error,
+                                                              "Dòng có dấu ngoặc kép không đóng; không tách được các ô", "", ""});
+          }
+          p.skip = int64_t(p.rec.line) <= resume_after;
+          if (p.r.blank || p.skip) continue;
+          p.id_value = c_id >= 0 && std::size_t(c_id) < p.rec.cells.size()
+                           ? vntext::collapse_spaces(vntext::repair_text(p.rec.cells[std::size_t(c_id)]).text)
+                           : std::string();
+          buf.clear();
+          std::size_t last = p.rec.cells.size();
+          while (last > 0 && p.rec.cells[last - 1].empty()) --last;
+          std::vector<std::string> shown;
+          shown.reserve(p.rec.cells.size());
+          for (std::size_t k = 0; k < p.rec.cells.size(); ++k) {
+            shown.push_back(displayable(p.rec.cells[k]));
+            if (k < last && int(k) != c_row) {
+              buf += p.rec.cells[k];
+              buf += '\x1f';
+            }
+          }
+          p.hash_key = security::sha256_hex(buf);
+          p.raw_json = json_strings(shown);
+          buf.clear();
+          for (std::size_t k = 0; k < p.r.values.size(); ++k)
+            if (int(k) != c_row) {
+              buf += p.r.values[k];
+              buf += '\x1f';
+            }
+          p.values_hash = security::sha256_hex(buf);
+          p.synthetic = c_synthetic >= 0 && std::size_t(c_synthetic) < p.r.values.size() &&
+                        lower_key(p.r.values[std::size_t(c_synthetic)]) == "co";
+          if (!p.r.rejected) member_values(p.r.member, p.mv);
+        }
+        done_q.push(std::move(c));
+      }
+      } catch (...) {
+        std::lock_guard lk(pool_m);
+        if (!worker_error) worker_error = std::current_exception();
+        stop_reading = true;
+        work.close();
+      }
+    });
+
+  // ---- reader ----
+  std::exception_ptr reader_error;
+  std::thread reader_thread([&] {
+    try {
+      std::size_t seq = 0, k = 0;
+      auto chunk = get_chunk();
+      chunk->n = 0;
+      auto flush = [&] {
+        if (chunk->n == 0) return;
+        chunk->seq = seq++;
+        work.push(std::move(chunk));
+        chunk = get_chunk();
+        chunk->n = 0;
+      };
+      auto next = [&](RawRecord& r) -> bool {
+        if (from_pre) {
+          if (k >= pre.size()) return false;
+          r = std::move(pre[k++]);
+          return true;
+        }
+        if (k < head.after.size()) {
+          r = std::move(head.after[k++]);
+          return true;
+        }
+        return reader->next(r);
+      };
+      while (!stop_reading) {
+        if (!next(chunk->rows[chunk->n].rec)) break;
+        if (++chunk->n >= chunk_rows) flush();
+      }
+      flush();
+    } catch (...) {
+      reader_error = std::current_exception();
+    }
+    work.close();
+  });
+
+  // ---- writer (this thread) ----
+  FileChecks checks;
+  std::vector<Prepared*> batch;  // rows of the pending batch, inside the chunks held below
+  batch.reserve(std::size_t(job.batch_size));
+  std::vector<std::unique_ptr<Chunk>> held;
+  auto release_held = [&] {
+    std::lock_guard lk(pool_m);
+    for (auto& c : held) pool.push_back(std::move(c));
+    held.clear();
+  };
+  int64_t batch_blank = 0;
+  std::unordered_map<std::string, std::pair<int64_t, std::string>> run_keys;  // key → member id, values hash
+  std::unordered_map<std::string, int64_t> run_key_line;
+  const std::string scope_end = registry::subtree_end(job.org_path);
+  auto session = db.session();
+  soci::session& sql = *session;
+  std::unique_ptr<BulkWriter> writer;
+  if (!job.dry_run) writer = std::make_unique<BulkWriter>(sql);
+  // SQLite: a larger page cache while the member indexes grow (restored at the end: the
+  // connection goes back to the pool).
+  struct CacheSize {
+    soci::session& sql;
+    bool on;
+    CacheSize(soci::session& s, bool o) : sql(s), on(o) {
+      if (on) sql << "PRAGMA cache_size = -131072";
+    }
+    ~CacheSize() {
+      try {
+        if (on) sql << "PRAGMA cache_size = -65536";
+      } catch (...) {
+      }
+    }
+  } cache_size(sql, !isql::is_pg(sql) && !job.dry_run);
+  const bool pg = isql::is_pg(sql);
+  // Keys stored by earlier imports into this organization (one read; the run adds its own).
+  std::unordered_map<std::string, std::pair<int64_t, std::string>> known;
+  {
+    isql::Query q;
+    q.text = "SELECT source_key, member_id, values_hash FROM member_source_key WHERE scope_org_id = " + q.add(job.org_id);
+    isql::each(sql, q, 3, [&](const isql::Row& r) { known.emplace(r.s(0), std::make_pair(r.i(1), r.s(2))); });
+  }
+  std::vector<std::string> dry_rejected;
+
+  double t_db = 0;  // seconds spent writing batches (the rest of the writer's time: waiting for rows)
+  auto write_batch = [&]() {
+    if (batch.empty()) return;
+    const auto tb = std::chrono::steady_clock::now();
+    struct Timer {
+      double& acc;
+      std::chrono::steady_clock::time_point t;
+      ~Timer() { acc += std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count(); }
+    } timer{t_db, tb};
+    if (cancel && *cancel) throw Cancelled{};
+    const std::size_t n = batch.size();
+    std::vector<Decision> dec(n);
+    // Keys of the rows that can be stored.
+    std::vector<std::string> lookup;
+    for (std::size_t i = 0; i < n; ++i) {
+      Prepared& p = *batch[i];
+      Decision& d = dec[i];
+      if (p.r.rejected) {
+        d.outcome = Outcome::rejected;
+        for (auto& f : p.r.findings)
+          if (f.column < 0 && f.severity == Severity::error) {
+            d.reject_reason = f.message;
+            break;
+          }
+        if (d.reject_reason.empty()) d.reject_reason = "Dòng không dùng được";
+        continue;
+      }
+      if (p.r.member.given_name.empty() && p.r.member.family_name.empty()) {
+        d.outcome = Outcome::rejected;
+        d.reject_column = header_of(c_name);
+        d.reject_reason = "Thiếu họ và tên: không lập được hồ sơ đảng viên";
+        continue;
+      }
+      // The organization: the row's code, else its name, else the one imported into.
+      std::string code = c_org_code >= 0 ? p.r.values[std::size_t(c_org_code)] : std::string();
+      std::string oname = c_org_name >= 0 ? p.r.values[std::size_t(c_org_name)] : std::string();
+      if (!code.empty()) {
+        auto it = orgs.by_code.find(code);
+        if (it == orgs.by_code.end()) {
+          d.outcome = Outcome::rejected;
+          d.reject_column = header_of(c_org_code);
+          d.reject_reason = "Mã tổ chức '" + code + "' không có trong " + orgs.root.name + " (hoặc đã hết hiệu lực)";
+          continue;
+        }
+        d.org = &it->second;
+      } else if (!oname.empty()) {
+        auto it = orgs.by_name.find(vntext::search_key(oname));
+        if (it == orgs.by_name.end() || it->second.size() != 1) {
+          d.outcome = Outcome::rejected;
+          d.reject_column = header_of(c_org_name);
+          d.reject_reason = it == orgs.by_name.end()
+                                ? "Không có tổ chức tên '" + oname + "' trong " + orgs.root.name
+                                : "Có " + std::to_string(it->second.size()) + " tổ chức tên '" + oname + "' trong " +
+                                      orgs.root.name + "; cần cột mã chi bộ";
+          continue;
+        }
+        d.org = it->second.front();
+      } else {
+        d.org = &orgs.by_code[orgs.root.code];
+      }
+      d.key = !p.id_value.empty() ? "id:" + p.id_value : "hash:" + p.hash_key;
+      if (!run_keys.count(d.key)) lookup.push_back(d.key);
+    }
+    (void)lookup;
+    // Citizen IDs of the rows that no key matched.
+    std::vector<std::string> cids;
+    auto cid_usable = [&](const Prepared& p) {
+      if (p.r.citizen_id.size() != 12) return false;
+      for (auto& f : p.r.findings)
+        if (f.code == "citizen_id.duplicate") return false;
+      return true;
+    };
+    for (std::size_t i = 0; i < n; ++i)
+      if (dec[i].outcome != Outcome::rejected && !run_keys.count(dec[i].key) && !known.count(dec[i].key) &&
+          cid_usable(*batch[i]))
+        cids.push_back(batch[i]->r.citizen_id);
+    std::unordered_map<std::string, std::vector<std::pair<int64_t, std::string>>> by_cid;  // → (member, org_path)
+    for (std::size_t off = 0; off < cids.size(); off += 100) {
+      std::vector<std::string> part(cids.begin() + long(off), cids.begin() + long(std::min(cids.size(), off + 100)));
+      isql::Query q;
+      q.text = "SELECT citizen_id, id, org_path FROM member WHERE citizen_id IN " + isql::in_list(q, part);
+      isql::each(sql, q, 3, [&](const isql::Row& r) { by_cid[r.s(0)].push_back({r.i(1), r.s(2)}); });
+    }
+    std::unordered_map<std::string, int> batch_cid;  // citizen ID → row (in this batch) creating its member
+
+    // Decisions, in input order.
+    for (std::size_t i = 0; i < n; ++i) {
+      Prepared& p = *batch[i];
+      Decision& d = dec[i];
+      if (d.outcome == Outcome::rejected) continue;
+      if (auto it = run_keys.find(d.key); it != run_keys.end()) {
+        d.key_known = true;
+        if (it->second.second != p.values_hash && d.key.rfind("id:", 0) == 0) {
+          d.outcome = Outcome::rejected;
+          d.reject_column = header_of(c_id);
+          d.reject_reason = "Mã '" + p.id_value + "' đã dùng cho dòng " + std::to_string(run_key_line[d.key]) +
+                            " với nội dung khác";
+          continue;
+        }
+        d.outcome = Outcome::unchanged;
+        d.member_id = it->second.first;
+        if (d.member_id < 0) d.ref = int(-d.member_id - 1), d.member_id = 0;
+        continue;
+      }
+      if (auto it = known.find(d.key); it != known.end()) {
+        d.key_known = true;
+        d.member_id = it->second.first;
+        d.outcome = it->second.second == p.values_hash ? Outcome::unchanged : Outcome::updated;
+      } else if (cid_usable(p)) {
+        if (auto bc = batch_cid.find(p.r.citizen_id); bc != batch_cid.end()) {
+          d.outcome = Outcome::unchanged;
+          d.ref = bc->second;
+        } else if (auto it2 = by_cid.find(p.r.citizen_id); it2 != by_cid.end()) {
+          bool inside = false;
+          for (auto& [mid, path] : it2->second)
+            if (path >= job.org_path && path < scope_end) {
+              d.member_id = mid;
+              inside = true;
+              break;
+            }
+          if (inside) {
+            d.outcome = Outcome::updated;  // compared with the stored member below
+          } else {
+            d.outcome = Outcome::rejected;
+            d.reject_column = header_of(c_cid);
+            d.reject_reason = "Số CCCD " + p.r.citizen_id +
+                              " đã có ở hồ sơ một đảng viên thuộc tổ chức khác; cần chuyển sinh hoạt đảng thay vì nhập mới";
+            continue;
+          }
+        }
+      }
+      if (d.outcome == Outcome::created && cid_usable(p)) batch_cid[p.r.citizen_id] = int(i);
+      // Remember the key for the rest of the run (a created member by its row: -(i+1)).
+      int64_t ref = d.outcome == Outcome::created ? -int64_t(i) - 1 : (d.ref >= 0 ? -int64_t(d.ref) - 1 : d.member_id);
+      run_keys[d.key] = {ref, p.values_hash};
+      run_key_line[d.key] = int64_t(p.rec.line);
+    }
+
+    // Updates: compare with the stored member (a citizen-ID match has no stored values hash).
+    std::string now = db::now_utc();
+    int64_t created = 0, updated = 0, unchanged = 0, rejected = 0, f_open = 0, f_auto = 0;
+    std::vector<BulkWriter::NewMember> news;
+    std::vector<std::size_t> news_row;
+    std::vector<BulkWriter::FindingRec> finds;
+    std::vector<BulkWriter::KeyRec> keys;
+    std::vector<BulkWriter::RowRec> rows;
+    std::vector<std::pair<std::string, std::string>> key_updates;  // key → new values hash
+    if (writer) writer->begin();
+    try {
+      auto add_findings = [&](const Prepared& p, int64_t member_id, const std::set<std::pair<std::string, std::string>>* skip) {
+        for (const Finding& f : p.r.findings) {
+          if (f.severity == Severity::info) {  // changed automatically: counted, not listed
+            ++f_auto;
+            continue;
+          }
+          BulkWriter::FindingRec fr;
+          fr.member_id = member_id;
+          fr.import_id = job.id;
+          fr.line = int64_t(p.rec.line);
+          fr.field = f.column >= 0 ? std::string(field_name(m.fields[std::size_t(f.column)])) : std::string();
+          fr.column = header_of(f.column);
+          if (skip && skip->count({fr.field, f.code})) continue;
+          fr.code = f.code;
+          fr.severity = std::string(to_string(f.severity));
+          fr.message = f.message;
+          fr.original = displayable(f.original);
+          fr.suggested = f.suggested;
+          fr.status = "open";
+          fr.created_at = now;
+          ++f_open;
+          finds.push_back(std::move(fr));
+        }
+      };
+      for (std::size_t i = 0; i < n; ++i) {
+        Prepared& p = *batch[i];
+        Decision& d = dec[i];
+        if (d.outcome != Outcome::updated) continue;
+        auto cur = registry::find_member(sql, d.member_id);
+        if (!cur) {  // removed since: create it again
+          d.outcome = Outcome::created;
+          d.member_id = 0;
+          continue;
+        }
+        registry::Member next = *cur;
+        apply_row_fields(m, p.r.member, next);
+        auto diff = member_diff(*cur, next);
+        if (!d.key_known) keys.push_back({job.org_id, d.key, d.member_id, p.values_hash, job.id});
+        else key_updates.push_back({d.key, p.values_hash});
+        if (diff.empty()) {
+          d.outcome = Outcome::unchanged;
+          continue;
+        }
+        if (!writer) continue;
+        if (!registry::update_member(sql, next, cur->version))
+          throw std::runtime_error("Hồ sơ đảng viên số " + std::to_string(d.member_id) + " vừa được người khác sửa");
+        boost::json::object detail = diff;
+        detail["import"] = job.id;
+        detail["line"] = int64_t(p.rec.line);
+        security::audit_append(sql, actor, "import_update", "member", std::to_string(d.member_id), cur->org_path,
+                               boost::json::serialize(detail));
+        // Findings: the open ones that no longer occur are fixed by this import; new ones are added.
+        std::set<std::pair<std::string, std::string>> now_found, still_open;
+        for (const Finding& f : p.r.findings)
+          if (f.severity != Severity::info)
+            now_found.insert({f.column >= 0 ? std::string(field_name(m.fields[std::size_t(f.column)])) : "", f.code});
+        isql::Query q;
+        q.text = "SELECT id, field, code FROM finding WHERE member_id = " + q.add(d.member_id) + " AND status = 'open'";
+        std::vector<int64_t> closing;
+        isql::each(sql, q, 3, [&](const isql::Row& r) {
+          if (now_found.count({r.s(1), r.s(2)})) still_open.insert({r.s(1), r.s(2)});
+          else closing.push_back(r.i(0));
+        });
+        for (auto fid : closing) {
+          isql::Query u;
+          u.text = "UPDATE finding SET status = 'fixed', fixed_at = " + u.add(now) + ", fixed_by = " +
+                   (actor ? u.add(actor->user_id) : std::string("NULL")) + ", fixed_by_name = " +
+                   u.add(actor ? actor->username : std::string("system")) + ", fixed_import_id = " + u.add(job.id) +
+                   " WHERE id = " + u.add(fid);
+          isql::exec(sql, u);
+        }
+        add_findings(p, d.member_id, &still_open);
+      }
+      // New members.
+      for (std::size_t i = 0; i < n; ++i) {
+        Prepared& p = *batch[i];
+        Decision& d = dec[i];
+        switch (d.outcome) {
+          case Outcome::created: ++created; break;
+          case Outcome::updated: ++updated; break;
+          case Outcome::unchanged: ++unchanged; break;
+          case Outcome::rejected: ++rejected; break;
+        }
+        if (d.outcome != Outcome::created) continue;
+        BulkWriter::NewMember nm;
+        nm.values = &p.mv;
+        nm.org_id = d.org->id;
+        nm.org_path = d.org->path;
+        nm.synthetic = p.synthetic;
+        std::string from = p.r.member.admitted_on ? p.r.member.admitted_on->iso() : std::string();
+        if (from.size() != 10 || from < d.org->valid_from) from = d.org->valid_from;
+        nm.valid_from = from;
+        nm.reason = "nhập từ tệp (lần nhập số " + std::to_string(job.id) + ")";
+        news.push_back(std::move(nm));
+        news_row.push_back(i);
+      }
+      if (writer) {
+        writer->insert_members(news, now);
+        for (std::size_t k = 0; k < news.size(); ++k) dec[news_row[k]].member_id = news[k].id;
+        for (std::size_t i = 0; i < n; ++i)
+          if (dec[i].ref >= 0) dec[i].member_id = dec[size_t(dec[i].ref)].member_id;
+        // the run's keys of this batch now point at real members
+        for (std::size_t i = 0; i < n; ++i)
+          if (dec[i].outcome == Outcome::created)
+            if (auto it = run_keys.find(dec[i].key); it != run_keys.end() && it->second.first < 0) it->second.first = dec[i].member_id;
+        for (std::size_t k = 0; k < news.size(); ++k) {
+          const Prepared& p = *batch[news_row[k]];
+          keys.push_back({job.org_id, dec[news_row[k]].key, news[k].id, p.values_hash, job.id});
+          add_findings(p, news[k].id, nullptr);
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+          const Prepared& p = *batch[i];
+          const Decision& d = dec[i];
+          BulkWriter::RowRec rr;
+          rr.import_id = job.id;
+          rr.line = int64_t(p.rec.line);
+          rr.key = p.id_value;
+          rr.raw = p.raw_json;
+          rr.outcome = outcome_name(d.outcome);
+          rr.member_id = d.outcome == Outcome::rejected ? 0 : d.member_id;
+          rr.reject_column = d.reject_column;
+          rr.reject_reason = d.reject_reason;
+          rows.push_back(std::move(rr));
+        }
+        writer->insert_keys(keys);
+        for (auto& [k, h] : key_updates) {
+          isql::Query u;
+          u.text = "UPDATE member_source_key SET values_hash = " + u.add(h) + ", import_id = " + u.add(job.id) +
+                   " WHERE scope_org_id = " + u.add(job.org_id) + " AND source_key = " + u.add(k);
+          isql::exec(sql, u);
+        }
+        writer->insert_rows(rows);
+        writer->insert_findings(finds);
+        const int64_t first = int64_t(batch.front()->rec.line), last = int64_t(batch.back()->rec.line);
+        std::map<std::string, std::array<int64_t, 3>> counts;
+        for (std::size_t i = 0; i < n; ++i)
+          for (const Finding& f : batch[i]->r.findings) ++counts[f.code][int(f.severity)];
+        boost::json::object fj;
+        for (auto& [code, c] : counts) fj[code] = boost::json::array{c[0], c[1], c[2]};
+        isql::Query b;
+        b.text = "INSERT INTO import_batch(import_id, batch_no, first_line, last_line, rows_read, rows_created, rows_updated, "
+                 "rows_unchanged, rows_rejected, findings, committed_at) VALUES (" +
+                 b.add(job.id) + "," + b.add(job.batches_done + 1) + "," + b.add(first) + "," + b.add(last) + "," +
+                 b.add(int64_t(n)) + "," + b.add(created) + "," + b.add(updated) + "," + b.add(unchanged) + "," +
+                 b.add(rejected) + "," + b.add(boost::json::serialize(fj)) + "," + b.add(now) + ")";
+        isql::exec(sql, b);
+        isql::Query u;
+        u.text = "UPDATE import_job SET rows_read = rows_read + " + u.add(int64_t(n)) + ", rows_created = rows_created + " +
+                 u.add(created) + ", rows_updated = rows_updated + " + u.add(updated) +
+                 ", rows_unchanged = rows_unchanged + " + u.add(unchanged) + ", rows_rejected = rows_rejected + " +
+                 u.add(rejected) + ", rows_blank = rows_blank + " + u.add(batch_blank) +
+                 ", findings_open = findings_open + " + u.add(f_open) + ", findings_auto = findings_auto + " +
+                 u.add(f_auto) + ", batches_done = batches_done + 1, heartbeat_at = " + u.add(now) +
+                 " WHERE id = " + u.add(job.id);
+        isql::exec(sql, u);
+        boost::json::object detail;
+        detail["import"] = job.id;
+        detail["batch"] = job.batches_done + 1;
+        detail["lines"] = boost::json::array{first, last};
+        detail["created"] = created;
+        detail["updated"] = updated;
+        detail["unchanged"] = unchanged;
+        detail["rejected"] = rejected;
+        if (!news.empty()) detail["member_ids"] = boost::json::array{news.front().id, news.back().id};
+        security::audit_append(sql, actor, "import_batch", "import", std::to_string(job.id), job.org_path,
+                               boost::json::serialize(detail));
+        writer->commit();
+      }
+    } catch (...) {
+      if (writer) writer->rollback();
+      throw;
+    }
+    (void)pg;
+    job.batches_done += 1;
+    job.rows_read += int64_t(n);
+    job.rows_created += created;
+    job.rows_updated += updated;
+    job.rows_unchanged += unchanged;
+    job.rows_rejected += rejected;
+    job.rows_blank += batch_blank;
+    job.findings_open += f_open;
+    job.findings_auto += f_auto;
+    for (std::size_t i = 0; i < n; ++i) {
+      for (const Finding& f : batch[i]->r.findings) {
+        ++res.by_severity[int(f.severity)];
+        ++res.by_code[f.code];
+      }
+      if (dec[i].outcome == Outcome::rejected && res.rejected.size() < 1000)
+        res.rejected.push_back({int64_t(batch[i]->rec.line), batch[i]->id_value, dec[i].reject_column, dec[i].reject_reason});
+    }
+    batch.clear();
+    release_held();
+    batch_blank = 0;
+    report("running");
+  };
+
+  std::exception_ptr writer_error;
+  try {
+    std::map<std::size_t, std::unique_ptr<Chunk>> pending;
+    std::size_t next = 0;
+    std::unique_ptr<Chunk> c;
+    while (done_q.pop(c)) {
+      pending.emplace(c->seq, std::move(c));
+      while (!pending.empty() && pending.begin()->first == next) {
+        auto ch = std::move(pending.begin()->second);
+        pending.erase(pending.begin());
+        ++next;
+        bool in_batch = false;
+        for (std::size_t i = 0; i < ch->n; ++i) {
+          Prepared& p = ch->rows[i];
+          if (p.r.blank) {
+            if (!p.skip) ++batch_blank;
+            continue;
+          }
+          checks.check(m, p.rec.line, p.r);
+          if (p.skip) continue;
+          batch.push_back(&p);
+          in_batch = true;
+          if (int(batch.size()) >= job.batch_size) {
+            write_batch();
+            in_batch = false;
+          }
+        }
+        if (in_batch) {
+          held.push_back(std::move(ch));
+        } else {
+          std::lock_guard lk(pool_m);
+          pool.push_back(std::move(ch));
+        }
+      }
+      if (pending.size() > 64) throw std::runtime_error("import pipeline out of order");
+    }
+    {
+      std::lock_guard lk(pool_m);
+      if (worker_error) std::rethrow_exception(worker_error);
+    }
+    if (!pending.empty()) throw std::runtime_error("import pipeline: rows missing");
+    if (reader_error) std::rethrow_exception(reader_error);
+    write_batch();
+  } catch (...) {
+    writer_error = std::current_exception();
+    stop_reading = true;
+    work.close();
+    done_q.close();
+  }
+  reader_thread.join();
+  work.close();
+  for (auto& w : workers) w.join();
+  done_q.close();
+  if (writer_error) std::rethrow_exception(writer_error);
+  if (reader_error) std::rethrow_exception(reader_error);
+
+  // Summary: findings by code and severity of the stored rows (from the table: a resumed run
+  // counts the earlier batches too); a dry run keeps its own counts and rejections.
+  boost::json::object summary, by_code, by_sev;
+  if (!job.dry_run) {
+    res.by_code.clear();
+    std::fill(std::begin(res.by_severity), std::end(res.by_severity), 0);
+    isql::Query q;
+    q.text = "SELECT findings FROM import_batch WHERE import_id = " + q.add(job.id);
+    isql::each(sql, q, 1, [&](const isql::Row& r) {
+      try {
+        auto v = boost::json::parse(r.s(0));
+        for (auto& [code, c] : v.as_object())
+          for (std::size_t k = 0; k < 3 && k < c.as_array().size(); ++k) {
+            int64_t x = c.as_array()[k].to_number<int64_t>();
+            res.by_code[std::string(code)] += x;
+            res.by_severity[k] += x;
+          }
+      } catch (...) {
+      }
+    });
+  } else {
+    boost::json::array rej;
+    for (auto& rr : res.rejected)
+      if (rej.size() < 500)
+        rej.push_back(boost::json::object{{"line", rr.line}, {"key", rr.key}, {"column", rr.column}, {"reason", rr.reason}});
+    summary["rejected"] = std::move(rej);
+  }
+  for (auto& [k, v] : res.by_code) by_code[k] = v;
+  by_sev["info"] = res.by_severity[0];
+  by_sev["warning"] = res.by_severity[1];
+  by_sev["error"] = res.by_severity[2];
+  summary["by_code"] = std::move(by_code);
+  summary["by_severity"] = std::move(by_sev);
+  summary["header_line"] = int64_t(res.header_line);
+  summary["resumed_after_line"] = resume_after;
+  job.summary = boost::json::serialize(summary);
+  if (job.dry_run) {
+    isql::Query u;
+    u.text = "UPDATE import_job SET rows_read = " + u.add(job.rows_read) + ", rows_created = " + u.add(job.rows_created) +
+             ", rows_updated = " + u.add(job.rows_updated) + ", rows_unchanged = " + u.add(job.rows_unchanged) +
+             ", rows_rejected = " + u.add(job.rows_rejected) + ", rows_blank = " + u.add(job.rows_blank) +
+             ", findings_open = " + u.add(job.findings_open) + ", findings_auto = " + u.add(job.findings_auto) +
+             ", batches_done = " + u.add(job.batches_done) + " WHERE id = " + u.add(job.id);
+    isql::exec(sql, u);
+  }
+  writer.reset();
+  std::string msg = fmt::format("Đọc {} dòng = lưu {} (tạo mới {}, cập nhật {}, không đổi {}) + từ chối {}", job.rows_read,
+                                job.stored(), job.rows_created, job.rows_updated, job.rows_unchanged, job.rows_rejected);
+  finish_job(db, job, "done", msg);
+  if (!job.dry_run) {
+    try {
+      take_campaign_snapshot(db);
+    } catch (const std::exception& e) {
+      spdlog::warn("import {}: campaign snapshot failed: {}", job.id, e.what());
+    }
+  }
+  res.job = *load_job(db, job.id);
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  {
+    rusage ru{};
+    getrusage(RUSAGE_THREAD, &ru);
+    double cpu = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    spdlog::info("import {}: {} rows in {:.2f} s, of which writing batches {:.2f} s (writer thread CPU {:.2f} s)", job.id,
+                 job.rows_read, res.seconds, t_db, cpu);
+  }
+  report("done");
+  return res;
+}
+
+// ---- summary ------------------------------------------------------------------------------------
+
+void print_import_summary(std::ostream& o, const ImportResult& r, std::size_t max_rejected) {
+  const ImportJob& j = r.job;
+  o << "Lần nhập số " << j.id << (j.dry_run ? " (chạy thử: không ghi gì vào cơ sở dữ liệu)" : "") << " vào " << j.org_name
+    << " (" << j.org_code << ")\n";
+  o << "Nguồn: " << j.source << "; tiêu đề ở dòng " << r.header_line << "\n";
+  if (j.kind == "roster") {
+    o << "Ánh xạ cột:";
+    bool first = true;
+    for (std::size_t i = 0; i < r.mapping.header.size(); ++i)
+      if (r.mapping.fields[i] != Field::none) {
+        o << (first ? " " : "; ") << r.mapping.header[i] << " → " << field_name(r.mapping.fields[i]);
+        first = false;
+      }
+    o << "\n";
+  }
+  if (r.resumed_after_line > 0) o << "Tiếp tục sau dòng " << r.resumed_after_line << " (các lô trước đã ghi)\n";
+  if (j.kind == "roster")
+    o << "Kết quả: tạo mới " << j.rows_created << ", cập nhật " << j.rows_updated << ", đã có và không đổi "
+      << j.rows_unchanged << ", từ chối " << j.rows_rejected << "\n";
+  else
+    o << "Kết quả: đã sửa " << j.rows_updated << ", không có giá trị sửa " << j.rows_unchanged << ", từ chối "
+      << j.rows_rejected << "\n";
+  o << "Phát hiện: thông tin " << r.by_severity[0] << ", cảnh báo " << r.by_severity[1] << ", lỗi " << r.by_severity[2]
+    << " (còn mở " << j.findings_open << ")\n";
+  for (const auto& [code, n] : r.by_code) o << "  " << code << ": " << n << "\n";
+  if (!r.rejected.empty()) {
+    o << "Dòng bị từ chối:\n";
+    for (std::size_t i = 0; i < r.rejected.size() && i < max_rejected; ++i) {
+      auto& x = r.rejected[i];
+      o << "  dòng " << x.line << (x.key.empty() ? "" : " (mã " + x.key + ")")
+        << (x.column.empty() ? "" : ", cột '" + x.column + "'") << ": " << x.reason << "\n";
+    }
+    if (r.rejected.size() > max_rejected) o << "  … và " << r.rejected.size() - max_rejected << " dòng nữa\n";
+  }
+  if (j.rows_blank) o << "Dòng trống bỏ qua: " << j.rows_blank << "\n";
+  o << fmt::format("Thời gian: {:.2f} s ({:.0f} dòng/giây)\n", r.seconds,
+                   r.seconds > 0 ? double(j.rows_read - 0) / r.seconds : 0.0);
+  o << fmt::format("rows read {} = stored {} + rejected {}\n", j.rows_read, j.stored(), j.rows_rejected);
+}
+
+}  // namespace dangbo::quality

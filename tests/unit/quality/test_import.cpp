@@ -1,0 +1,463 @@
+// The importer on SQLite and PostgreSQL: row accounting with line/column/reason for every
+// rejection, the raw cells kept beside the cleaned member, findings, idempotent re-runs (id
+// column, content hash, citizen ID), updates audited, resume after an interruption, dry run,
+// saved column mappings, scope and roles, the fix sheet (XLSX out, filled in, back in through
+// the registry's validation), the campaign's counts.
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+#include <xlsxwriter.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/temp_db.hpp"
+
+#include "base/error.hpp"
+#include "base/rules.hpp"
+#include "quality/campaign.hpp"
+#include "quality/import.hpp"
+#include "quality/reader.hpp"
+#include "registry/refdata.hpp"
+#include "registry/service.hpp"
+#include "registry/store.hpp"
+#include "security/security.hpp"
+
+using namespace dangbo;
+using namespace dangbo::quality;
+using registry::Organization;
+using registry::OrgKind;
+
+namespace {
+
+const registry::RefData& refdata() {
+  static const registry::RefData rd = registry::RefData::load(std::string(DANGBO_SOURCE_DIR) + "/data");
+  return rd;
+}
+
+const char* kHeader = "STT,Mã đảng viên,Họ và tên,Giới tính,Ngày sinh,Số CCCD,Ngày vào Đảng,Ngày chính thức,Tình trạng,Mã chi bộ\r\n";
+
+// Six rows: two good ones (one with an impossible birth date), an unknown organization, no
+// name, an extra cell, and a cell of the other ward.
+std::string roster() {
+  return std::string("\xEF\xBB\xBF") + kHeader +
+         "1,DV001,nguyễn văn  an,nam,07/08/1963,079063001234,03/02/1990,03/02/1991,Chính thức,26740.01\r\n"
+         "2,DV002,Trần Thị Bình,Nữ,30/02/1970,079170005678,1995-05-01,1996-05-01,Chính thức,26740.02\r\n"
+         "3,DV003,Lê Văn Cường,Nam,12/12/1980,,01/01/2005,01/01/2006,Chính thức,99999.99\r\n"
+         "4,DV004,,Nam,01/01/1975,,01/01/2000,01/01/2001,Chính thức,26740.01\r\n"
+         "5,DV005,Phạm Văn Dũng,Nam,01/01/1975,079075001111,01/01/2000,01/01/2001,Chính thức,26740.01,thừa\r\n"
+         "6,DV006,Hoàng Văn Em,Nam,15/06/1985,079085002222,15/06/2010,15/06/2011,Chính thức,26737.01\r\n";
+}
+
+// n clean rows without an id column (matched by content), all in cell 26740.01.
+std::string plain_roster(int n, int first = 1) {
+  std::string s = "STT,Họ và tên,Giới tính,Ngày sinh,Ngày vào Đảng,Ngày chính thức,Tình trạng\n";
+  const char* given[] = {"An", "Bình", "Cường", "Dũng", "Hà", "Lan", "Minh", "Nam", "Phúc", "Quang"};
+  for (int i = first; i < first + n; ++i)
+    s += std::to_string(i) + ",Nguyễn Văn " + given[i % 10] + " " + std::string(1, char('A' + (i / 10) % 26)) +
+         ",Nam,0" + std::to_string(1 + i % 9) + "/0" + std::to_string(1 + i % 9) + "/" + std::to_string(1960 + i % 30) +
+         ",01/03/2000,01/03/2001,Chính thức\n";
+  return s;
+}
+
+int64_t count(db::Database& db, const std::string& sql) {
+  auto s = db.session();
+  long long n = 0;
+  *s << sql, soci::into(n);
+  return n;
+}
+
+struct ImportTest : ::testing::TestWithParam<std::string> {
+  std::unique_ptr<dangbo::testing::TempDatabase> tmp;
+  db::Database* db = nullptr;
+  Organization root, ward_a, ward_b, cell_a1, cell_a2, cell_b1;
+  std::unique_ptr<Importer> im;
+  security::Actor staff_a, staff_b, secretary_a;
+
+  void SetUp() override {
+    base::RuleSet::set_global(base::RuleSet::load(std::string(DANGBO_SOURCE_DIR) + "/config/rules.json"));
+    tmp = dangbo::testing::TempDatabase::make(GetParam(), 3);
+    if (!tmp) GTEST_SKIP() << "no PostgreSQL cluster (DANGBO_TEST_PG_URL unset)";
+    db = &tmp->db();
+    {
+      auto s = db->session();
+      auto mk = [&](Organization& o, std::string code, std::string name, OrgKind k, const Organization* parent) {
+        o.code = code;
+        o.name = name;
+        o.kind = k;
+        o.valid_from = base::make_date(2025, 7, 1);
+        if (parent) o.parent_id = parent->id;
+        registry::insert_org(*s, o, parent ? parent->path : "");
+      };
+      mk(root, "HCM", "Đảng bộ Thành phố Hồ Chí Minh", OrgKind::city, nullptr);
+      mk(ward_a, "26740", "Đảng bộ phường Sài Gòn", OrgKind::commune_committee, &root);
+      mk(ward_b, "26737", "Đảng bộ phường Tân Định", OrgKind::commune_committee, &root);
+      mk(cell_a1, "26740.01", "Chi bộ Khu phố 1", OrgKind::cell, &ward_a);
+      mk(cell_a2, "26740.02", "Chi bộ Khu phố 2", OrgKind::cell, &ward_a);
+      mk(cell_b1, "26737.01", "Chi bộ Khu phố 1", OrgKind::cell, &ward_b);
+    }
+    auto actor = [&](const std::string& name, security::Role r, const std::string& org) {
+      auto id = security::add_user(*db, name, "Mat-khau-dai-du-2025", r, org);
+      return *security::load_actor(*db, id);
+    };
+    staff_a = actor("staff_a", security::Role::staff, "26740");
+    staff_b = actor("staff_b", security::Role::staff, "26737");
+    secretary_a = actor("secretary_a", security::Role::secretary, "26740.01");
+    im = std::make_unique<Importer>(*db, refdata(), base::RuleSet::global());
+  }
+  void TearDown() override {
+    im.reset();
+    tmp.reset();
+  }
+
+  ImportFile file(std::string data, std::string name = "danh-sach.csv") {
+    ImportFile f;
+    f.name = std::move(name);
+    f.data = std::move(data);
+    return f;
+  }
+
+  ImportResult import(const std::string& data, const security::Actor* a, const std::string& org = "26740",
+                      bool dry_run = false, int batch = 1000, const std::string& mapping = "") {
+    auto job = im->create_job(a, org, file(data), dry_run, mapping, "queued", batch);
+    return im->run(job.id, a);
+  }
+
+  std::vector<std::string> raw_of(int64_t import_id, int64_t line) {
+    auto s = db->session();
+    std::string raw;
+    long long id = import_id, ln = line;
+    *s << "SELECT raw FROM import_row WHERE import_id = :i AND line = :l", soci::use(id), soci::use(ln), soci::into(raw);
+    std::vector<std::string> out;
+    boost::json::value doc = boost::json::parse(raw);
+    for (auto& v : doc.as_array()) out.push_back(std::string(v.as_string()));
+    return out;
+  }
+};
+
+TEST_P(ImportTest, AccountsForEveryRowAndKeepsTheRawCells) {
+  auto r = import(roster(), &staff_a);
+  const ImportJob& j = r.job;
+  EXPECT_EQ(j.status, "done");
+  EXPECT_EQ(j.rows_read, 6);
+  EXPECT_EQ(j.rows_created, 2);
+  EXPECT_EQ(j.rows_rejected, 4);
+  EXPECT_EQ(j.rows_read, j.stored() + j.rows_rejected);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM membership"), 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM import_row"), 6);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM import_row WHERE outcome = 'rejected' AND member_id IS NULL"), 4);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM import_row WHERE outcome = 'created' AND member_id IS NOT NULL"), 2);
+
+  // every rejection: line, column, reason
+  auto rej = rejected_rows(*db, j.id, 0, 100);
+  ASSERT_EQ(rej.size(), 4u);
+  EXPECT_EQ(rej[0].line, 4);
+  EXPECT_EQ(rej[0].column, "Mã chi bộ");
+  EXPECT_NE(rej[0].reason.find("99999.99"), std::string::npos) << rej[0].reason;
+  EXPECT_EQ(rej[1].line, 5);
+  EXPECT_EQ(rej[1].column, "Họ và tên");
+  EXPECT_EQ(rej[2].line, 6);
+  EXPECT_EQ(rej[2].column, "");  // the whole row: an extra cell
+  EXPECT_FALSE(rej[2].reason.empty());
+  EXPECT_EQ(rej[3].line, 7);
+  EXPECT_EQ(rej[3].column, "Mã chi bộ");  // a cell of the other ward
+  EXPECT_EQ(rej[3].key, "DV006");
+
+  // the cleaned member beside the raw cells
+  auto s = db->session();
+  std::string family, middle, given, birth, gender, org;
+  *s << "SELECT m.family_name, m.middle_name, m.given_name, m.gender, o.code FROM member m JOIN organization o ON o.id = m.org_id "
+        "WHERE m.citizen_id = '079063001234'",
+      soci::into(family), soci::into(middle), soci::into(given), soci::into(gender), soci::into(org);
+  EXPECT_EQ(family + " " + middle + " " + given, "Nguyễn Văn An");
+  EXPECT_EQ(gender, "male");
+  EXPECT_EQ(org, "26740.01");
+  auto raw = raw_of(j.id, 2);
+  ASSERT_GE(raw.size(), 4u);
+  EXPECT_EQ(raw[2], "nguyễn văn  an");
+  EXPECT_EQ(raw[3], "nam");
+
+  // the impossible birth date: stored empty, an open error finding with the original value
+  std::string code, field, severity, original, status, message;
+  *s << "SELECT f.code, f.field, f.severity, f.original, f.status, f.message FROM finding f JOIN member m ON m.id = f.member_id "
+        "WHERE m.citizen_id = '079170005678' AND f.field = 'birth_date'",
+      soci::into(code), soci::into(field), soci::into(severity), soci::into(original), soci::into(status), soci::into(message);
+  EXPECT_EQ(code, "date.impossible");
+  EXPECT_EQ(severity, "error");
+  EXPECT_EQ(original, "30/02/1970");
+  EXPECT_EQ(status, "open");
+  EXPECT_FALSE(message.empty());
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM finding WHERE status <> 'open'"), 0);
+  EXPECT_GT(j.findings_auto, 0);  // name case, gender spelling, ISO dates: changed automatically, counted
+  EXPECT_GT(r.by_code["date.impossible"], 0);
+
+  // one audit entry per batch, and the chain holds
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_batch'"), 1);
+  EXPECT_FALSE(security::audit_verify(*db).has_value());
+}
+
+TEST_P(ImportTest, RerunningTheSameFileStoresNothingTwice) {
+  auto first = import(roster(), &staff_a);
+  ASSERT_EQ(first.job.rows_created, 2);
+  auto again = import(roster(), &staff_a);
+  EXPECT_EQ(again.job.rows_created, 0);
+  EXPECT_EQ(again.job.rows_unchanged, 2);
+  EXPECT_EQ(again.job.rows_rejected, 4);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM finding"), first.job.findings_open);  // no finding twice
+
+  // without an id column: matched by content
+  auto p1 = import(plain_roster(5), &staff_a);
+  EXPECT_EQ(p1.job.rows_created, 5);
+  auto p2 = import(plain_roster(5), &staff_a);
+  EXPECT_EQ(p2.job.rows_unchanged, 5);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 7);
+  // the same rows renumbered (STT is not part of the content)
+  std::string renumbered = plain_roster(5);
+  for (std::size_t pos = renumbered.find("\n1,"); pos != std::string::npos; pos = std::string::npos)
+    renumbered.replace(pos, 3, "\n91,");
+  auto p3 = import(renumbered, &staff_a);
+  EXPECT_EQ(p3.job.rows_unchanged, 5);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 7);
+}
+
+TEST_P(ImportTest, AChangedRowUpdatesItsMemberAudited) {
+  auto first = import(roster(), &staff_a);
+  std::string changed = roster();
+  auto pos = changed.find("nguyễn văn  an");
+  changed.replace(pos, std::string("nguyễn văn  an").size(), "Nguyễn Văn Ân");
+  auto pos2 = changed.find("30/02/1970");
+  changed.replace(pos2, 10, "28/02/1970");  // the impossible date corrected at the source
+  auto r = import(changed, &staff_a);
+  EXPECT_EQ(r.job.rows_updated, 2);
+  EXPECT_EQ(r.job.rows_created, 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE given_name = 'Ân'"), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_update' AND entity = 'member'"), 2);
+  // the open finding on the birth date no longer occurs: fixed by this import
+  auto s = db->session();
+  std::string status, by;
+  long long fixed_import = 0;
+  *s << "SELECT status, fixed_by_name, fixed_import_id FROM finding WHERE code = 'date.impossible'", soci::into(status),
+      soci::into(by), soci::into(fixed_import);
+  EXPECT_EQ(status, "fixed");
+  EXPECT_EQ(by, "staff_a");
+  EXPECT_EQ(fixed_import, r.job.id);
+  EXPECT_FALSE(security::audit_verify(*db).has_value());
+}
+
+TEST_P(ImportTest, CitizenIdMatchesInScopeAndRefusesOutside) {
+  // already registered: An in ward A (another spelling), Bình in ward B
+  auto add = [&](const Organization& cell, const std::string& given, const std::string& cid) {
+    registry::Member m;
+    m.family_name = "Nguyễn";
+    m.middle_name = "Văn";
+    m.given_name = given;
+    m.citizen_id = cid;
+    m.org_id = cell.id;
+    m.org_path = cell.path;
+    auto s = db->session();
+    registry::insert_member(*s, m, "2025-07-01", "test");
+  };
+  add(cell_a1, "Ăn", "079063001234");
+  add(cell_b1, "Bình", "079170005678");
+  auto r = import(roster(), &staff_a);
+  EXPECT_EQ(r.job.rows_created, 0);
+  EXPECT_EQ(r.job.rows_updated, 1);
+  EXPECT_EQ(r.job.rows_rejected, 5);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE given_name = 'An'"), 1);
+  bool found = false;
+  for (auto& x : rejected_rows(*db, r.job.id, 0, 100))
+    if (x.line == 3) {
+      found = true;
+      EXPECT_EQ(x.column, "Số CCCD");
+      EXPECT_NE(x.reason.find("tổ chức khác"), std::string::npos) << x.reason;
+    }
+  EXPECT_TRUE(found);
+  // the next import matches An by its key now: unchanged
+  auto again = import(roster(), &staff_a);
+  EXPECT_EQ(again.job.rows_unchanged, 1);
+}
+
+TEST_P(ImportTest, AnInterruptedImportResumesAfterItsLastBatch) {
+  std::atomic<bool> cancel{false};
+  auto job = im->create_job(&staff_a, "26740", file(plain_roster(25)), false, "", "queued", 10);
+  auto r1 = im->run(job.id, &staff_a, [&](const ImportProgress& p) {
+    if (p.batches >= 1) cancel = true;
+  }, &cancel);
+  EXPECT_EQ(r1.job.status, "interrupted");
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 10);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM import_row"), 10);
+  // the command line finds it by its file and organization
+  auto prev = im->interrupted_job(ward_a.id, file_sha256(file(plain_roster(25))), "roster");
+  ASSERT_TRUE(prev.has_value());
+  EXPECT_EQ(prev->id, job.id);
+  auto r2 = im->run(job.id, &staff_a);
+  EXPECT_EQ(r2.job.status, "done");
+  EXPECT_EQ(r2.resumed_after_line, 11);  // header on line 1, ten rows committed
+  EXPECT_EQ(r2.job.rows_read, 25);
+  EXPECT_EQ(r2.job.rows_created, 25);
+  EXPECT_EQ(r2.job.batches_done, 3);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 25);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM import_row"), 25);
+  EXPECT_EQ(count(*db, "SELECT count(DISTINCT line) FROM import_row"), 25);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM import_batch"), 3);
+  // a finished job does not run again
+  EXPECT_THROW(im->run(job.id, &staff_a), base::Error);
+}
+
+TEST_P(ImportTest, DryRunWritesNothing) {
+  auto r = import(roster(), &staff_a, "26740", true);
+  EXPECT_EQ(r.job.status, "done");
+  EXPECT_TRUE(r.job.dry_run);
+  EXPECT_EQ(r.job.rows_read, 6);
+  EXPECT_EQ(r.job.rows_created, 2);
+  EXPECT_EQ(r.job.rows_rejected, 4);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM import_row"), 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM finding"), 0);
+  // its rejections are kept in the job's summary
+  auto sum = boost::json::parse(r.job.summary);
+  EXPECT_EQ(sum.at("rejected").as_array().size(), 4u);
+}
+
+TEST_P(ImportTest, MappingIsConfirmedAndRememberedPerHeader) {
+  auto job = im->create_job(&staff_a, "26740", file(roster()), false, "", "uploaded");
+  EXPECT_EQ(job.status, "uploaded");
+  EXPECT_THROW(im->run(job.id, &staff_a), base::Error);  // not confirmed yet
+  // the user unmaps the organization column: every row goes to the ward itself
+  im->confirm_job(&staff_a, job.id, R"({"columns": {"Mã chi bộ": "none"}})", false, true);
+  auto r = im->run(job.id, &staff_a);
+  EXPECT_EQ(r.job.rows_created, 4);  // rows 1, 2, 3 and 6 now; no name and the extra cell still rejected
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member m JOIN organization o ON o.id = m.org_id WHERE o.code = '26740'"), 4);
+  // the next file with this header in this organization (or below it) gets the saved mapping
+  auto p = im->preview(file(roster()), cell_a1.id);
+  EXPECT_TRUE(p.saved_mapping);
+  EXPECT_EQ(p.mapping.fields[9], Field::none);
+  auto other = im->preview(file(roster()), ward_b.id);
+  EXPECT_FALSE(other.saved_mapping);
+  EXPECT_EQ(other.mapping.fields[9], Field::org_code);
+  // a mapping without a name column is refused
+  auto j2 = im->create_job(&staff_a, "26740", file(roster()), false, "", "uploaded");
+  EXPECT_THROW(im->confirm_job(&staff_a, j2.id, R"({"columns": {"Họ và tên": "none"}})", false, false), base::Error);
+}
+
+TEST_P(ImportTest, ScopeAndRoles) {
+  try {
+    im->create_job(&staff_b, "26740", file(roster()), false, "", "queued");
+    FAIL() << "a staff member of ward B imported into ward A";
+  } catch (const base::Error& e) {
+    EXPECT_EQ(e.kind(), base::ErrorKind::not_found);
+  }
+  try {
+    im->create_job(&secretary_a, "26740.01", file(roster()), false, "", "queued");
+    FAIL() << "a secretary imported a roster";
+  } catch (const base::Error& e) {
+    EXPECT_EQ(e.kind(), base::ErrorKind::forbidden);
+  }
+  EXPECT_TRUE(list_jobs(*db, ward_b.path, 0, 10).empty());
+}
+
+// Rewrites an XLSX (as read) with some cells filled in: (row index in records, column) → text.
+std::string refill_xlsx(const std::string& xlsx, const std::map<std::pair<std::size_t, std::size_t>, std::string>& fills,
+                        std::vector<RawRecord>* recs_out = nullptr) {
+  auto rd = XlsxReader::open_memory(xlsx);
+  std::vector<RawRecord> recs;
+  RawRecord r;
+  while (rd->next(r)) recs.push_back(r);
+  if (recs_out) *recs_out = recs;
+  auto path = std::filesystem::temp_directory_path() / ("dangbo-fill-" + security::random_token(6) + ".xlsx");
+  lxw_workbook* wb = workbook_new(path.string().c_str());
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "Phát hiện");
+  for (std::size_t i = 0; i < recs.size(); ++i)
+    for (std::size_t c = 0; c < recs[i].cells.size(); ++c) {
+      std::string v = recs[i].cells[c];
+      if (auto it = fills.find({i, c}); it != fills.end()) v = it->second;
+      if (!v.empty()) worksheet_write_string(ws, lxw_row_t(recs[i].line - 1), lxw_col_t(c), v.c_str(), nullptr);
+    }
+  for (auto& [k, v] : fills)
+    if (k.first < recs.size() && k.second >= recs[k.first].cells.size())
+      worksheet_write_string(ws, lxw_row_t(recs[k.first].line - 1), lxw_col_t(k.second), v.c_str(), nullptr);
+  workbook_close(wb);
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::filesystem::remove(path);
+  return ss.str();
+}
+
+TEST_P(ImportTest, TheFixSheetGoesOutAndComesBackWithOnlyTheFixes) {
+  std::string rows = roster();
+  // a second problem: an old 9-digit ID on An (a warning with no suggestion)
+  rows.replace(rows.find("079063001234"), 12, "023456789");
+  import(rows, &staff_a);
+  int64_t n = 0;
+  std::string xlsx = findings_xlsx(*db, staff_a, "26740", &n);
+  ASSERT_GE(n, 2);
+  std::vector<RawRecord> recs;
+  refill_xlsx(xlsx, {}, &recs);
+  // find the header and the rows of each finding
+  std::size_t hdr = 0;
+  while (hdr < recs.size() && (recs[hdr].cells.empty() || recs[hdr].cells[0] != "Mã phát hiện")) ++hdr;
+  ASSERT_LT(hdr, recs.size());
+  std::size_t date_row = 0, cid_row = 0;
+  for (std::size_t i = hdr + 1; i < recs.size(); ++i) {
+    if (recs[i].cells.size() > 6 && recs[i].cells[6] == "date.impossible") date_row = i;
+    if (recs[i].cells.size() > 6 && recs[i].cells[6] == "citizen_id.old_cmnd") cid_row = i;
+  }
+  ASSERT_GT(date_row, 0u);
+  ASSERT_GT(cid_row, 0u);
+  EXPECT_EQ(recs[date_row].cells[8], "30/02/1970");  // as it was in the file
+  EXPECT_EQ(recs[date_row].cells[2], "Trần Thị Bình");
+  // the unit corrects the date, and writes a CCCD that is not valid
+  std::string back = refill_xlsx(xlsx, {{{date_row, 12}, "28/02/1970"}, {{cid_row, 12}, "12345"}});
+  ImportFile f;
+  f.name = "phat-hien-da-sua.xlsx";
+  f.data = back;
+  auto job = im->create_job(&secretary_a, "26740.01", f, false, "", "queued");
+  EXPECT_EQ(job.kind, "fixes");
+  // a secretary of cell 1 cannot fix Bình (cell 2): out of scope
+  auto r0 = im->run(job.id, &secretary_a);
+  EXPECT_EQ(r0.job.rows_updated, 0);
+  auto job2 = im->create_job(&staff_a, "26740", f, false, "", "queued");
+  auto r = im->run(job2.id, &staff_a);
+  EXPECT_EQ(r.job.status, "done");
+  EXPECT_EQ(r.job.rows_updated, 1);                 // the date
+  EXPECT_EQ(r.job.rows_rejected, 1);                // the bad CCCD, with its reason
+  EXPECT_EQ(r.job.rows_read, r.job.rows_updated + r.job.rows_unchanged + r.job.rows_rejected);
+  ASSERT_EQ(r.rejected.size(), 1u);
+  EXPECT_EQ(r.rejected[0].column, "Giá trị sửa");
+  auto s = db->session();
+  std::string birth, status, by, value;
+  *s << "SELECT birth_date FROM member WHERE citizen_id = '079170005678'", soci::into(birth);
+  EXPECT_EQ(birth, "1970-02-28");
+  *s << "SELECT status, fixed_by_name, fixed_value FROM finding WHERE code = 'date.impossible'", soci::into(status), soci::into(by),
+      soci::into(value);
+  EXPECT_EQ(status, "fixed");
+  EXPECT_EQ(by, "staff_a");
+  EXPECT_EQ(value, "28/02/1970");
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM finding WHERE code = 'citizen_id.old_cmnd' AND status = 'open'"), 1);
+  // applied through the registry service: audited as an update of the member
+  EXPECT_GE(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'update' AND entity = 'member'"), 1);
+  EXPECT_FALSE(security::audit_verify(*db).has_value());
+
+  // the campaign: one fixed, the rest open; who fixed it
+  auto v = campaign_view(*db, staff_a, "26740");
+  EXPECT_EQ(v.total.fixed, 1);
+  EXPECT_GE(v.total.open(), 1);
+  ASSERT_FALSE(v.fixers.empty());
+  EXPECT_EQ(v.fixers[0].name, "staff_a");
+  EXPECT_EQ(v.units.size(), 2u);  // the two cells of the ward
+  ASSERT_FALSE(v.days.empty());
+  EXPECT_EQ(v.days.back(), base::today().iso());
+  EXPECT_EQ(v.total_by_day.back(), v.total.open());
+  EXPECT_THROW(campaign_view(*db, staff_b, "26740"), base::Error);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ImportTest, ::testing::ValuesIn(dangbo::testing::backends()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
