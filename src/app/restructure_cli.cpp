@@ -4,6 +4,7 @@
 
 #include <soci/soci.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -102,7 +103,7 @@ int run_restructure_cli(const RestructureCli& c, const std::function<std::unique
                         const std::string& data_dir) {
   if (!c.cmd || !*c.cmd) return -1;
   auto load_plan = [&]() {
-    Plan p = parse_plan_csv(read_file(c.plan_file), c.plan_file);
+    Plan p = parse_plan_csv(read_file(c.plan_file), std::filesystem::path(c.plan_file).filename().string());
     return p;
   };
   auto actor_for = [&](db::Database& db) -> std::optional<security::Actor> {

@@ -1184,7 +1184,10 @@ ApplyResult Engine::apply(const Plan& plan, const security::Actor* actor) {
   // The plan row.
   long long plan_id = 0;
   {
-    std::string name = plan.name.empty() ? "Phương án sắp xếp" : plan.name, eff = S.eff_s, status = "applied",
+    std::string name = plan.name.empty() ? "Phương án sắp xếp hiệu lực " + S.eff.display() + " (" +
+                                               std::to_string(plan.ops.size()) + " thao tác)"
+                                         : plan.name,
+                eff = S.eff_s, status = "applied",
                 summary = summary_json(S.pv), text = plan.source_text;
     if (pg) {
       sql << "INSERT INTO restructure_plan(name, effective_date, status, source_text, summary, applied_at, applied_by) "

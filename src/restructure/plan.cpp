@@ -94,7 +94,7 @@ std::optional<CivilDate> Plan::effective_date() const {
 Plan parse_plan_csv(std::string_view text, const std::string& source_name) {
   Plan plan;
   plan.source_text = std::string(text);
-  plan.name = source_name;
+  plan.name = source_name;  // unless a "# plan: NAME" line names it
   auto problem = [&](std::string code, std::string msg, int line, std::string org = "") {
     plan.problems.push_back({std::move(code), std::move(msg), line, std::move(org), true});
   };
@@ -123,7 +123,7 @@ Plan parse_plan_csv(std::string_view text, const std::string& source_name) {
 
   registry::CsvTable t;
   try {
-    t = registry::parse_csv(body, source_name);
+    t = registry::parse_csv(body, source_name.empty() ? "plan.csv" : source_name);
   } catch (const std::exception& e) {
     problem("parse", std::string("Không đọc được tệp phương án: ") + e.what(), 0);
     return plan;

@@ -105,7 +105,7 @@ struct Plan {
 ///   assign       code = an organization code or member:ID, target = where it goes
 /// Dates are YYYY-MM-DD or dd/mm/yyyy. Lines starting with '#' are comments; "# plan: NAME"
 /// names the plan. Reading never throws: malformed rows become problems with their line.
-Plan parse_plan_csv(std::string_view text, const std::string& source_name = "plan.csv");
+Plan parse_plan_csv(std::string_view text, const std::string& source_name = "");
 
 /// Writes a plan back as CSV (the columns above), one row per pair, assignments last.
 std::string write_plan_csv(const Plan& plan);

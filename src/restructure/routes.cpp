@@ -288,7 +288,7 @@ void register_routes(http::Router& r, web::Context& ctx, const std::string& data
     Plan plan = parse_plan_csv(text);
     return R.page("restructure_preview", layout(req, a, lang == "en" ? "Plan preview" : "Xem trước phương án"), [&](TemplateDictionary& d) {
       d.SetValue("CSV", text);
-      d.SetValue("PLAN_NAME", plan.name == "plan.csv" ? "" : plan.name);
+      d.SetValue("PLAN_NAME", plan.name);
       d.SetValue("EFFECTIVE", pv.effective ? pv.effective->display() : "");
       d.SetValue("OPS", std::to_string(plan.ops.size()));
       d.SetValue("ORGS_NEW", web::format_count(pv.orgs_new, lang));

@@ -23,7 +23,7 @@
           <input class="form-control form-control-sm" type="file" id="plan-file" accept=".csv,.xlsx,text/csv" data-load-into="plan-csv">
         </div>
         <label class="form-label small" for="plan-csv">{{T_rs_plan_text}}</label>
-        <textarea class="form-control font-monospace small" id="plan-csv" name="csv" rows="12" spellcheck="false">{{CSV}}</textarea>
+        <textarea class="form-control font-monospace small" id="plan-csv" name="csv" rows="12" spellcheck="false">{{CSV:pre_escape}}</textarea>
         <div class="mt-2 d-flex gap-2">
           <button class="btn btn-primary" type="submit" id="preview-button">{{T_rs_preview}}</button>
         </div>
@@ -33,7 +33,7 @@
       <h2 class="h6 card-title">{{T_rs_builder}}</h2>
       <form method="post" action="/restructure/build" id="build-form" class="row g-2 small">
         <input type="hidden" name="csrf" value="{{CSRF}}">
-        <textarea hidden name="csv" id="build-csv">{{CSV}}</textarea>
+        <textarea hidden name="csv" id="build-csv">{{CSV:pre_escape}}</textarea>
         <div class="col-sm-4"><label class="form-label" for="b_op">{{T_rs_col_op}}</label>
           <select class="form-select form-select-sm" id="b_op" name="b_op">{{#OP_OPT}}<option value="{{VALUE}}" {{SELECTED}}>{{LABEL}}</option>{{/OP_OPT}}</select></div>
         <div class="col-sm-4"><label class="form-label" for="b_code">{{T_rs_col_code}}</label><input class="form-control form-control-sm" id="b_code" name="b_code" value="{{V_b_code}}"></div>

@@ -18,11 +18,11 @@
 </div></section>
 <form method="post" action="/restructure/apply" class="mb-3" id="apply-form">
   <input type="hidden" name="csrf" value="{{CSRF}}">
-  <textarea hidden name="csv">{{CSV}}</textarea>
+  <textarea hidden name="csv">{{CSV:pre_escape}}</textarea>
   {{#CAN_APPLY}}<button class="btn btn-danger" type="submit" id="apply-button">{{T_rs_apply}}</button> <span class="small text-muted">{{T_rs_apply_note}}</span>{{/CAN_APPLY}}
   {{#BLOCKED}}<div class="alert alert-warning py-2 mb-0" id="apply-blocked">{{T_rs_blocked}} ({{BLOCKING}})</div>{{/BLOCKED}}
 </form>
-<form method="post" action="/restructure/build" class="mb-3"><input type="hidden" name="csrf" value="{{CSRF}}"><textarea hidden name="csv">{{CSV}}</textarea><button class="btn btn-sm btn-outline-secondary" type="submit" id="edit-plan">{{T_rs_edit_plan}}</button></form>
+<form method="post" action="/restructure/build" class="mb-3"><input type="hidden" name="csrf" value="{{CSRF}}"><textarea hidden name="csv">{{CSV:pre_escape}}</textarea><button class="btn btn-sm btn-outline-secondary" type="submit" id="edit-plan">{{T_rs_edit_plan}}</button></form>
 <div class="row g-3">
   <section class="col-lg-6" aria-labelledby="before-title"><div class="card h-100"><div class="card-body">
     <h2 class="h6 card-title" id="before-title">{{T_rs_before}}</h2>
