@@ -49,10 +49,10 @@ MemberQuery member_query(const Request& req) {
   q.age_band = req.query_param("age").value_or("");
   q.after = req.query_param("after").value_or("");
   if (q.q.size() > 200) throw Error(ErrorKind::bad_request, "q", "Chuỗi tìm kiếm quá dài");
-  // History: the members as they stood on a past day (through membership history).
+  // History: the members as they stood on another day (through membership history).
   if (auto v = req.query_param("as_of"); v && !v->empty()) {
     std::string d = as_of_param(req);
-    if (d < base::today().iso()) q.as_of = d;
+    if (d != base::today().iso()) q.as_of = d;  // a past day, or a plan's future one
   }
   return q;
 }

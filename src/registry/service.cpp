@@ -272,9 +272,9 @@ std::string scope_for(const Actor& a, soci::session& sql, const std::string& org
 }
 
 // Sets the member query's scope: the organization `org_code` (or the actor's scope) today, or,
-// when q.as_of is a past day, as it stood that day (history through lineage).
+// when q.as_of is another day, as it stood that day (history through lineage).
 void member_scope(const Actor& a, soci::session& sql, const std::string& org_code, MemberQuery& q) {
-  if (!q.as_of.empty() && q.as_of >= base::today().iso()) q.as_of.clear();
+  if (!q.as_of.empty() && q.as_of == base::today().iso()) q.as_of.clear();
   if (q.as_of.empty()) {
     q.scope_path = scope_for(a, sql, org_code, nullptr);
     return;
