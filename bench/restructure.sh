@@ -38,6 +38,9 @@ cat "$OUT/apply.out"
 grep 'restructure apply plan' "$OUT/apply.err" | sed 's/^.*\] //' || true
 apply_s=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$OUT/apply.err")
 apply_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/apply.err")
+apply_cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$OUT/apply.err")
+apply_io=$(awk -F': ' '/File system outputs/ {printf "%.0f", $2 * 512 / 1048576}' "$OUT/apply.err")
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 if "$RB" verify-2025 --db "sqlite:$OUT/hcm.db" >"$OUT/verify.out" 2>&1; then verified=0; else verified=1; fi
 grep -v '\[info\]' "$OUT/verify.out" || true
 
@@ -50,7 +53,8 @@ echo
 echo "| measure | value | target |"
 echo "|---|---|---|"
 printf '| 2025 plan applied, %s members: wall time (dangbo restructure apply) | %.1f s | ≤ 10 s |\n' "$N" "$apply_s"
+printf '| same: CPU time (user + system); bytes written | %s s; %s MB | |\n' "$apply_cpu" "$apply_io"
 printf '| same: peak memory of the process | %.0f MB | ≤ 500 MB |\n' "$(awk -v k="$apply_kb" 'BEGIN {print k / 1024}')"
 printf '| result verified (168 units, every member placed, 441 on 2025-06-30) | %s | yes |\n' "$([[ $verified -eq 0 ]] && echo yes || echo NO)"
 printf '| as_of tree query (children with member counts), national size: p99 | %s ms | ≤ 100 ms |\n' "$p99"
-echo "(SQLite, one file; machine: $(nproc) cores shared with other work)"
+echo "(SQLite, one file; machine: $(nproc) cores shared with other work; load average during the apply: $load)"
