@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -96,11 +97,17 @@ std::string displayable(const std::string& s) {
 }  // namespace
 
 void csv_append(std::string& line, std::string_view v) {
+  // Bytes that force quoting: , " CR LF (and spaces at either end).
+  static constexpr auto kSpecial = [] {
+    std::array<bool, 256> t{};
+    t[','] = t['"'] = t['\r'] = t['\n'] = true;
+    return t;
+  }();
   bool quote = !v.empty() && (v.front() == ' ' || v.back() == ' ');
   bool has_quote = false;
   if (!quote)
-    for (char c : v)
-      if (static_cast<unsigned char>(c) <= ',' && (c == ',' || c == '"' || c == '\n' || c == '\r')) {
+    for (unsigned char c : v)
+      if (kSpecial[c]) {
         quote = true;
         break;
       }
@@ -254,14 +261,22 @@ CleanStats run_clean(const registry::RefData& rd, const base::RuleSet& rules, co
             if (r.rejected) ++st.rows_rejected;
             else ++st.rows_written;
             checks.check(m, rec.line, r);
-            const std::string id = m.id_column >= 0 && std::size_t(m.id_column) < rec.cells.size()
-                                       ? vntext::collapse_spaces(vntext::repair_text(rec.cells[std::size_t(m.id_column)]).text)
-                                       : std::string();
+            if (r.findings.empty()) continue;
+            std::string_view id;
+            std::string id_buf;
+            if (m.id_column >= 0 && std::size_t(m.id_column) < rec.cells.size()) {
+              id = rec.cells[std::size_t(m.id_column)];
+              bool plain = true;  // digits and ASCII letters need no repair
+              for (char ch : id) plain = plain && ((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') ||
+                                                   (ch >= 'a' && ch <= 'z') || ch == '.' || ch == '-');
+              if (!plain) id = id_buf = vntext::collapse_spaces(vntext::repair_text(id).text);
+            }
+            const auto line_no = fmt::format_int(rec.line);
             for (const Finding& f : r.findings) {
               ++st.findings;
               ++st.by_severity[int(f.severity)];
               ++st.by_code[f.code];
-              fl += std::to_string(rec.line);
+              fl.append(line_no.data(), line_no.size());
               fl += ',';
               csv_append(fl, id);
               fl += ',';

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 #include <cstring>
 #include <vector>
 
@@ -319,10 +320,144 @@ std::vector<std::pair<Encoding, std::string>> legacy_readings(std::string_view r
 
 // ------------------------------------------------------------------ names
 
+namespace {
+
+// What is known of one word of a name, cached per thread (names reuse a few thousand words).
+enum WordBit : std::uint8_t {
+  kValid = 1,         // a Vietnamese syllable with a plausible tone, letters only, no look-alikes
+  kTitle = 2,         // first letter upper case, the rest lower
+  kBeyondLatin1 = 4,  // has a letter outside Latin-1 (no Windows-1252 reading exists)
+  kCp1258Risk = 8,    // has a Latin-1 letter that Windows-1258 reads differently (Ã ã Ð ð Õ õ Ý ý Ì ì Ò ò Þ þ)
+  kAscii = 16,        // ASCII letters only
+  kFamily = 32,       // known family name
+  kMiddle = 64,       // known middle-name word
+  kGiven = 128,       // known given-name word
+};
+
+struct SvHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+struct WordCache {
+  const NameLexicon* lex = nullptr;
+  std::unordered_map<std::string, std::uint8_t, SvHash, std::equal_to<>> words;
+};
+thread_local WordCache t_words;
+
+std::uint8_t word_bits(std::string_view w, const NameLexicon* lex) {
+  WordCache& wc = t_words;
+  if (wc.lex != lex) wc.words.clear(), wc.lex = lex;
+  if (auto it = wc.words.find(w); it != wc.words.end()) return it->second;
+  std::uint8_t b = 0;
+  bool letters = !w.empty(), ascii = true, beyond = false, risk = false;
+  for (std::size_t i = 0; i < w.size() && letters;) {
+    const auto c = static_cast<unsigned char>(w[i]);
+    if (c < 0x80) {
+      letters = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      ++i;
+      continue;
+    }
+    ascii = false;
+    const std::size_t at = i;
+    const char32_t cp = vd::next_cp(w, i);
+    const vd::CharInfo* ci = cp == vd::kReplacement && i - at == 1 ? nullptr : vd::char_info(cp);
+    if (!ci || !ci->plain || cp == 0xD0 || cp == 0xF0) letters = false;
+    if (cp > 0xFF) beyond = true;
+    switch (cp) {
+      case 0xC3: case 0xE3: case 0xD5: case 0xF5: case 0xDD: case 0xFD: case 0xCC: case 0xEC:
+      case 0xD2: case 0xF2: case 0xDE: case 0xFE: risk = true; break;
+      default: break;
+    }
+  }
+  if (letters && (ascii ? true : vntext::is_valid_syllable(w) && vd::tone_position_plausible(w))) b |= kValid;
+  if (letters && ascii && !vntext::is_valid_syllable(w)) b |= 0;  // ASCII words need not be syllables
+  if (letters && is_title_cased(w)) b |= kTitle;
+  if (beyond) b |= kBeyondLatin1;
+  if (risk) b |= kCp1258Risk;
+  if (ascii) b |= kAscii;
+  if (lex && letters) {
+    if (lex->is_family(w)) b |= kFamily;
+    if (lex->is_middle(w)) b |= kMiddle;
+    if (lex->is_given(w)) b |= kGiven;
+  }
+  if (wc.words.size() >= 1 << 16) wc.words.clear();
+  wc.words.emplace(std::string(w), b);
+  return b;
+}
+
+// The common case, decided from cached word facts: a name that repair_text would keep (see
+// is_clean_vietnamese), in title case, whose every word is a known name word. Fills `parts`.
+bool clean_known_name(std::string_view raw, const NameLexicon* lex, vntext::NameParts& parts) {
+  if (!lex || raw.empty() || raw.front() == ' ' || raw.back() == ' ') return false;
+  std::string_view w[8];
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < raw.size();) {
+    std::size_t j = raw.find(' ', i);
+    if (j == std::string_view::npos) j = raw.size();
+    if (j == i || n == 8) return false;  // double space, or an unusually long name
+    w[n++] = raw.substr(i, j - i);
+    i = j + 1;
+  }
+  std::uint8_t all = 0xFF, any = 0;
+  int known = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::uint8_t b = word_bits(w[k], lex);
+    all &= b;
+    any |= b;
+    if (n == 1) known += (b & kGiven) != 0;
+    else if (k == 0) known += (b & kFamily) != 0;
+    else if (k + 1 == n) known += (b & kGiven) != 0;
+    else known += (b & kMiddle) != 0;
+  }
+  if (!(all & kTitle) || known != int(n)) return false;
+  if (all & kAscii) {
+    for (std::size_t k = 0; k < n; ++k)  // VIQR "dd"
+      if (w[k].size() >= 2 && (w[k][0] == 'd' || w[k][0] == 'D') && (w[k][1] == 'd' || w[k][1] == 'D')) return false;
+  } else {
+    if (!(all & kValid)) return false;
+    if (!(any & kBeyondLatin1) && (any & kCp1258Risk)) return false;
+  }
+  for (auto p : kCompoundFamilyStarts)
+    if (raw.substr(0, p.size()) == p) {
+      parts = vntext::split_full_name(raw);
+      return true;
+    }
+  parts.family.assign(w[0]);
+  parts.middle.clear();
+  for (std::size_t k = 1; k + 1 < n; ++k) {
+    if (!parts.middle.empty()) parts.middle += ' ';
+    parts.middle.append(w[k]);
+  }
+  parts.given.assign(n > 1 ? w[n - 1] : w[0]);
+  if (n == 1) parts.family.clear();
+  return true;
+}
+
+}  // namespace
+
 NameResult std_person_name(std::string_view raw, std::optional<vntext::ToneStyle> tone, const NameLexicon* lex,
                            Sink& sink) {
   NameResult out;
   if (raw.empty()) return out;
+  // Fastest path: a clean name made of known name words (most rows of a roster).
+  if (!tone && clean_known_name(raw, lex, out.parts)) {
+    out.value.assign(raw);
+    const std::string_view v = out.value;
+    if (v.size() >= 3 && out.parts.family.empty() == false) {
+      // "An Nguyễn Văn": every word is a name word, but in the wrong order.
+      const auto sp1 = v.find(' '), sp2 = v.find(' ', sp1 + 1);
+      if (sp2 != std::string_view::npos && v.find(' ', sp2 + 1) == std::string_view::npos) {
+        const std::string_view w0 = v.substr(0, sp1), w1 = v.substr(sp1 + 1, sp2 - sp1 - 1), w2 = v.substr(sp2 + 1);
+        if ((w2 == "Văn" || w2 == "Thị") && lex->is_family(w1) && !lex->is_family(w0)) {
+          const std::string sug = std::string(w1) + " " + std::string(w2) + " " + std::string(w0);
+          sink.add("name.order_swapped", Severity::warning,
+                   "Họ tên có thể bị đảo thứ tự (tên đứng trước họ); đề nghị: " + sug, raw, sug);
+        }
+      }
+    }
+    return out;
+  }
   // Fast path: already clean and in title case.
   if (!tone && is_clean_vietnamese(raw) && is_title_cased(raw)) {
     out.value.assign(raw);

@@ -423,7 +423,7 @@ void Standardizer::Impl::row(const Mapping& m, const std::vector<std::string>& c
   }
 
   Parsed p;
-  CellCache scratch;
+  thread_local CellCache scratch;  // kept across rows: its buffers are reused
   std::string family_middle, given_only, fam, mid;
   for (std::size_t c = 0; c < n; ++c) {
     const std::string_view raw = c < cells.size() ? std::string_view(cells[c]) : std::string_view();
@@ -600,13 +600,15 @@ void Standardizer::Impl::rules_check(const Mapping& m, RowResult& out, const Par
     if (p.full->days() < p.admitted->days()) {
       add(out, c_full, "full_member_on.before_admission", Severity::error,
           fmt::format("Ngày chính thức {} trước ngày vào Đảng {}", show(*p.full), show(*p.admitted)), value(c_full));
-    } else if (const auto* r = probation_months.at(*p.admitted); r && months < int(r->value) &&
-               p.full->precision == DatePrecision::day && p.admitted->precision == DatePrecision::day) {
+    } else if (const auto* r = probation_months.at(*p.admitted);
+               r && p.full->precision == DatePrecision::day && p.admitted->precision == DatePrecision::day &&
+               p.full->days() < base::add_months(*p.admitted, int(r->value)).days()) {  // 29/02 + 12 months = 28/02
       add(out, c_full, "full_member_on.too_early", Severity::error,
           fmt::format("Công nhận chính thức {} chỉ {} tháng sau khi vào Đảng {}; thời gian dự bị là {} tháng ({})",
                       show(*p.full), months, show(*p.admitted), int(r->value), r->source),
           value(c_full));
-    } else if (auto mx = full_member_max_months.value(*p.admitted); mx && months > int(*mx)) {
+    } else if (auto mx = full_member_max_months.value(*p.admitted);
+               mx && p.full->days() > base::add_months(*p.admitted, int(*mx)).days()) {
       add(out, c_full, "full_member_on.late", Severity::warning,
           fmt::format("Công nhận chính thức {} sau {} tháng dự bị (vào Đảng {}); quá {} tháng, cần kiểm tra", show(*p.full),
                       months, show(*p.admitted), int(*mx)),

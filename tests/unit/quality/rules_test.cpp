@@ -94,6 +94,13 @@ TEST(Rules, FullMembershipAfterTwelveMonths) {
   c[FULL] = "04/03/1992";  // 25 months
   c[ISSUED] = "19/05/1992";
   EXPECT_TRUE(has_code(check(c).findings, "full_member_on.late", FULL));
+  c[ADM] = "29/02/2004";  // 12 months after 29 February end on 28 February
+  c[FULL] = "28/02/2005";
+  c[ISSUED] = "01/06/2005";
+  EXPECT_FALSE(has_code(check(c).findings, "full_member_on.too_early")) << codes(check(c).findings);
+  c[FULL] = "27/02/2005";
+  EXPECT_TRUE(has_code(check(c).findings, "full_member_on.too_early"));
+  c = good();
   c[FULL] = "01/01/1990";  // before admission: never
   EXPECT_TRUE(has_code(check(c).findings, "full_member_on.before_admission", FULL));
 }
