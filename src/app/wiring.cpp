@@ -1,6 +1,7 @@
 #include "app/wiring.hpp"
 
 #include "linkage/routes.hpp"
+#include "quality/import_routes.hpp"
 #include "quality/reader.hpp"
 #include "registry/routes.hpp"
 #include "restructure/routes.hpp"
@@ -16,6 +17,8 @@ void register_all_routes(http::Router& router, web::Context& ctx, const std::str
   registry::register_routes(router, ctx);
   restructure::register_routes(router, ctx, web_dir + "/../data", xlsx_to_csv);
   linkage::register_routes(router, ctx);
+  quality::register_import_routes(router, ctx, web_dir + "/../data");
+  quality::register_campaign_routes(router, ctx);
 }
 
 std::string xlsx_to_csv(const std::string& bytes) {

@@ -51,6 +51,7 @@ constexpr const char* kPlanJson = "{\"csv\":\"" RS_HEADER "\\nrename,{org},,Tên
 constexpr const char* kBadPlanJson = "{\"csv\":\"" RS_HEADER "\\nrename,{org},,Tên mới,,,,,,QĐ 1,2026-03-01,2026-02-01\"}";
 #undef RS_HEADER
 constexpr std::pair<int, int> problem422_in{422, 404}, not_found{404, 404};
+constexpr std::pair<int, int> accepted{202, 202}, accepted_in{202, 404}, forbidden_in{403, 404};
 constexpr std::pair<int, int> created{201, 201}, created_in{201, 404};
 
 std::vector<Row> matrix() {
@@ -159,6 +160,30 @@ std::vector<Row> matrix() {
        {401, {not_found, not_found, forbidden, forbidden, forbidden}}},
       {"POST", "/api/v1/dedupe/runs", "/api/v1/dedupe/runs", "{\"org\":\"{org}\"}",
        {401, {created, created_in, forbidden, forbidden, forbidden}}},
+      // ---- imports and the cleaning campaign (issue 4): rosters by administrators and staff,
+      // fix sheets also by secretaries; jobs, findings and the campaign inside the subtree ----
+      {"GET", "/imports", "/imports", "", {303, {ok, ok, ok, forbidden, forbidden}}},
+      // not multipart: refused as malformed before anything is read
+      {"POST", "/imports", "/imports", "org={org}", {303, {problem422, problem422, problem422, forbidden, forbidden}}},
+      {"GET", "/imports/{id}", "/imports/999", "", {303, {not_found, not_found, not_found, forbidden, forbidden}}},
+      {"POST", "/imports/{id}/start", "/imports/999/start", "", {303, {not_found, not_found, not_found, forbidden, forbidden}}},
+      {"POST", "/imports/{id}/resume", "/imports/999/resume", "", {303, {not_found, not_found, not_found, forbidden, forbidden}}},
+      // a roster uploaded without starting it (start=0): nothing runs
+      {"POST", "/api/v1/imports", "/api/v1/imports?org={org}&name=t.csv&start=0", "STT,Họ và tên\n1,Nguyễn Văn Test\n",
+       {401, {accepted, accepted_in, forbidden_in, forbidden, forbidden}}},
+      {"GET", "/api/v1/imports", "/api/v1/imports", "", {401, {ok, ok, ok, forbidden, forbidden}}},
+      {"GET", "/api/v1/imports/{id}", "/api/v1/imports/999", "", {401, {not_found, not_found, not_found, forbidden, forbidden}}},
+      {"GET", "/api/v1/imports/{id}/rejected", "/api/v1/imports/999/rejected", "",
+       {401, {not_found, not_found, not_found, forbidden, forbidden}}},
+      {"GET", "/api/v1/imports/{id}/events", "/api/v1/imports/999/events", "",
+       {401, {not_found, not_found, not_found, forbidden, forbidden}}},
+      {"POST", "/api/v1/imports/{id}/resume", "/api/v1/imports/999/resume", "",
+       {401, {not_found, not_found, not_found, forbidden, forbidden}}},
+      {"GET", "/campaign", "/campaign?org={org}", "", {303, {ok, ok_in, ok_in, forbidden, forbidden}}},
+      {"GET", "/campaign/findings", "/campaign/findings?org={org}", "", {303, {ok, ok_in, ok_in, forbidden, forbidden}}},
+      {"GET", "/campaign/findings.xlsx", "/campaign/findings.xlsx?org={org}", "", {303, {ok, ok_in, ok_in, forbidden, forbidden}}},
+      {"GET", "/api/v1/campaign", "/api/v1/campaign?org={org}", "", {401, {ok, ok_in, ok_in, forbidden, forbidden}}},
+      {"GET", "/api/v1/findings", "/api/v1/findings?org={org}", "", {401, {ok, ok_in, ok_in, forbidden, forbidden}}},
   };
 }
 

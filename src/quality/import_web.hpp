@@ -1,0 +1,208 @@
+// dangbo::quality — small helpers shared by the import and campaign routes (internal).
+#pragma once
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/error.hpp"
+#include "http/http.hpp"
+#include "quality/import.hpp"
+#include "quality/mapping.hpp"
+
+namespace dangbo::quality::web_util {
+
+/// "2026-11-29T14:52:51.123Z" (UTC) → "29/11/2026 21:52" (Vietnam time, UTC+7).
+inline std::string vietnam_time(const std::string& iso) {
+  std::tm tm{};
+  if (iso.size() < 19 || std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+    return iso;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  std::time_t t = timegm(&tm) + 7 * 3600;
+  std::tm v{};
+  gmtime_r(&t, &v);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02d/%02d/%04d %02d:%02d", v.tm_mday, v.tm_mon + 1, v.tm_year + 1900, v.tm_hour, v.tm_min);
+  return buf;
+}
+
+/// A positive integer path or query value; `what` names it in the 404/422.
+inline int64_t positive(const std::string& s, bool not_found_on_error, const char* what) {
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) {
+    if (not_found_on_error) throw base::Error(base::ErrorKind::not_found, "not_found", std::string("Không tìm thấy ") + what);
+    throw base::Error(base::ErrorKind::bad_request, "param", std::string("Tham số ") + what + " phải là số nguyên dương");
+  }
+  return std::stoll(s);
+}
+
+/// One part of a multipart/form-data body.
+struct Part {
+  std::string name, filename, content_type, data;
+};
+
+/// Parses multipart/form-data (RFC 7578). Throws bad_request when the body is not one.
+inline std::vector<Part> parse_multipart(const std::string& body, const std::string& content_type) {
+  auto bad = [] {
+    return base::Error(base::ErrorKind::bad_request, "multipart", "Nội dung tải lên không đúng dạng multipart/form-data");
+  };
+  auto b = content_type.find("boundary=");
+  if (content_type.rfind("multipart/form-data", 0) != 0 || b == std::string::npos) throw bad();
+  std::string boundary = content_type.substr(b + 9);
+  if (auto semi = boundary.find(';'); semi != std::string::npos) boundary.resize(semi);
+  if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"') boundary = boundary.substr(1, boundary.size() - 2);
+  if (boundary.empty() || boundary.size() > 200) throw bad();
+  const std::string delim = "--" + boundary;
+  std::vector<Part> parts;
+  std::size_t pos = body.find(delim);
+  if (pos == std::string::npos) throw bad();
+  for (;;) {
+    pos += delim.size();
+    if (body.compare(pos, 2, "--") == 0) break;  // the closing delimiter
+    if (body.compare(pos, 2, "\r\n") != 0) throw bad();
+    pos += 2;
+    std::size_t head_end = body.find("\r\n\r\n", pos);
+    if (head_end == std::string::npos) throw bad();
+    Part p;
+    std::string_view head(body.data() + pos, head_end - pos);
+    std::size_t ls = 0;
+    while (ls < head.size()) {
+      std::size_t le = head.find("\r\n", ls);
+      if (le == std::string_view::npos) le = head.size();
+      std::string_view line = head.substr(ls, le - ls);
+      ls = le + 2;
+      auto colon = line.find(':');
+      if (colon == std::string_view::npos) continue;
+      std::string key(line.substr(0, colon));
+      for (auto& c : key) c = char(std::tolower((unsigned char)c));
+      std::string_view val = line.substr(colon + 1);
+      while (!val.empty() && val.front() == ' ') val.remove_prefix(1);
+      auto param = [&](std::string_view name) -> std::string {
+        std::string needle = std::string(name) + "=";
+        for (std::size_t i = 0; (i = val.find(needle, i)) != std::string_view::npos; i += needle.size()) {
+          if (i > 0 && val[i - 1] != ' ' && val[i - 1] != ';') continue;
+          std::size_t s = i + needle.size();
+          if (s < val.size() && val[s] == '"') {
+            std::size_t e = val.find('"', s + 1);
+            return std::string(val.substr(s + 1, e == std::string_view::npos ? std::string_view::npos : e - s - 1));
+          }
+          std::size_t e = val.find(';', s);
+          return std::string(val.substr(s, e == std::string_view::npos ? std::string_view::npos : e - s));
+        }
+        return "";
+      };
+      if (key == "content-disposition") {
+        p.name = param("name");
+        p.filename = param("filename");
+      } else if (key == "content-type") {
+        p.content_type = std::string(val);
+      }
+    }
+    std::size_t data_start = head_end + 4;
+    std::size_t next = body.find("\r\n" + delim, data_start);
+    if (next == std::string::npos) throw bad();
+    p.data = body.substr(data_start, next - data_start);
+    parts.push_back(std::move(p));
+    pos = next + 2;
+  }
+  return parts;
+}
+
+/// The member fields a column can be mapped to, in the order of the selects.
+inline const std::vector<Field>& mappable_fields() {
+  static const std::vector<Field> f = {
+      Field::none,          Field::row_number,   Field::id,           Field::full_name,    Field::family_middle,
+      Field::family_name,   Field::middle_name,  Field::given_name,   Field::other_names,  Field::gender,
+      Field::birth_date,    Field::birth_place,  Field::home_town,    Field::residence,    Field::residence_code,
+      Field::ethnicity,     Field::religion,     Field::citizen_id,   Field::phone,        Field::email,
+      Field::admitted_on,   Field::full_member_on, Field::card_number, Field::card_issued_on, Field::education,
+      Field::professional,  Field::theory_level, Field::occupation,   Field::position,     Field::status,
+      Field::org_name,      Field::org_code};
+  return f;
+}
+
+/// English label of a field (the Vietnamese one is field_label_vi).
+inline std::string field_label_en(Field f) {
+  switch (f) {
+    case Field::none: return "(not used)";
+    case Field::row_number: return "Row number";
+    case Field::id: return "Record id";
+    case Field::full_name: return "Full name";
+    case Field::family_middle: return "Family and middle name";
+    case Field::family_name: return "Family name";
+    case Field::middle_name: return "Middle name";
+    case Field::given_name: return "Given name";
+    case Field::other_names: return "Other names";
+    case Field::gender: return "Gender";
+    case Field::birth_date: return "Birth date";
+    case Field::birth_place: return "Place of birth";
+    case Field::home_town: return "Home town";
+    case Field::residence: return "Residence";
+    case Field::residence_code: return "Residence unit code";
+    case Field::ethnicity: return "Ethnicity";
+    case Field::religion: return "Religion";
+    case Field::citizen_id: return "Citizen ID";
+    case Field::phone: return "Phone";
+    case Field::email: return "Email";
+    case Field::admitted_on: return "Admission date";
+    case Field::full_member_on: return "Full membership date";
+    case Field::card_number: return "Party card number";
+    case Field::card_issued_on: return "Card issued on";
+    case Field::education: return "General education";
+    case Field::professional: return "Professional qualification";
+    case Field::theory_level: return "Political theory";
+    case Field::occupation: return "Occupation";
+    case Field::position: return "Position";
+    case Field::status: return "Status";
+    case Field::org_name: return "Party cell (name)";
+    case Field::org_code: return "Party cell (code)";
+  }
+  return std::string(field_name(f));
+}
+
+inline std::string field_label(Field f, const std::string& lang) {
+  return lang == "en" ? field_label_en(f) : std::string(field_label_vi(f));
+}
+
+inline boost::json::object job_json(const ImportJob& j) {
+  boost::json::object o;
+  o["id"] = j.id;
+  o["kind"] = j.kind;
+  o["org"] = boost::json::object{{"code", j.org_code}, {"name", j.org_name}};
+  o["file_name"] = j.file_name;
+  o["file_sha256"] = j.file_sha256;
+  o["file_size"] = j.file_size;
+  o["source"] = j.source;
+  o["dry_run"] = j.dry_run;
+  o["status"] = j.status;
+  o["batch_size"] = j.batch_size;
+  o["batches"] = j.batches_done;
+  o["rows_total"] = j.rows_total;
+  o["rows_read"] = j.rows_read;
+  o["rows_stored"] = j.stored();
+  o["rows_created"] = j.rows_created;
+  o["rows_updated"] = j.rows_updated;
+  o["rows_unchanged"] = j.rows_unchanged;
+  o["rows_rejected"] = j.rows_rejected;
+  o["rows_blank"] = j.rows_blank;
+  o["findings_open"] = j.findings_open;
+  o["findings_auto"] = j.findings_auto;
+  o["accounting_ok"] = j.rows_read == j.stored() + j.rows_rejected;
+  o["message"] = j.message;
+  o["created_by"] = j.created_by_name;
+  o["created_at"] = j.created_at;
+  o["started_at"] = j.started_at.empty() ? boost::json::value(nullptr) : boost::json::value(j.started_at);
+  o["finished_at"] = j.finished_at.empty() ? boost::json::value(nullptr) : boost::json::value(j.finished_at);
+  try {
+    o["summary"] = boost::json::parse(j.summary.empty() ? "{}" : j.summary);
+  } catch (...) {
+    o["summary"] = boost::json::object{};
+  }
+  return o;
+}
+
+}  // namespace dangbo::quality::web_util
