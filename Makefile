@@ -19,7 +19,9 @@ $(BUILD)/build.ninja: CMakeLists.txt
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-run: build
+# only the program (the tests are built by `make test`)
+run: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target dangbo
 	$(BUILD)/dangbo serve --db $(DB) --listen $(LISTEN)
 
 # Every test; the last line is the overall "N passed, N failed".

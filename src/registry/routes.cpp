@@ -36,9 +36,11 @@ int64_t id_param(const Request& req) {
 int limit_param(const Request& req, int def, int max) {
   auto v = req.query_param("limit");
   if (!v) return def;
-  if (v->empty() || v->size() > 4 || v->find_first_not_of("0123456789") != std::string::npos)
-    throw Error(ErrorKind::bad_request, "limit", "Tham số limit phải là số nguyên dương");
-  return std::clamp(std::stoi(*v), 1, max);
+  if (v->empty() || v->size() > 9 || v->find_first_not_of("0123456789") != std::string::npos || std::stoi(*v) < 1 ||
+      std::stoi(*v) > max)
+    throw Error(ErrorKind::bad_request, "limit",
+                "Tham số limit phải là số nguyên từ 1 đến " + std::to_string(max));
+  return std::stoi(*v);
 }
 
 MemberQuery member_query(const Request& req) {

@@ -243,17 +243,26 @@ std::vector<OrgRow> RegistryService::organizations(const Actor& a, std::optional
   return rows;
 }
 
-int64_t RegistryService::cached_subtree_count(soci::session& sql, const std::string& path) {
+int64_t RegistryService::cached_subtree_count(soci::session& sql, const std::string& path, int64_t cap) {
   auto now = std::chrono::steady_clock::now();
+  std::string key = cap == INT64_MAX ? path : std::to_string(cap) + ":" + path;
   {
     std::lock_guard l(count_mu_);
-    auto it = counts_.find(path);
+    auto it = counts_.find(key);
     if (it != counts_.end() && now - it->second.second < kCountTtl) return it->second.first;
   }
-  int64_t n = count_active_in_subtree(sql, path);
+  // One computation at a time: concurrent misses (a burst of requests on a cold cache) wait for
+  // the first instead of all counting the same millions of rows.
+  std::lock_guard fill(count_fill_mu_);
+  {
+    std::lock_guard l(count_mu_);
+    auto it = counts_.find(key);
+    if (it != counts_.end() && now - it->second.second < kCountTtl) return it->second.first;
+  }
+  int64_t n = count_active_in_subtree(sql, path, cap);
   std::lock_guard l(count_mu_);
   if (counts_.size() > 200000) counts_.clear();
-  counts_[path] = {n, now};
+  counts_[key] = {n, std::chrono::steady_clock::now()};
   return n;
 }
 
@@ -305,7 +314,7 @@ MemberPage RegistryService::members(const Actor& a, const std::string& org_code,
 
 void RegistryService::choose_plan(soci::session& sql, MemberQuery& q) {
   // Large scopes only (a ward's few thousand members are cheapest through its path range).
-  if (!q.as_of.empty() || q.org_id || cached_subtree_count(sql, q.scope_path) < kLargeScope) return;
+  if (!q.as_of.empty() || q.org_id || cached_subtree_count(sql, q.scope_path, kLargeScope) < kLargeScope) return;
   bool digits = !q.q.empty() && q.q.find_first_not_of("0123456789 ") == std::string::npos;
   if (digits) return;
   if (vntext::search_key(q.q).empty()) {

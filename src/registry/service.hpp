@@ -99,7 +99,7 @@ class RegistryService {
   /// Today's subtree member count, cached for kCountTtl (tree pages at national scale would
   /// otherwise count millions of rows per view). Edits do not move members between units, and
   /// restructuring clears the cache.
-  int64_t cached_subtree_count(soci::session& sql, const std::string& path);
+  int64_t cached_subtree_count(soci::session& sql, const std::string& path, int64_t cap = INT64_MAX);
   static constexpr std::chrono::seconds kCountTtl{60};
   /// Picks the member-list plan (see MemberQuery::Plan): a scope of kLargeScope members or
   /// more, and a name search matching kBroadSearch or more, walk the sort order instead.
@@ -107,7 +107,7 @@ class RegistryService {
   static constexpr int64_t kLargeScope = 20000;
   static constexpr int64_t kBroadSearch = 3000;
   db::Database& db_;
-  std::mutex count_mu_;
+  std::mutex count_mu_, count_fill_mu_;
   std::unordered_map<std::string, std::pair<int64_t, std::chrono::steady_clock::time_point>> counts_;
 
  public:

@@ -605,10 +605,11 @@ Stats member_stats(soci::session& sql, const Organization& org, const std::strin
   return s;
 }
 
-int64_t count_active_in_subtree(soci::session& sql, const std::string& path) {
+int64_t count_active_in_subtree(soci::session& sql, const std::string& path, int64_t cap) {
   Query q;
-  q.text = "SELECT count(*) FROM member WHERE org_path >= " + q.add(path) + " AND org_path < " + q.add(subtree_end(path)) +
-           " AND status IN ('probationary','full','exempted')";
+  q.text = "SELECT count(*) FROM (SELECT 1 FROM member WHERE org_path >= " + q.add(path) + " AND org_path < " +
+           q.add(subtree_end(path)) + " AND status IN ('probationary','full','exempted')" +
+           (cap == INT64_MAX ? std::string() : " LIMIT " + std::to_string(cap)) + ") c";
   int64_t n = 0;
   run_rows(sql, q, 1, [&](const TextRow& r) { n = to_i64(r.s(0)); });
   return n;

@@ -111,7 +111,8 @@ struct Stats {
   int64_t synthetic = 0;  // members marked synthetic in the subtree
 };
 /// Members on the rolls (probationary, full, exempted) in the subtree under `path`, today.
-int64_t count_active_in_subtree(soci::session& sql, const std::string& path);
+/// Counts at most `cap`.
+int64_t count_active_in_subtree(soci::session& sql, const std::string& path, int64_t cap = INT64_MAX);
 /// True when some member under `path` is synthetic (one indexed probe).
 bool any_synthetic(soci::session& sql, const std::string& path);
 /// Statistics for the subtree of `org` (active members; by_status counts every status).

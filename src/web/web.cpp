@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <strings.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -170,7 +172,8 @@ void route(http::Router& r, Context& ctx, std::string method, std::string patter
     std::optional<security::Actor> actor;
     auto auth = req.header("Authorization");
     bool via_cookie = false;
-    if (auth && auth->rfind("Bearer ", 0) == 0) {
+    // the scheme name is case-insensitive (RFC 9110 §11.1)
+    if (auth && auth->size() > 7 && strncasecmp(auth->c_str(), "Bearer ", 7) == 0) {
       actor = security::resolve_api_token(ctx.db, auth->substr(7));
     } else if (auto c = req.cookie(kSessionCookie)) {
       actor = security::resolve_session(ctx.db, *c);
