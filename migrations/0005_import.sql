@@ -79,8 +79,9 @@ CREATE TABLE import_row (
 CREATE INDEX import_row_import ON import_row(import_id, line);
 CREATE INDEX import_row_member ON import_row(member_id);
 
--- How rows of earlier imports found their member: "id:<value of the id column>" or
--- "hash:<SHA-256 of the row's cells>", per organization the file was imported into.
+-- How rows of earlier imports found their member: "id:<value of the id column>" (scope: the
+-- organization the file was imported into) or "hash:<SHA-256 of the row's cells>" (scope 0: the
+-- same content is the same record wherever it was imported).
 CREATE TABLE member_source_key (
   scope_org_id BIGINT NOT NULL,
   source_key TEXT NOT NULL,

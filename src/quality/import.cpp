@@ -845,16 +845,11 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
     }
   } cache_size(sql, !isql::is_pg(sql) && !job.dry_run);
   const bool pg = isql::is_pg(sql);
-  // Keys stored by earlier imports into this organization (one read; the run adds its own).
-  std::unordered_map<std::string, std::pair<int64_t, std::string>> known;
-  {
-    isql::Query q;
-    q.text = "SELECT source_key, member_id, values_hash FROM member_source_key WHERE scope_org_id = " + q.add(job.org_id);
-    isql::each(sql, q, 3, [&](const isql::Row& r) { known.emplace(r.s(0), std::make_pair(r.i(1), r.s(2))); });
-  }
   std::vector<std::string> dry_rejected;
 
   double t_db = 0;  // seconds spent writing batches (the rest of the writer's time: waiting for rows)
+  // "id:" keys belong to the organization imported into; "hash:" keys to every (scope 0).
+  auto key_scope = [&](const std::string& key) -> int64_t { return key.rfind("id:", 0) == 0 ? job.org_id : 0; };
   auto write_batch = [&]() {
     if (batch.empty()) return;
     const auto tb = std::chrono::steady_clock::now();
@@ -917,7 +912,22 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
       d.key = !p.id_value.empty() ? "id:" + p.id_value : "hash:" + p.hash_key;
       if (!run_keys.count(d.key)) lookup.push_back(d.key);
     }
-    (void)lookup;
+    // Keys stored by earlier imports: "id:" keys of this organization, "hash:" keys of any
+    // (the same row content is the same record wherever it was imported) — with the member's
+    // organization, to refuse a row whose record lives outside the scope.
+    struct Known {
+      int64_t member_id;
+      std::string values_hash, org_path;
+    };
+    std::unordered_map<std::string, Known> known;
+    for (std::size_t off = 0; off < lookup.size(); off += 200) {
+      std::vector<std::string> part(lookup.begin() + long(off), lookup.begin() + long(std::min(lookup.size(), off + 200)));
+      isql::Query q;
+      q.text = "SELECT k.source_key, k.member_id, k.values_hash, m.org_path FROM member_source_key k JOIN member m ON "
+               "m.id = k.member_id WHERE (k.scope_org_id = " + q.add(job.org_id) + " OR k.scope_org_id = 0) AND k.source_key IN " +
+               isql::in_list(q, part);
+      isql::each(sql, q, 4, [&](const isql::Row& r) { known[r.s(0)] = Known{r.i(1), r.s(2), r.s(3)}; });
+    }
     // Citizen IDs of the rows that no key matched.
     std::vector<std::string> cids;
     auto cid_usable = [&](const Prepared& p) {
@@ -959,9 +969,15 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         continue;
       }
       if (auto it = known.find(d.key); it != known.end()) {
+        if (!(it->second.org_path >= job.org_path && it->second.org_path < scope_end)) {
+          d.outcome = Outcome::rejected;
+          d.reject_reason = "Dòng này đã được nhập vào hồ sơ một đảng viên thuộc tổ chức khác (ngoài " + orgs.root.name +
+                            "); không nhập trùng";
+          continue;
+        }
         d.key_known = true;
-        d.member_id = it->second.first;
-        d.outcome = it->second.second == p.values_hash ? Outcome::unchanged : Outcome::updated;
+        d.member_id = it->second.member_id;
+        d.outcome = it->second.values_hash == p.values_hash ? Outcome::unchanged : Outcome::updated;
       } else if (cid_usable(p)) {
         if (auto bc = batch_cid.find(p.r.citizen_id); bc != batch_cid.end()) {
           d.outcome = Outcome::unchanged;
@@ -1040,7 +1056,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         registry::Member next = *cur;
         apply_row_fields(m, p.r.member, next);
         auto diff = member_diff(*cur, next);
-        if (!d.key_known) keys.push_back({job.org_id, d.key, d.member_id, p.values_hash, job.id});
+        if (!d.key_known) keys.push_back({key_scope(d.key), d.key, d.member_id, p.values_hash, job.id});
         else key_updates.push_back({d.key, p.values_hash});
         if (diff.empty()) {
           d.outcome = Outcome::unchanged;
@@ -1110,7 +1126,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
             if (auto it = run_keys.find(dec[i].key); it != run_keys.end() && it->second.first < 0) it->second.first = dec[i].member_id;
         for (std::size_t k = 0; k < news.size(); ++k) {
           const Prepared& p = *batch[news_row[k]];
-          keys.push_back({job.org_id, dec[news_row[k]].key, news[k].id, p.values_hash, job.id});
+          keys.push_back({key_scope(dec[news_row[k]].key), dec[news_row[k]].key, news[k].id, p.values_hash, job.id});
           add_findings(p, news[k].id, nullptr);
         }
         for (std::size_t i = 0; i < n; ++i) {
@@ -1131,7 +1147,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         for (auto& [k, h] : key_updates) {
           isql::Query u;
           u.text = "UPDATE member_source_key SET values_hash = " + u.add(h) + ", import_id = " + u.add(job.id) +
-                   " WHERE scope_org_id = " + u.add(job.org_id) + " AND source_key = " + u.add(k);
+                   " WHERE scope_org_id = " + u.add(key_scope(k)) + " AND source_key = " + u.add(k);
           isql::exec(sql, u);
         }
         writer->insert_rows(rows);

@@ -12,10 +12,12 @@
 // job, or `dangbo import` on the same file and organization) continues after the last
 // committed batch; and any import matches each row to a member already stored before creating
 // one, so nothing is ever stored twice:
-//   1. the file's id column (Mã đảng viên, ID …; not STT) → key "id:<value>", or else the
-//      row's content (its cells except STT) → key "hash:<SHA-256>", both per organization
-//      imported into (table member_source_key);
-//   2. the citizen ID (12 digits, valid) of a member inside the organization's subtree.
+//   1. the file's id column (Mã đảng viên, ID …; not STT) → key "id:<value>" of the
+//      organization imported into, or else the row's content (its cells except STT) → key
+//      "hash:<SHA-256>", the same wherever the file was imported (table member_source_key);
+//      a key whose member lies outside the organization's subtree rejects the row;
+//   2. the citizen ID (12 digits, valid) of a member inside the organization's subtree (one
+//      outside it rejects the row: a transfer, not a new record).
 // A matched row whose standardized values are unchanged is "unchanged"; otherwise the member
 // is updated (audited with the changed fields). See docs/adr/0005-import-batches-and-idempotency.md.
 //

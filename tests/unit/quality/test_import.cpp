@@ -223,6 +223,22 @@ TEST_P(ImportTest, RerunningTheSameFileStoresNothingTwice) {
   EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 7);
 }
 
+TEST_P(ImportTest, TheSameRowsThroughAnotherOrganizationAreNotStoredAgain) {
+  auto a = import(plain_roster(4), &staff_a, "26740");
+  ASSERT_EQ(a.job.rows_created, 4);
+  // the city imports the same rows: the same records (inside its scope)
+  security::Actor admin = *security::load_actor(*db, security::add_user(*db, "admin", "Mat-khau-dai-du-2025",
+                                                                          security::Role::admin, "HCM"));
+  auto city = import(plain_roster(4), &admin, "HCM");
+  EXPECT_EQ(city.job.rows_unchanged, 4);
+  EXPECT_EQ(city.job.rows_created, 0);
+  // ward B: they belong to ward A, refused rather than duplicated
+  auto b = import(plain_roster(4), &staff_b, "26737");
+  EXPECT_EQ(b.job.rows_rejected, 4);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 4);
+  for (auto& r : rejected_rows(*db, b.job.id, 0, 10)) EXPECT_NE(r.reason.find("tổ chức khác"), std::string::npos) << r.reason;
+}
+
 TEST_P(ImportTest, AChangedRowUpdatesItsMemberAudited) {
   auto first = import(roster(), &staff_a);
   std::string changed = roster();
