@@ -98,7 +98,7 @@ void register_import_routes(http::Router& r, web::Context& ctx, const std::strin
     auto j = load_job(db, id);
     if (!j || !a->in_scope(j->org_path))
       throw Error(ErrorKind::not_found, "import.not_found", "Không tìm thấy lần nhập số " + std::to_string(id));
-    if (j->stale()) {
+    if (j->status == "running") {  // its process may be gone (this host: a dead pid; any: no heartbeat)
       mark_interrupted_jobs(db);
       j = load_job(db, id);
     }
@@ -490,7 +490,7 @@ void register_import_routes(http::Router& r, web::Context& ctx, const std::strin
       st->first = false;
       std::optional<ImportJob> j = load_job(db, st->id);
       if (!j) return false;
-      if (j->stale()) {
+      if (j->status == "running" && !jobs->active(st->id)) {
         mark_interrupted_jobs(db);
         j = load_job(db, st->id);
       }
