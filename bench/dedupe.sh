@@ -36,10 +36,11 @@ evalf() {  # truth pairs threshold → "precision recall f1 cluster_f1"
     $PY -c 'import json,sys; d=json.load(sys.stdin); p=d["pairs"]; c=d["clusters"]; print("%.4f %.4f %.4f %.4f" % (p["precision"], p["recall"], p["f1"], c["f1"]))'
 }
 # timed RESULTFILE CMD… : runs CMD under /usr/bin/time, appends "wall cpu rss_mib" to RESULTFILE
-timed() {
-  local res=$1; shift
-  /usr/bin/time -f "%e %U %S %M" -o "$OUT/time.txt" "$@"
-  awk '{printf "%.2f %.2f %.0f\n", $1, $2 + $3, $4 / 1024}' "$OUT/time.txt" >> "$res"
+timed() {  # returns the command's exit status
+  local res=$1 rc=0; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$OUT/time.txt" "$@" || rc=$?
+  grep -v '^Command' "$OUT/time.txt" | tail -1 | awk '{printf "%.2f %.2f %.0f\n", $1, $2 + $3, $4 / 1024}' >> "$res"
+  return $rc
 }
 
 declare -A ROW
