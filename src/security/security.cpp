@@ -9,6 +9,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "base/date.hpp"
 #include "base/error.hpp"
 
 namespace dangbo::security {
@@ -468,13 +469,14 @@ AuditPage audit_search(db::Database& db, const Actor& a, const AuditQuery& q) {
   }
   if (!q.from.empty()) {
     if (!iso_date(q.from)) throw Error(ErrorKind::bad_request, "from", "Ngày bắt đầu phải có dạng YYYY-MM-DD");
+    // Dates are days in Vietnam (UTC+7); `at` is UTC: the day starts at 17:00 UTC the day before.
     where += " AND at >= :f";
-    params.push_back(q.from);
+    params.push_back(base::add_days(*base::parse_iso_date(q.from), -1).iso() + "T17:00:00.000Z");
   }
   if (!q.to.empty()) {
     if (!iso_date(q.to)) throw Error(ErrorKind::bad_request, "to", "Ngày kết thúc phải có dạng YYYY-MM-DD");
     where += " AND at < :t";
-    params.push_back(q.to + "T99");  // every time of that day sorts below "YYYY-MM-DDT99"
+    params.push_back(q.to + "T17:00:00.000Z");  // the end of that day in Vietnam, in UTC
   }
   if (q.before_seq > 0) where += " AND seq < " + std::to_string(q.before_seq);
   int limit = std::clamp(q.limit, 1, 500);

@@ -136,7 +136,7 @@ struct AuditQuery {
   std::optional<int64_t> member_id;  // entries about this member
   std::string org_code;              // entries inside this organization's subtree
   std::string action;                // view | update | create | …
-  std::string from, to;              // ISO dates (inclusive), UTC
+  std::string from, to;              // ISO dates (inclusive), days in Vietnam (UTC+7)
   int64_t before_seq = 0;            // 0 = from the newest
   int limit = 50;
 };
