@@ -113,8 +113,16 @@ void register_campaign_routes(http::Router& r, web::Context& ctx) {
       for (auto& u : v.units) units.push_back(&u);
       std::stable_sort(units.begin(), units.end(), [](auto* x, auto* y) { return x->now.open() > y->now.open(); });
       bool any = false;
+      TemplateDictionary* more = nullptr;
+      std::size_t shown = 0;
       for (auto* u : units) {
-        auto* row = d.AddSectionDictionary("UNIT");
+        // the twenty with the most open findings; the others folded below
+        if (shown == 20 && !more) {
+          more = d.AddSectionDictionary("MORE_UNITS");
+          more->SetValue("COUNT", web::format_count(int64_t(units.size() - 20), lang));
+        }
+        auto* row = more ? more->AddSectionDictionary("UNIT2") : d.AddSectionDictionary("UNIT");
+        ++shown;
         row->SetValue("CODE", u->code);
         row->SetValue("NAME", u->name);
         row->SetValue("ERRORS", web::format_count(u->now.open_errors, lang));

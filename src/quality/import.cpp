@@ -1205,6 +1205,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
       for (const Finding& f : batch[i]->r.findings) {
         ++res.by_severity[int(f.severity)];
         ++res.by_code[f.code];
+        ++res.by_code_severity[f.code][std::size_t(f.severity)];
       }
       if (dec[i].outcome == Outcome::rejected && res.rejected.size() < 1000)
         res.rejected.push_back({int64_t(batch[i]->rec.line), batch[i]->id_value, dec[i].reject_column, dec[i].reject_reason});
@@ -1276,6 +1277,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
   boost::json::object summary, by_code, by_sev;
   if (!job.dry_run) {
     res.by_code.clear();
+    res.by_code_severity.clear();
     std::fill(std::begin(res.by_severity), std::end(res.by_severity), 0);
     isql::Query q;
     q.text = "SELECT findings FROM import_batch WHERE import_id = " + q.add(job.id);
@@ -1286,6 +1288,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           for (std::size_t k = 0; k < 3 && k < c.as_array().size(); ++k) {
             int64_t x = c.as_array()[k].to_number<int64_t>();
             res.by_code[std::string(code)] += x;
+            res.by_code_severity[std::string(code)][k] += x;
             res.by_severity[k] += x;
           }
       } catch (...) {
@@ -1299,6 +1302,9 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
     summary["rejected"] = std::move(rej);
   }
   for (auto& [k, v] : res.by_code) by_code[k] = v;
+  boost::json::object by_code_sev;  // code → [info, warning, error]
+  for (auto& [k, v] : res.by_code_severity) by_code_sev[k] = boost::json::array{v[0], v[1], v[2]};
+  summary["by_code_severity"] = std::move(by_code_sev);
   by_sev["info"] = res.by_severity[0];
   by_sev["warning"] = res.by_severity[1];
   by_sev["error"] = res.by_severity[2];

@@ -25,6 +25,7 @@
 // rejected row has its line, column and reason (import_row.reject_*).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -91,6 +92,7 @@ struct ImportResult {
   int64_t resumed_after_line = 0;     // > 0: this run continued after that line
   int64_t by_severity[3] = {0, 0, 0};
   std::map<std::string, int64_t> by_code;
+  std::map<std::string, std::array<int64_t, 3>> by_code_severity;  // info, warning, error
   std::vector<RejectedRow> rejected;  // the first 1,000 of this run
   double seconds = 0;
 };

@@ -135,6 +135,10 @@ void register_import_routes(http::Router& r, web::Context& ctx, const std::strin
       orgs = registry::list_orgs(*s, q);
     }
     web::Layout l = layout(req, a, R.i18n().t(lang, "imp_title"));
+    {
+      auto s = db.session();
+      l.synthetic = registry::any_synthetic(*s, a->org_path);
+    }
     auto resp = Response::html(R.page("import_list", l, [&](TemplateDictionary& d) {
       d.SetValue("SCOPE", a->org_name);
       if (!error.empty()) d.AddSectionDictionary("ERROR")->SetValue("TEXT", error);
@@ -168,6 +172,7 @@ void register_import_routes(http::Router& r, web::Context& ctx, const std::strin
         row->SetValue("BY", j.created_by_name);
       }
       if (list.empty()) d.ShowSection("NO_JOBS");
+      else d.ShowSection("HAS_JOBS");
       if (list.size() == 50) d.AddSectionDictionary("NEXT")->SetValue("URL", "/imports?before=" + std::to_string(list.back().id));
       if (before > 0) d.ShowSection("FIRST");
     }));
@@ -222,6 +227,10 @@ void register_import_routes(http::Router& r, web::Context& ctx, const std::strin
     std::string lang = web::lang_of(req);
     ImportJob j = job_for(a, positive(req.params.at("id"), true, "lần nhập"));
     web::Layout l = layout(req, a, R.i18n().t(lang, "imp_job_title") + " " + std::to_string(j.id));
+    {
+      auto s = db.session();
+      l.synthetic = registry::any_synthetic(*s, j.org_path);
+    }
     FilePreview pv;
     bool preview_ok = false;
     std::string preview_error;
@@ -264,12 +273,18 @@ void register_import_routes(http::Router& r, web::Context& ctx, const std::strin
             auto* col = mp->AddSectionDictionary("COL");
             col->SetValue("I", std::to_string(c));
             col->SetValue("HEADER", pv.mapping.header[c]);
-            if (pv.mapping.fields[c] != Field::none) col->SetValue("MAPPED", "mapped");
+            col->SetValue("MAPPED", pv.mapping.fields[c] != Field::none ? "mapped" : "unmapped text-muted");
             std::string sample;
             for (std::size_t k = 0; k < pv.rows.size() && k < 3; ++k) {
               const std::string& v = c < pv.rows[k].size() ? pv.rows[k][c] : std::string();
               if (v.empty()) continue;
-              sample += (sample.empty() ? "" : " · ") + (v.size() > 40 ? v.substr(0, 40) + "…" : v);
+              std::string cut = v;
+              if (cut.size() > 40) {
+                std::size_t k = 40;
+                while (k > 0 && (static_cast<unsigned char>(cut[k]) & 0xC0) == 0x80) --k;  // not inside a UTF-8 letter
+                cut = cut.substr(0, k) + "…";
+              }
+              sample += (sample.empty() ? "" : " · ") + cut;
             }
             col->SetValue("SAMPLE", sample);
             for (Field f : mappable_fields()) {
@@ -317,24 +332,50 @@ void register_import_routes(http::Router& r, web::Context& ctx, const std::strin
           st->SetValue("MESSAGE", stuck ? R.i18n().t(lang, "imp_orphaned") : j.message);
           if (may_run) st->ShowSection("CAN_RESUME");
         }
-        // findings by kind
+        // findings by kind: those a person must handle (warnings, errors), then the automatic changes
         try {
           auto sum = json::parse(j.summary.empty() ? "{}" : j.summary);
-          std::vector<std::pair<std::string, int64_t>> codes;
-          if (auto* bc = sum.as_object().if_contains("by_code"))
-            for (auto& [k, v] : bc->as_object()) codes.push_back({std::string(k), v.to_number<int64_t>()});
-          std::sort(codes.begin(), codes.end(), [](auto& x, auto& y) { return x.second > y.second; });
-          for (auto& [code, n] : codes) {
-            auto* c = res->AddSectionDictionary("CODE");
-            c->SetValue("CODE", code);
+          struct CodeCount {
+            std::string code;
+            int64_t need = 0, autofix = 0;
+          };
+          std::vector<CodeCount> codes;
+          if (auto* bc = sum.as_object().if_contains("by_code_severity"))
+            for (auto& [k, v] : bc->as_object()) {
+              auto& a = v.as_array();
+              codes.push_back({std::string(k), a.at(1).to_number<int64_t>() + a.at(2).to_number<int64_t>(), a.at(0).to_number<int64_t>()});
+            }
+          auto label_of = [&](const std::string& code) {
             std::string key = "fc_" + code;
             for (auto& ch : key)
               if (ch == '.') ch = '_';
             const std::string& label = R.i18n().t(lang, key);
-            c->SetValue("LABEL", label == key ? code : label);
-            c->SetValue("COUNT", web::format_count(n, lang));
+            return label == key ? code : label;
+          };
+          std::sort(codes.begin(), codes.end(), [](auto& x, auto& y) { return x.need != y.need ? x.need > y.need : x.autofix > y.autofix; });
+          int64_t auto_total = 0;
+          for (auto& c : codes) {
+            if (c.need > 0) {
+              auto* row = res->AddSectionDictionary("CODE");
+              row->SetValue("CODE", c.code);
+              row->SetValue("LABEL", label_of(c.code));
+              row->SetValue("COUNT", web::format_count(c.need, lang));
+            }
+            auto_total += c.autofix;
           }
-          if (codes.empty()) res->ShowSection("NO_CODES");
+          std::stable_sort(codes.begin(), codes.end(), [](auto& x, auto& y) { return x.autofix > y.autofix; });
+          if (auto_total > 0) {
+            auto* au = res->AddSectionDictionary("AUTO_CODES");
+            au->SetValue("TOTAL", web::format_count(auto_total, lang));
+            for (auto& c : codes)
+              if (c.autofix > 0) {
+                auto* row = au->AddSectionDictionary("ACODE");
+                row->SetValue("CODE", c.code);
+                row->SetValue("LABEL", label_of(c.code));
+                row->SetValue("COUNT", web::format_count(c.autofix, lang));
+              }
+          }
+          if (j.findings_open == 0 && !j.dry_run) res->ShowSection("NO_CODES");
           // a dry run keeps its rejections in the summary
           if (j.dry_run)
             if (auto* rj = sum.as_object().if_contains("rejected"))
@@ -359,6 +400,7 @@ void register_import_routes(http::Router& r, web::Context& ctx, const std::strin
           if (j.rows_rejected > 500) res->AddSectionDictionary("REJ_MORE")->SetValue("COUNT", web::format_count(j.rows_rejected - 500, lang));
         }
         if (j.rows_rejected == 0) res->ShowSection("NO_REJECTED");
+        else res->ShowSection("HAS_REJ");
       }
     }));
   });

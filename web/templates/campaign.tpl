@@ -38,6 +38,16 @@
         <td data-label="{{T_cmp_progress}}" class="text-nowrap"><progress class="unit-progress align-middle" max="{{ALL}}" value="{{DONE}}">{{PERCENT}}</progress> <span class="text-muted">{{PERCENT}}</span></td>
       </tr>{{/UNIT}}</tbody>
     </table></div>
+    {{#MORE_UNITS}}<details class="mt-2 small" id="more-units"><summary>{{T_cmp_more_units}} ({{COUNT}})</summary>
+    <div class="table-responsive"><table class="table table-sm small align-middle mb-0 table-stack" id="more-units-table">
+      <tbody>{{#UNIT2}}<tr class="unit-row" data-code="{{CODE}}">
+        <td data-label="{{T_cmp_unit}}"><a href="/campaign?org={{CODE:u}}">{{NAME}}</a>{{#CLEAN}} <span class="badge text-bg-success">{{T_cmp_clean}}</span>{{/CLEAN}}</td>
+        <td data-label="{{T_cmp_errors_col}}" class="num"><a href="/campaign/findings?org={{CODE:u}}&amp;severity=error">{{ERRORS}}</a></td>
+        <td data-label="{{T_cmp_warnings_col}}" class="num"><a href="/campaign/findings?org={{CODE:u}}&amp;severity=warning">{{WARNINGS}}</a></td>
+        <td data-label="{{T_cmp_fixed_col}}" class="num">{{FIXED}}</td>
+        <td data-label="{{T_cmp_progress}}" class="text-nowrap"><progress class="unit-progress align-middle" max="{{ALL}}" value="{{DONE}}">{{PERCENT}}</progress> <span class="text-muted">{{PERCENT}}</span></td>
+      </tr>{{/UNIT2}}</tbody>
+    </table></div></details>{{/MORE_UNITS}}
   </div></div></section>
   <section class="col-xl-5" aria-labelledby="kinds-title"><div class="card mb-3"><div class="card-body">
     <h2 class="h6 card-title" id="kinds-title">{{T_cmp_by_kind}}</h2>

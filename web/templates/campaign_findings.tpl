@@ -28,9 +28,9 @@
     <td data-label="{{T_cmp_field}}">{{FIELD}}</td>
     <td data-label="{{T_cmp_severity}}"><span class="badge {{SEVERITY_CLASS}}">{{SEVERITY}}</span>{{#FIXED}}<div class="text-muted">{{T_cmp_fixed_by}} {{BY}} · {{AT}}</div>{{/FIXED}}</td>
     <td data-label="{{T_cmp_message}}">{{MESSAGE}}<div class="text-muted">{{CODE_LABEL}}</div></td>
-    <td data-label="{{T_cmp_original}}" class="text-break">{{ORIGINAL}}</td>
-    <td data-label="{{T_cmp_current}}" class="text-break">{{CURRENT}}</td>
-    <td data-label="{{T_cmp_suggested}}" class="text-break">{{SUGGESTED}}</td>
+    <td data-label="{{T_cmp_original}}">{{ORIGINAL}}</td>
+    <td data-label="{{T_cmp_current}}">{{CURRENT}}</td>
+    <td data-label="{{T_cmp_suggested}}">{{SUGGESTED}}</td>
   </tr>{{/FINDING}}</tbody>
 </table></div>
 <nav class="d-flex gap-2" aria-label="{{T_cmp_findings_title}}">{{#FIRST}}<a class="btn btn-outline-secondary btn-sm" href="{{URL}}">{{T_cmp_first}}</a>{{/FIRST}}{{#NEXT}}<a class="btn btn-outline-secondary btn-sm" href="{{URL}}" id="findings-next">{{T_cmp_next}}</a>{{/NEXT}}</nav>

@@ -74,16 +74,21 @@
   <div class="stat-card"><div class="stat-value" id="count-rejected">{{REJECTED}}</div><div class="stat-label">{{T_imp_rejected}}</div></div>
   {{#ROSTER}}<div class="stat-card"><div class="stat-value" id="count-open">{{OPEN}}</div><div class="stat-label">{{T_imp_findings_open}}</div></div>{{/ROSTER}}
 </div>
-<p class="mb-3" id="import-accounting">{{#ACCOUNTING_OK}}<span class="badge text-bg-success me-1">✓</span>{{/ACCOUNTING_OK}}{{T_imp_accounting_read}} <strong>{{READ}}</strong> = {{T_imp_accounting_stored}} <strong>{{STORED}}</strong> + {{T_imp_accounting_rejected}} <strong>{{REJECTED}}</strong>
+<p class="mb-2" id="import-accounting">{{#ACCOUNTING_OK}}<span class="badge text-bg-success me-1">✓</span>{{/ACCOUNTING_OK}}{{T_imp_accounting_read}} <strong>{{READ}}</strong> = {{T_imp_accounting_stored}} <strong>{{STORED}}</strong> + {{T_imp_accounting_rejected}} <strong>{{REJECTED}}</strong>
   <span class="text-muted small">· {{BATCHES}} {{T_imp_batches}} · {{STARTED}} → {{FINISHED}} · {{SOURCE}}</span></p>
+{{#FIXES}}<div class="d-flex flex-wrap gap-2 mb-3"><a class="btn btn-sm btn-outline-primary" href="/campaign?org={{ORG_CODE:u}}" id="link-campaign">{{T_cmp_nav}}</a>
+  <a class="btn btn-sm btn-outline-secondary" href="/campaign/findings?org={{ORG_CODE:u}}&amp;status=fixed" id="link-fixed">{{T_cmp_status_fixed}}</a></div>{{/FIXES}}
+{{#ROSTER}}<div class="mb-3"></div>{{/ROSTER}}
 <div class="row g-3">
   {{#ROSTER}}<section class="col-lg-5" aria-labelledby="codes-title"><div class="card h-100"><div class="card-body">
     <h2 class="h6 card-title" id="codes-title">{{T_imp_findings_by_kind}}</h2>
-    <p class="small text-muted">{{T_imp_auto_help}} <strong id="count-auto">{{AUTO}}</strong></p>
-    {{#NO_CODES}}<p class="text-muted small mb-0">{{T_imp_no_findings}}</p>{{/NO_CODES}}
+    {{#NO_CODES}}<p class="text-muted small" id="no-codes">{{T_imp_no_findings}}</p>{{/NO_CODES}}
     <div class="table-responsive"><table class="table table-sm small mb-2" id="codes-table"><tbody>
       {{#CODE}}<tr><td><a href="/campaign/findings?org={{ORG_CODE:u}}&amp;import={{ID:u}}&amp;code={{CODE:u}}">{{LABEL}}</a> <span class="text-muted">{{CODE}}</span></td><td class="num">{{COUNT}}</td></tr>{{/CODE}}
     </tbody></table></div>
+    {{#AUTO_CODES}}<details class="small mb-3" id="auto-codes"><summary>{{T_imp_auto_help}} <strong id="count-auto">{{TOTAL}}</strong></summary>
+      <table class="table table-sm small mt-2 mb-0"><tbody>{{#ACODE}}<tr><td>{{LABEL}} <span class="text-muted">{{CODE}}</span></td><td class="num">{{COUNT}}</td></tr>{{/ACODE}}</tbody></table>
+    </details>{{/AUTO_CODES}}
     <div class="d-flex flex-wrap gap-2">
       <a class="btn btn-sm btn-outline-primary" href="/campaign/findings?org={{ORG_CODE:u}}&amp;import={{ID:u}}" id="link-findings">{{T_imp_see_findings}}</a>
       <a class="btn btn-sm btn-outline-secondary" href="/campaign?org={{ORG_CODE:u}}" id="link-campaign">{{T_cmp_nav}}</a>
@@ -92,10 +97,10 @@
   <section class="col" aria-labelledby="rejected-title"><div class="card h-100"><div class="card-body">
     <h2 class="h6 card-title" id="rejected-title">{{T_imp_rejected_rows}}</h2>
     {{#NO_REJECTED}}<p class="text-muted small mb-0" id="no-rejected">{{T_imp_no_rejected}}</p>{{/NO_REJECTED}}
-    <div class="table-responsive"><table class="table table-sm small mb-0 table-stack" id="rejected-table">
+    {{#HAS_REJ}}<div class="table-responsive"><table class="table table-sm small mb-0 table-stack" id="rejected-table">
       <thead><tr><th scope="col">{{T_imp_col_line}}</th><th scope="col">{{T_imp_col_key}}</th><th scope="col">{{T_imp_col_column}}</th><th scope="col">{{T_imp_col_reason}}</th></tr></thead>
       <tbody>{{#REJ}}<tr class="rejected-row"><td data-label="{{T_imp_col_line}}">{{LINE}}</td><td data-label="{{T_imp_col_key}}">{{KEY}}</td><td data-label="{{T_imp_col_column}}">{{COLUMN}}</td><td data-label="{{T_imp_col_reason}}">{{REASON}}</td></tr>{{/REJ}}</tbody>
-    </table></div>
+    </table></div>{{/HAS_REJ}}
     {{#REJ_MORE}}<p class="small text-muted mt-2 mb-0">{{T_imp_rejected_more}} {{COUNT}} (API: /api/v1/imports/{{ID}}/rejected)</p>{{/REJ_MORE}}
   </div></div></section>
 </div>

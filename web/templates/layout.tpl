@@ -25,7 +25,7 @@
         <ul class="navbar-nav me-auto">
           {{#NAV_REGISTRY}}<li class="nav-item"><a class="nav-link {{NAV_orgs}}" href="/orgs/{{HOME_ORG:u}}">{{T_nav_orgs}}</a></li>
           <li class="nav-item"><a class="nav-link {{NAV_dashboard}}" href="/dashboard?org={{HOME_ORG:u}}">{{T_nav_dashboard}}</a></li>
-          <li class="nav-item"><a class="nav-link {{NAV_campaign}}" href="/campaign" id="nav-campaign">{{T_cmp_nav}}</a></li>
+          <li class="nav-item"><a class="nav-link {{NAV_campaign}}" href="/campaign" id="nav-campaign">{{T_cmp_nav_short}}</a></li>
           <li class="nav-item"><a class="nav-link {{NAV_imports}}" href="/imports" id="nav-imports">{{T_imp_nav}}</a></li>{{/NAV_REGISTRY}}
           {{#NAV_AUDIT}}<li class="nav-item"><a class="nav-link {{NAV_audit}}" href="/audit" id="nav-audit">{{T_nav_audit}}</a></li>{{/NAV_AUDIT}}
         </ul>
