@@ -6,7 +6,8 @@
 #
 # Environment: ROWS (1000000), RUNS (3: dangbo runs, the median is reported), PEER_RUNS (1),
 # PEERS ("pandas pg"; "" for none), SEED (42), DUPS (0: share of re-entered duplicates added),
-# THREADS (2), KEEP=1 keeps the work directory.
+# THREADS (2), ERROR_SCALE (1: multiplies every injection rate of the messy roster; 0 = a clean
+# roster, which measures the cost of checking alone), KEEP=1 keeps the work directory.
 #
 # 1. `dangbo gen-roster --messy` writes ROWS rows with every kind of dirt at known rates and the
 #    ground truth (format: src/quality/messy.hpp).
@@ -24,7 +25,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-build}
 [[ "$BUILD" = /* ]] || BUILD="$here/$BUILD"
 ROWS=${ROWS:-1000000}; RUNS=${RUNS:-3}; PEER_RUNS=${PEER_RUNS:-1}; PEERS=${PEERS-"pandas pg"}
-SEED=${SEED:-42}; DUPS=${DUPS:-0}; THREADS=${THREADS:-2}
+SEED=${SEED:-42}; DUPS=${DUPS:-0}; THREADS=${THREADS:-2}; ERROR_SCALE=${ERROR_SCALE:-1}
 DANGBO="$BUILD/dangbo"
 [[ -x "$DANGBO" ]] || { echo "bench/clean.sh: $DANGBO not found; build first (make build)" >&2; exit 1; }
 work=$(mktemp -d /tmp/clean-bench.XXXXXX)
@@ -32,10 +33,10 @@ work=$(mktemp -d /tmp/clean-bench.XXXXXX)
 chmod 755 "$work"
 cd "$here"
 
-echo "== dangbo clean benchmark: $ROWS rows, $RUNS runs, $THREADS threads, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== dangbo clean benchmark: $ROWS rows (error scale $ERROR_SCALE), $RUNS runs, $THREADS threads, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 t0=$(date +%s.%N)
 "$DANGBO" --root "$here" gen-roster --messy --members "$ROWS" --seed "$SEED" --duplicates "$DUPS" \
-  --out "$work/messy.csv" --truth "$work/truth.csv" > "$work/gen.log"
+  --error-scale "$ERROR_SCALE" --out "$work/messy.csv" --truth "$work/truth.csv" > "$work/gen.log"
 head -1 "$work/gen.log"
 echo "   generated in $(echo "$(date +%s.%N) - $t0" | bc | cut -c1-5) s; $(du -h "$work/messy.csv" | cut -f1) roster, $(wc -l < "$work/truth.csv") truth lines"
 chmod 644 "$work"/*.csv

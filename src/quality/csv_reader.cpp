@@ -238,6 +238,8 @@ CsvReader::CsvReader(std::unique_ptr<ByteSource> src, std::optional<char> delimi
   src_ = std::move(s);
   fill();
   delim_ = delimiter ? *delimiter : detect_delimiter(std::string_view(buf_.data() + pos_, len_ - pos_));
+  special_.fill(false);
+  special_[static_cast<unsigned char>(delim_)] = special_['\n'] = special_['\r'] = true;
 }
 
 CsvReader::~CsvReader() = default;
@@ -320,6 +322,12 @@ bool CsvReader::next(RawRecord& rec) {
         in_q = false;
         ++i;
         continue;
+      }
+      if (!field_start) {
+        // Inside an unquoted field: skip ordinary bytes quickly (only the delimiter and line
+        // ends matter there; a quote is an ordinary character).
+        while (i < len_ && !special_[static_cast<unsigned char>(b[i])]) ++i;
+        if (i >= len_) continue;
       }
       const char c = b[i];
       if (c == delim_) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <unordered_map>
 #include <cstring>
 #include <vector>
@@ -189,6 +190,11 @@ vntext::NameParts split_name(const std::string& name) {
 
 }  // namespace
 
+NameLexicon::NameLexicon() {
+  static std::atomic<std::uint64_t> next{0};
+  generation_ = ++next;
+}
+
 std::string_view encoding_label_vi(Encoding e) {
   switch (e) {
     case Encoding::utf8: return "UTF-8";
@@ -340,14 +346,15 @@ struct SvHash {
 };
 
 struct WordCache {
-  const NameLexicon* lex = nullptr;
+  std::uint64_t lex = 0;
   std::unordered_map<std::string, std::uint8_t, SvHash, std::equal_to<>> words;
 };
 thread_local WordCache t_words;
 
 std::uint8_t word_bits(std::string_view w, const NameLexicon* lex) {
   WordCache& wc = t_words;
-  if (wc.lex != lex) wc.words.clear(), wc.lex = lex;
+  const std::uint64_t gen = lex ? lex->generation() : 0;
+  if (wc.lex != gen) wc.words.clear(), wc.lex = gen;
   if (auto it = wc.words.find(w); it != wc.words.end()) return it->second;
   std::uint8_t b = 0;
   bool letters = !w.empty(), ascii = true, beyond = false, risk = false;

@@ -4,6 +4,7 @@
 // change is reported with the original. Pure functions of their input (thread-safe).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -55,7 +56,10 @@ struct NameResult {
 /// What the name standardizer knows of family names (from data/names/family_names.csv).
 class NameLexicon {
  public:
+  NameLexicon();
   virtual ~NameLexicon() = default;
+  /// Unique per lexicon object (per-thread caches of word facts are keyed by it).
+  std::uint64_t generation() const { return generation_; }
   /// A common family name, as written (NFC, title case): "Nguyễn", "Trần" …
   virtual bool is_family(std::string_view word) const = 0;
   /// An ASCII word ("Nguyen") that is a common family name written without its marks.
@@ -63,6 +67,9 @@ class NameLexicon {
   /// A known middle name word ("Thị", "Văn", "Hồng") / given name ("Anh", "Hùng").
   virtual bool is_middle(std::string_view word) const = 0;
   virtual bool is_given(std::string_view word) const = 0;
+
+ private:
+  std::uint64_t generation_;
 };
 
 /// A person's full name: std_text, tone marks (misplaced ones fixed, or the given style),

@@ -9,6 +9,7 @@
 // only when the file cannot be opened or is not a table at all (an XLSX without a workbook).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -101,6 +102,7 @@ class CsvReader : public RecordReader {
   char delim_ = ',';
   FileEncoding enc_ = FileEncoding::utf8;
   std::vector<std::size_t> fb_, fe_;  // field boundaries of the record being scanned
+  std::array<bool, 256> special_{};   // delimiter, CR, LF
 };
 
 /// Opens a CSV file (see CsvReader).
