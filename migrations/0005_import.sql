@@ -8,7 +8,7 @@
 -- import_batch row and the job's counters commit together, so a killed import leaves whole batches and nothing else. Resuming an import
 -- continues after its last committed batch; any re-run matches rows to members through
 -- member_source_key (id column or content hash, per organization) or the citizen ID, so
--- nothing is stored twice (docs/adr/0005-import-batches-and-idempotency.md).
+-- nothing is stored twice (docs/adr/0006-imports-batches-and-idempotency.md).
 
 CREATE TABLE import_job (
   id {{ID}},

@@ -920,14 +920,33 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
       std::string values_hash, org_path;
     };
     std::unordered_map<std::string, Known> known;
-    for (std::size_t off = 0; off < lookup.size(); off += 200) {
-      std::vector<std::string> part(lookup.begin() + long(off), lookup.begin() + long(std::min(lookup.size(), off + 200)));
-      isql::Query q;
-      q.text = "SELECT k.source_key, k.member_id, k.values_hash, m.org_path FROM member_source_key k JOIN member m ON "
-               "m.id = k.member_id WHERE (k.scope_org_id = " + q.add(job.org_id) + " OR k.scope_org_id = 0) AND k.source_key IN " +
-               isql::in_list(q, part);
-      isql::each(sql, q, 4, [&](const isql::Row& r) { known[r.s(0)] = Known{r.i(1), r.s(2), r.s(3)}; });
-    }
+    // Values looked up in chunks: on PostgreSQL one array parameter per batch (a list of a few
+    // hundred parameters costs more to plan than to run), on SQLite an IN list of 200.
+    auto lookup_in = [&](const std::vector<std::string>& values, const std::string& head, const std::string& column,
+                         const std::string& tail, std::size_t ncols, const std::function<void(const isql::Row&)>& on_row) {
+      const std::size_t chunk = pg ? 100000 : 200;
+      for (std::size_t off = 0; off < values.size(); off += chunk) {
+        std::vector<std::string> part(values.begin() + long(off), values.begin() + long(std::min(values.size(), off + chunk)));
+        isql::Query q;
+        q.text = head;
+        if (pg) {
+          std::string joined;
+          for (auto& v : part) {
+            if (!joined.empty()) joined += '\x1f';
+            joined += v;
+          }
+          q.text += column + " = ANY(string_to_array(" + q.add(std::move(joined)) + ", chr(31)))";
+        } else {
+          q.text += column + " IN " + isql::in_list(q, part);
+        }
+        q.text += tail;
+        isql::each(sql, q, ncols, on_row);
+      }
+    };
+    lookup_in(lookup,
+              "SELECT k.source_key, k.member_id, k.values_hash, m.org_path FROM member_source_key k JOIN member m ON m.id = "
+              "k.member_id WHERE k.scope_org_id IN (" + std::to_string(job.org_id) + ", 0) AND ",
+              "k.source_key", "", 4, [&](const isql::Row& r) { known[r.s(0)] = Known{r.i(1), r.s(2), r.s(3)}; });
     // Citizen IDs of the rows that no key matched.
     std::vector<std::string> cids;
     auto cid_usable = [&](const Prepared& p) {
@@ -941,12 +960,8 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           cid_usable(*batch[i]))
         cids.push_back(batch[i]->r.citizen_id);
     std::unordered_map<std::string, std::vector<std::pair<int64_t, std::string>>> by_cid;  // → (member, org_path)
-    for (std::size_t off = 0; off < cids.size(); off += 100) {
-      std::vector<std::string> part(cids.begin() + long(off), cids.begin() + long(std::min(cids.size(), off + 100)));
-      isql::Query q;
-      q.text = "SELECT citizen_id, id, org_path FROM member WHERE citizen_id IN " + isql::in_list(q, part);
-      isql::each(sql, q, 3, [&](const isql::Row& r) { by_cid[r.s(0)].push_back({r.i(1), r.s(2)}); });
-    }
+    lookup_in(cids, "SELECT citizen_id, id, org_path FROM member WHERE ", "citizen_id", "", 3,
+              [&](const isql::Row& r) { by_cid[r.s(0)].push_back({r.i(1), r.s(2)}); });
     std::unordered_map<std::string, int> batch_cid;  // citizen ID → row (in this batch) creating its member
 
     // Decisions, in input order.

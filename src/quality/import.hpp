@@ -19,7 +19,7 @@
 //   2. the citizen ID (12 digits, valid) of a member inside the organization's subtree (one
 //      outside it rejects the row: a transfer, not a new record).
 // A matched row whose standardized values are unchanged is "unchanged"; otherwise the member
-// is updated (audited with the changed fields). See docs/adr/0005-import-batches-and-idempotency.md.
+// is updated (audited with the changed fields). See docs/adr/0006-imports-batches-and-idempotency.md.
 //
 // Row accounting: rows read = stored (created + updated + unchanged) + rejected. Every
 // rejected row has its line, column and reason (import_row.reject_*).
