@@ -23,12 +23,25 @@ namespace dangbo::quality {
 
 namespace {
 
+// Keys of one written row for the checks across the file (done in input order by the writer).
+struct RowKeys {
+  std::size_t line = 0;
+  std::string id, citizen_id, card;
+};
+
 struct Chunk {
   std::size_t seq = 0;
   std::vector<RawRecord> recs;
   std::size_t n = 0;  // records used in recs
   std::vector<RowResult> results;
   std::string out;  // formatted OUT lines (by the worker)
+  std::string fl;   // formatted FINDINGS lines (by the worker)
+  std::vector<RowKeys> keys;
+  std::size_t n_keys = 0;
+  // Row accounting and finding counts of the chunk.
+  std::int64_t rows_read = 0, rows_written = 0, rows_rejected = 0, blank_rows = 0, findings = 0;
+  std::int64_t by_severity[3] = {0, 0, 0};
+  std::map<std::string, std::int64_t> by_code;
 };
 
 class File {
@@ -191,7 +204,27 @@ CleanStats run_clean(const registry::RefData& rd, const base::RuleSet& rules, co
     return c;
   };
 
-  // Workers: standardize and format OUT lines.
+  auto format_finding = [&](std::string& fl, std::string_view line_no, std::string_view id, const Finding& f) {
+    fl.append(line_no.data(), line_no.size());
+    fl += ',';
+    csv_append(fl, id);
+    fl += ',';
+    csv_append(fl, f.column >= 0 && std::size_t(f.column) < header.size() ? std::string_view(header[std::size_t(f.column)])
+                                                                          : std::string_view());
+    fl += ',';
+    fl += f.code;
+    fl += ',';
+    fl += to_string(f.severity);
+    fl += ',';
+    csv_append(fl, f.message);
+    fl += ',';
+    csv_append(fl, displayable(f.original));
+    fl += ',';
+    csv_append(fl, f.suggested);
+    fl += "\r\n";
+  };
+
+  // Workers: standardize, format OUT and FINDINGS lines.
   std::vector<std::thread> workers;
   for (int t = 0; t < nthreads; ++t)
     workers.emplace_back([&] {
@@ -199,6 +232,11 @@ CleanStats run_clean(const registry::RefData& rd, const base::RuleSet& rules, co
       while (work.pop(c)) {
         c->results.resize(c->n);
         c->out.clear();
+        c->fl.clear();
+        c->n_keys = 0;
+        c->rows_read = c->rows_written = c->rows_rejected = c->blank_rows = c->findings = 0;
+        c->by_severity[0] = c->by_severity[1] = c->by_severity[2] = 0;
+        c->by_code.clear();
         for (std::size_t i = 0; i < c->n; ++i) {
           RawRecord& rec = c->recs[i];
           RowResult& r = c->results[i];
@@ -215,7 +253,41 @@ CleanStats run_clean(const registry::RefData& rd, const base::RuleSet& rules, co
                                         "Dòng có dấu ngoặc kép lạc; đã đọc dấu ngoặc như ký tự thường", "", ""});
             }
           }
-          if (r.blank || r.rejected) continue;
+          if (r.blank) {
+            ++c->blank_rows;
+            continue;
+          }
+          ++c->rows_read;
+          (r.rejected ? c->rows_rejected : c->rows_written)++;
+          // The row's id, for findings.
+          std::string_view id;
+          std::string id_buf;
+          if (m.id_column >= 0 && std::size_t(m.id_column) < rec.cells.size()) {
+            id = rec.cells[std::size_t(m.id_column)];
+            bool plain = true;  // digits and ASCII letters need no repair
+            for (char ch : id)
+              plain = plain && ((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                                ch == '.' || ch == '-');
+            if (!plain) id = id_buf = vntext::collapse_spaces(vntext::repair_text(id).text);
+          }
+          if (!r.findings.empty()) {
+            const auto line_no = fmt::format_int(rec.line);
+            for (const Finding& f : r.findings) {
+              ++c->findings;
+              ++c->by_severity[int(f.severity)];
+              ++c->by_code[f.code];
+              format_finding(c->fl, std::string_view(line_no.data(), line_no.size()), id, f);
+            }
+          }
+          if (r.rejected) continue;
+          if (!r.citizen_id.empty() || !r.card_number.empty()) {
+            if (c->keys.size() <= c->n_keys) c->keys.emplace_back();
+            RowKeys& k = c->keys[c->n_keys++];
+            k.line = rec.line;
+            k.id.assign(id);
+            k.citizen_id = r.citizen_id;
+            k.card = r.card_number;
+          }
           for (std::size_t k = 0; k < r.values.size(); ++k) {
             if (k) c->out += ',';
             csv_append(c->out, r.values[k]);
@@ -243,59 +315,37 @@ CleanStats run_clean(const registry::RefData& rd, const base::RuleSet& rules, co
       std::size_t next = 0;
       std::unique_ptr<Chunk> c;
       std::string fl;
+      std::vector<Finding> dup;
       while (done_q.pop(c)) {
         pending.emplace(c->seq, std::move(c));
         while (!pending.empty() && pending.begin()->first == next) {
           auto ch = std::move(pending.begin()->second);
           pending.erase(pending.begin());
           ++next;
+          st.rows_read += ch->rows_read;
+          st.rows_written += ch->rows_written;
+          st.rows_rejected += ch->rows_rejected;
+          st.blank_rows += ch->blank_rows;
+          st.findings += ch->findings;
+          for (int k = 0; k < 3; ++k) st.by_severity[k] += ch->by_severity[k];
+          for (const auto& [code, n] : ch->by_code) st.by_code[code] += n;
+          // Duplicates within the file, in input order.
           fl.clear();
-          for (std::size_t i = 0; i < ch->n; ++i) {
-            RowResult& r = ch->results[i];
-            const RawRecord& rec = ch->recs[i];
-            if (r.blank) {
-              ++st.blank_rows;
-              continue;
-            }
-            ++st.rows_read;
-            if (r.rejected) ++st.rows_rejected;
-            else ++st.rows_written;
-            checks.check(m, rec.line, r);
-            if (r.findings.empty()) continue;
-            std::string_view id;
-            std::string id_buf;
-            if (m.id_column >= 0 && std::size_t(m.id_column) < rec.cells.size()) {
-              id = rec.cells[std::size_t(m.id_column)];
-              bool plain = true;  // digits and ASCII letters need no repair
-              for (char ch : id) plain = plain && ((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') ||
-                                                   (ch >= 'a' && ch <= 'z') || ch == '.' || ch == '-');
-              if (!plain) id = id_buf = vntext::collapse_spaces(vntext::repair_text(id).text);
-            }
-            const auto line_no = fmt::format_int(rec.line);
-            for (const Finding& f : r.findings) {
+          for (std::size_t i = 0; i < ch->n_keys; ++i) {
+            const RowKeys& k = ch->keys[i];
+            dup.clear();
+            checks.check_keys(m, k.line, k.citizen_id, k.card, dup);
+            if (dup.empty()) continue;
+            const auto line_no = fmt::format_int(k.line);
+            for (const Finding& f : dup) {
               ++st.findings;
               ++st.by_severity[int(f.severity)];
               ++st.by_code[f.code];
-              fl.append(line_no.data(), line_no.size());
-              fl += ',';
-              csv_append(fl, id);
-              fl += ',';
-              csv_append(fl, f.column >= 0 && std::size_t(f.column) < header.size() ? std::string_view(header[std::size_t(f.column)])
-                                                                                    : std::string_view());
-              fl += ',';
-              fl += f.code;
-              fl += ',';
-              fl += to_string(f.severity);
-              fl += ',';
-              csv_append(fl, f.message);
-              fl += ',';
-              csv_append(fl, displayable(f.original));
-              fl += ',';
-              csv_append(fl, f.suggested);
-              fl += "\r\n";
+              format_finding(fl, std::string_view(line_no.data(), line_no.size()), k.id, f);
             }
           }
           out.write(ch->out);
+          fnd.write(ch->fl);
           fnd.write(fl);
           std::lock_guard lk(pool_m);
           pool.push_back(std::move(ch));

@@ -8,7 +8,9 @@
 // FINDINGS.csv (UTF-8 with BOM): line, id, column, code, severity, message, original, suggested
 // — one line per finding; `line` is the input line (CSV) or sheet row (XLSX) where the row
 // starts, `id` the value of the input's id column (Mã, ID, STT …) when it has one, `column`
-// the column's header as in the input (empty for a whole-row finding).
+// the column's header as in the input (empty for a whole-row finding). Lines come in input order,
+// chunk by chunk (2,048 rows); within a chunk the duplicate-ID and duplicate-card findings (which
+// need every earlier row) follow the others.
 #pragma once
 
 #include <cstdint>

@@ -759,31 +759,36 @@ void FileChecks::reset() {
 
 void FileChecks::check(const Mapping& m, std::size_t line, RowResult& r) {
   if (r.blank || r.rejected) return;
-  if (!r.citizen_id.empty()) {
+  check_keys(m, line, r.citizen_id, r.card_number, r.findings);
+}
+
+void FileChecks::check_keys(const Mapping& m, std::size_t line, std::string_view citizen_id,
+                            std::string_view card_number, std::vector<Finding>& out) {
+  if (!citizen_id.empty()) {
     std::uint64_t key = 0;
-    for (char c : r.citizen_id) key = key * 10 + std::uint64_t(c - '0');
-    key = key * 16 + r.citizen_id.size();  // 012… and 12… differ
+    for (char c : citizen_id) key = key * 10 + std::uint64_t(c - '0');
+    key = key * 16 + citizen_id.size();  // 012… and 12… differ
     if (std::size_t first = ids_.find_or_insert(key, line))
-      r.findings.push_back(Finding{m.column_of(Field::citizen_id), "citizen_id.duplicate", Severity::error,
-                                   fmt::format("Trùng số CCCD với dòng {}", first), r.citizen_id, ""});
+      out.push_back(Finding{m.column_of(Field::citizen_id), "citizen_id.duplicate", Severity::error,
+                            fmt::format("Trùng số CCCD với dòng {}", first), std::string(citizen_id), ""});
   }
-  if (!r.card_number.empty()) {
-    bool digits = r.card_number.size() <= 17;
+  if (!card_number.empty()) {
+    bool digits = card_number.size() <= 17;
     std::uint64_t key = 0;
-    for (char c : r.card_number) {
+    for (char c : card_number) {
       digits = digits && c >= '0' && c <= '9';
       key = key * 10 + std::uint64_t(c - '0');
     }
     std::size_t first = 0;
     if (digits) {
-      first = cards_.find_or_insert(key * 32 + r.card_number.size(), line);
+      first = cards_.find_or_insert(key * 32 + card_number.size(), line);
     } else {
-      auto [it, fresh] = other_cards_.emplace(r.card_number, line);
+      auto [it, fresh] = other_cards_.emplace(std::string(card_number), line);
       if (!fresh) first = it->second;
     }
     if (first)
-      r.findings.push_back(Finding{m.column_of(Field::card_number), "card_number.duplicate", Severity::error,
-                                   fmt::format("Trùng số thẻ đảng viên với dòng {}", first), r.card_number, ""});
+      out.push_back(Finding{m.column_of(Field::card_number), "card_number.duplicate", Severity::error,
+                            fmt::format("Trùng số thẻ đảng viên với dòng {}", first), std::string(card_number), ""});
   }
 }
 

@@ -88,6 +88,9 @@ class Standardizer {
 class FileChecks {
  public:
   void check(const Mapping& m, std::size_t line, RowResult& r);
+  /// The same from a row's keys (RowResult::citizen_id and ::card_number): findings appended.
+  void check_keys(const Mapping& m, std::size_t line, std::string_view citizen_id, std::string_view card_number,
+                  std::vector<Finding>& out);
   void reset();
 
   /// Open-addressing table of 64-bit keys → first line (a million IDs stay compact and fast).
