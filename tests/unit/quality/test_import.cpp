@@ -405,6 +405,43 @@ std::string refill_xlsx(const std::string& xlsx, const std::map<std::pair<std::s
   return ss.str();
 }
 
+TEST_P(ImportTest, AnXlsxRosterWithATitleRowAndExcelDates) {
+  auto path = std::filesystem::temp_directory_path() / ("dangbo-roster-" + security::random_token(6) + ".xlsx");
+  lxw_workbook* wb = workbook_new(path.string().c_str());
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "DS dang vien");
+  lxw_format* date = workbook_add_format(wb);
+  format_set_num_format(date, "dd/mm/yyyy");
+  worksheet_write_string(ws, 0, 0, "DANH SÁCH ĐẢNG VIÊN CHI BỘ KHU PHỐ 1", nullptr);  // a title row
+  const char* head[] = {"STT", "Họ và tên", "Giới tính", "Ngày sinh", "Ngày vào Đảng", "Ngày chính thức", "Tình trạng"};
+  for (int c = 0; c < 7; ++c) worksheet_write_string(ws, 2, lxw_col_t(c), head[c], nullptr);
+  const char* names[] = {"Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"};
+  for (int r = 0; r < 3; ++r) {
+    worksheet_write_number(ws, lxw_row_t(3 + r), 0, r + 1, nullptr);
+    worksheet_write_string(ws, lxw_row_t(3 + r), 1, names[r], nullptr);
+    worksheet_write_string(ws, lxw_row_t(3 + r), 2, r == 1 ? "Nữ" : "Nam", nullptr);
+    worksheet_write_number(ws, lxw_row_t(3 + r), 3, 25000 + r * 400, date);  // Excel serials
+    worksheet_write_string(ws, lxw_row_t(3 + r), 4, "01/03/2000", nullptr);
+    worksheet_write_string(ws, lxw_row_t(3 + r), 5, "01/03/2001", nullptr);
+    worksheet_write_string(ws, lxw_row_t(3 + r), 6, "Chính thức", nullptr);
+  }
+  workbook_close(wb);
+  ImportFile f;
+  f.name = "ds.xlsx";
+  f.path = path.string();
+  auto job = im->create_job(&staff_a, "26740.01", f, false, "", "queued");
+  auto r = im->run(job.id, &staff_a);
+  std::filesystem::remove(path);
+  EXPECT_EQ(r.job.status, "done") << r.job.message;
+  EXPECT_EQ(r.header_line, 3u);
+  EXPECT_EQ(r.job.rows_total, 3);  // an XLSX sheet is read whole: its size is known
+  EXPECT_EQ(r.job.rows_read, 3);
+  EXPECT_EQ(r.job.rows_created, 3);
+  auto s = db->session();
+  std::string birth;
+  *s << "SELECT birth_date FROM member WHERE given_name = 'An'", soci::into(birth);
+  EXPECT_EQ(birth, "1968-06-11");  // serial 25000 (days after 1899-12-30)
+}
+
 TEST_P(ImportTest, TheFixSheetGoesOutAndComesBackWithOnlyTheFixes) {
   std::string rows = roster();
   // a second problem: an old 9-digit ID on An (a warning with no suggestion)
