@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <stdexcept>
 
 #include "db/database.hpp"
@@ -509,6 +510,14 @@ int mark_interrupted_jobs(db::Database& db, int stale_s) {
     if (!gone && c != std::string::npos && j.runner.substr(0, c) == host && j.runner != me) {
       pid_t pid = pid_t(std::atoll(j.runner.c_str() + c + 1));
       gone = pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
+      if (!gone && pid > 0) {  // a killed process nobody has reaped yet is a zombie: gone too
+        std::ifstream st("/proc/" + std::to_string(pid) + "/stat");
+        std::string line;
+        if (std::getline(st, line)) {
+          auto rp = line.rfind(')');
+          gone = rp != std::string::npos && rp + 2 < line.size() && line[rp + 2] == 'Z';
+        }
+      }
     }
     if (!gone) continue;
     isql::Query u;
