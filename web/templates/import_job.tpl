@@ -94,7 +94,7 @@
       <a class="btn btn-sm btn-outline-secondary" href="/campaign?org={{ORG_CODE:u}}" id="link-campaign">{{T_cmp_nav}}</a>
     </div>
   </div></div></section>{{/ROSTER}}
-  <section class="col" aria-labelledby="rejected-title"><div class="card h-100"><div class="card-body">
+  <section class="col" aria-labelledby="rejected-title"><div class="card"><div class="card-body">
     <h2 class="h6 card-title" id="rejected-title">{{T_imp_rejected_rows}}</h2>
     {{#NO_REJECTED}}<p class="text-muted small mb-0" id="no-rejected">{{T_imp_no_rejected}}</p>{{/NO_REJECTED}}
     {{#HAS_REJ}}<div class="table-responsive"><table class="table table-sm small mb-0 table-stack" id="rejected-table">
