@@ -3,6 +3,7 @@
 // crash, a sanitizer report or unbounded memory.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     delim = in[0] == '\x01' ? ';' : '\t';
     in.remove_prefix(1);
   }
-  CsvReader reader(memory_source(in), delim);
+  std::unique_ptr<CsvReader> rd;
+  try {
+    rd = std::make_unique<CsvReader>(memory_source(in), delim);
+  } catch (const NotATable&) {
+    return 0;  // binary bytes are refused with a message, by design
+  }
+  CsvReader& reader = *rd;
   std::vector<RawRecord> head;
   RawRecord rec;
   std::size_t n = 0, last_line = 0;

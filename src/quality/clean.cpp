@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <condition_variable>
@@ -33,7 +34,6 @@ struct Chunk {
   std::size_t seq = 0;
   std::vector<RawRecord> recs;
   std::size_t n = 0;  // records used in recs
-  std::vector<RowResult> results;
   std::string out;  // formatted OUT lines (by the worker)
   std::string fl;   // formatted FINDINGS lines (by the worker)
   std::vector<RowKeys> keys;
@@ -102,9 +102,10 @@ class Queue {
 
 // Original values are written as a reader would see them: bytes that are not UTF-8 (a legacy
 // file) are shown through Windows-1252, as Excel would show them.
-std::string displayable(const std::string& s) {
+std::string_view displayable(const std::string& s, std::string& buffer) {
   if (vntext::detail::valid_utf8(s)) return s;
-  return vntext::decode(s, vntext::Encoding::cp1252);
+  buffer = vntext::decode(s, vntext::Encoding::cp1252);
+  return buffer;
 }
 
 }  // namespace
@@ -170,6 +171,15 @@ CleanStats run_clean(const registry::RefData& rd, const base::RuleSet& rules, co
   if (!job.mapping_file.empty()) apply_mapping_file(m, job.mapping_file);
   if (!job.save_mapping.empty()) save_mapping_file(m, job.save_mapping);
   st.mapping = m;
+  if (std::all_of(m.fields.begin(), m.fields.end(), [](Field f) { return f == Field::none; })) {
+    std::string cols;
+    for (std::size_t c = 0; c < header.size() && c < 8; ++c) cols += (c ? ", " : "") + header[c];
+    if (header.size() > 8) cols += ", …";
+    throw std::runtime_error(fmt::format(
+        "Không nhận ra cột nào của hồ sơ đảng viên trong tiêu đề (dòng {}: {}); tệp có đúng là danh sách đảng "
+        "viên không? Nếu đúng, hãy chỉ rõ cột bằng --mapping TỆP.json",
+        head[h].line, cols));
+  }
   const bool name_cols = m.has(Field::full_name) || m.has(Field::family_middle) || m.has(Field::given_name);
   std::size_t first_data = h + (two_rows ? 2 : 1);
 
@@ -218,7 +228,8 @@ CleanStats run_clean(const registry::RefData& rd, const base::RuleSet& rules, co
     fl += ',';
     csv_append(fl, f.message);
     fl += ',';
-    csv_append(fl, displayable(f.original));
+    std::string buffer;
+    csv_append(fl, displayable(f.original, buffer));
     fl += ',';
     csv_append(fl, f.suggested);
     fl += "\r\n";
@@ -229,8 +240,10 @@ CleanStats run_clean(const registry::RefData& rd, const base::RuleSet& rules, co
   for (int t = 0; t < nthreads; ++t)
     workers.emplace_back([&] {
       std::unique_ptr<Chunk> c;
+      // One row result per worker, reused row after row: its buffers stay with this thread
+      // (freeing memory another thread allocated is slow), and nothing of it crosses threads.
+      RowResult r;
       while (work.pop(c)) {
-        c->results.resize(c->n);
         c->out.clear();
         c->fl.clear();
         c->n_keys = 0;
@@ -239,7 +252,6 @@ CleanStats run_clean(const registry::RefData& rd, const base::RuleSet& rules, co
         c->by_code.clear();
         for (std::size_t i = 0; i < c->n; ++i) {
           RawRecord& rec = c->recs[i];
-          RowResult& r = c->results[i];
           std_.standardize_row(m, rec.cells, r);
           if (rec.malformed && !r.blank) {
             if (rec.cells.size() != header.size() && !r.rejected) {

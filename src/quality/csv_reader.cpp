@@ -1,6 +1,7 @@
 // Streaming CSV reader: encoding and delimiter detection, lenient RFC 4180 parsing.
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <cstdio>
 #include <cstring>
@@ -204,6 +205,52 @@ std::string_view to_string(FileEncoding e) {
   return "?";
 }
 
+void check_table_bytes(std::string_view head, std::string_view name) {
+  auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
+  struct Kind {
+    std::string_view magic, what;
+  };
+  static constexpr Kind kinds[] = {
+      {"%PDF", "tệp PDF"},
+      {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "tệp Excel 97–2003 (.xls) hoặc Word (.doc) đời cũ"},
+      {"\x1F\x8B", "tệp nén gzip"},
+      {"7z\xBC\xAF\x27\x1C", "tệp nén 7z"},
+      {"Rar!", "tệp nén RAR"},
+      {"\x89PNG", "ảnh PNG"},
+      {"\xFF\xD8\xFF", "ảnh JPEG"},
+      {"GIF8", "ảnh GIF"},
+      {"\x7F" "ELF", "chương trình (ELF)"},
+  };
+  for (const Kind& k : kinds)
+    if (starts(k.magic))
+      throw NotATable("Tệp này là " + std::string(k.what) +
+                      ", không phải bảng CSV hay Excel .xlsx; hãy mở bằng Excel và lưu thành .xlsx hoặc CSV UTF-8");
+  const bool zip = starts("PK\x03\x04");
+  auto ends_with = [&](std::string_view ext) {
+    if (name.size() < ext.size()) return false;
+    for (std::size_t i = 0; i < ext.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(name[name.size() - ext.size() + i])) != ext[i]) return false;
+    return true;
+  };
+  if (!zip && (ends_with(".xlsx") || ends_with(".xlsm")))
+    throw NotATable("Tệp có đuôi .xlsx nhưng nội dung không phải bảng tính Excel (.xlsx là tệp nén ZIP); "
+                    "hãy mở bằng Excel và lưu lại thành .xlsx hoặc CSV UTF-8");
+  if (zip) return;
+  // UTF-16 text has NULs in every other byte; the CSV reader recognises it (BOM or pattern).
+  if (head.size() >= 2 && ((head[0] == '\xFF' && head[1] == '\xFE') || (head[0] == '\xFE' && head[1] == '\xFF')))
+    return;
+  const std::size_t n = std::min<std::size_t>(head.size(), 4096) & ~std::size_t(1);
+  std::size_t z_even = 0, z_odd = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (head[i] == '\0') (i % 2 ? z_odd : z_even)++;
+  if (n >= 4 && ((z_odd * 10 >= n * 3 / 2 && z_even * 10 < z_odd) || (z_even * 10 >= n * 3 / 2 && z_odd * 10 < z_even)))
+    return;
+  const std::size_t nul = head.find('\0');
+  if (nul != std::string_view::npos)
+    throw NotATable("Tệp không phải văn bản: có byte 0 ở vị trí " + std::to_string(nul + 1) +
+                    " (tệp nhị phân hoặc bị hỏng); bảng CSV chỉ chứa chữ; hãy lưu lại thành .xlsx hoặc CSV UTF-8");
+}
+
 CsvReader::CsvReader(std::unique_ptr<ByteSource> src, std::optional<char> delimiter) {
   std::string head(kHead, '\0');
   std::size_t got = 0;
@@ -213,6 +260,7 @@ CsvReader::CsvReader(std::unique_ptr<ByteSource> src, std::optional<char> delimi
     got += k;
   }
   head.resize(got);
+  check_table_bytes(head, {});
   std::size_t skip = 0;
   auto u8 = [&](std::size_t i) { return static_cast<unsigned char>(head[i]); };
   if (got >= 3 && u8(0) == 0xEF && u8(1) == 0xBB && u8(2) == 0xBF) {
@@ -407,6 +455,7 @@ std::string CsvReader::describe() const {
 }
 
 std::unique_ptr<CsvReader> open_csv(const std::string& path, std::optional<char> delimiter) {
+  check_table_bytes({}, path);  // the name (.xlsx that is not ZIP); the bytes are checked on opening
   return std::make_unique<CsvReader>(open_file_source(path), delimiter);
 }
 

@@ -143,6 +143,7 @@ std::unique_ptr<RecordReader> open_reader(const ImportFile& f) {
     return XlsxReader::open_memory(f.data);
   }
   if (!f.path.empty()) return open_csv(f.path);
+  check_table_bytes({}, f.name);  // an uploaded .xlsx that is not ZIP; the bytes are checked on opening
   return std::make_unique<CsvReader>(memory_source(f.data));
 }
 

@@ -6,7 +6,8 @@
 // Unicode, cells are returned as raw bytes and each field is repaired by the standardizers
 // (vntext::repair_text), because real exports mix encodings from cell to cell.
 // No reader throws on malformed content; they throw std::runtime_error (a Vietnamese sentence)
-// only when the file cannot be opened or is not a table at all (an XLSX without a workbook).
+// only when the file cannot be opened or is not a table at all (an XLSX without a workbook,
+// binary bytes: see NotATable).
 #pragma once
 
 #include <array>
@@ -14,11 +15,25 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace dangbo::quality {
+
+/// The file is not a table dangbo reads; what() is a Vietnamese sentence for the user naming
+/// what the bytes look like and what to do (save as .xlsx or CSV).
+struct NotATable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Checks the first bytes of a file (`head`, up to 64 KB) and its name (may be empty) before
+/// a reader is chosen. Throws NotATable for: a known non-table signature (PDF, Excel 97–2003
+/// .xls / Word .doc, gzip, 7z, RAR, PNG, JPEG, GIF, ELF); NUL bytes in a file
+/// that is not UTF-16 (no text file has them); a name ending .xlsx/.xlsm whose bytes are not
+/// ZIP. A ZIP without a workbook is left to XlsxReader, which names the missing part.
+void check_table_bytes(std::string_view head, std::string_view name);
 
 /// A stream of bytes read in blocks.
 class ByteSource {

@@ -117,6 +117,36 @@ TEST(CsvReader, Utf16WithAndWithoutBom) {
   }
 }
 
+// Files that are not tables are refused with a Vietnamese sentence naming what they are, before
+// any row is read (a binary file read as "CSV" would otherwise yield rows of garbage).
+TEST(CsvReader, BinaryFilesAreRefusedWithAReason) {
+  auto refused = [](const std::string& bytes, const std::string& name = {}) -> std::string {
+    try {
+      quality::check_table_bytes(bytes, name);
+      quality::CsvReader r(quality::memory_source(bytes));
+      return {};
+    } catch (const quality::NotATable& e) {
+      return e.what();
+    }
+  };
+  EXPECT_NE(refused("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj").find("PDF"), std::string::npos);
+  EXPECT_NE(refused(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0", 12)).find(".xls"), std::string::npos);
+  EXPECT_NE(refused(std::string("\x1F\x8B\x08\0\0\0", 6)).find("gzip"), std::string::npos);
+  EXPECT_NE(refused("\x89PNG\r\n\x1A\n").find("PNG"), std::string::npos);
+  // A UTF-8 table with one NUL byte in the middle: the position (1-based byte) is named.
+  const std::string nul = std::string("Họ và tên,Ngày sinh\nNguyễn Văn A,1970\n") + '\0' + "rest";
+  const std::string msg = refused(nul);
+  EXPECT_NE(msg.find("byte 0 ở vị trí " + std::to_string(nul.find('\0') + 1)), std::string::npos) << msg;
+  // A text file named .xlsx is not an XLSX; the same bytes named .csv are read.
+  const std::string text = "Họ và tên,Ngày sinh\nNguyễn Văn A,1970\n";
+  EXPECT_NE(refused(text, "danh sach.XLSX").find(".xlsx"), std::string::npos);
+  EXPECT_EQ(refused(text, "danh sach.csv"), "");
+  // UTF-16 (NULs in every other byte) and legacy 8-bit bytes are text, not binary.
+  EXPECT_EQ(refused(utf16(text, false, false)), "");
+  EXPECT_EQ(refused(utf16(text, true, true)), "");
+  EXPECT_EQ(refused("Hä vµ tªn,Ngµy sinh\nNguyÔn V\xA8n A,1970\n"), "");
+}
+
 TEST(CsvReader, LoneCrAndLenientQuotes) {
   auto v = csv("a,b\r1,x\"y\r2,\"q\"z\r");
   ASSERT_EQ(v.size(), 3u);

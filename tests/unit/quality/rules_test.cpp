@@ -3,12 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "quality/clean.hpp"
 #include "quality/mapping.hpp"
 #include "quality/messy.hpp"
+#include "quality/reader.hpp"
 #include "quality_test_util.hpp"
 
 using namespace dangbo;
@@ -194,6 +196,41 @@ TEST(FileChecks, DuplicateCitizenIdsAndCards) {
 }
 
 // ------------------------------------------------------------------ dangbo clean, end to end
+
+// `dangbo clean` refuses, with a reason and before writing anything, a file that is not a
+// table (binary bytes) and a table none of whose columns is a member-record column.
+TEST(Clean, RefusesBinaryFilesAndTablesWithoutMemberColumns) {
+  const std::string out = temp_path("out-refused.csv"), fnd = temp_path("findings-refused.csv");
+  quality::CleanJob job;
+  job.output = out;
+  job.findings = fnd;
+  job.input = temp_path("binary.csv");
+  {
+    std::ofstream o(job.input, std::ios::binary);
+    o << std::string("\x7F" "ELF\x02\x01\x01\0\0\0\0\0", 12) << std::string(200, '\0');
+  }
+  try {
+    quality::run_clean(refdata(), rules(), options(), job);
+    ADD_FAILURE() << "a binary file was cleaned";
+  } catch (const quality::NotATable& e) {
+    EXPECT_NE(std::string(e.what()).find("ELF"), std::string::npos) << e.what();
+  }
+  job.input = temp_path("not-members.csv");
+  {
+    std::ofstream o(job.input, std::ios::binary);
+    o << "Sản phẩm,Đơn giá,Số lượng\nBút bi,5000,10\nVở,12000,3\n";
+  }
+  try {
+    quality::run_clean(refdata(), rules(), options(), job);
+    ADD_FAILURE() << "a table without member columns was cleaned";
+  } catch (const std::runtime_error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("Không nhận ra cột nào"), std::string::npos) << m;
+    EXPECT_NE(m.find("dòng 1: Sản phẩm, Đơn giá, Số lượng"), std::string::npos) << m;
+  }
+  EXPECT_FALSE(std::ifstream(out).good());  // nothing written
+}
+
 
 TEST(Clean, EndToEndFilesAndRowAccounting) {
   const std::string in = temp_path("in.csv"), out = temp_path("out.csv"), fnd = temp_path("findings.csv");
