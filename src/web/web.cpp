@@ -216,6 +216,18 @@ void route(http::Router& r, Context& ctx, std::string method, std::string patter
       }
       return http::Response::redirect("/account/password");
     }
+    // A JSON request body is a form's worth of fields: above 1 MiB it is refused as too large
+    // (413), before any parsing. Uploads (multipart, CSV) keep the server-wide limit.
+    if (changes_state && req.body.size() > kMaxJsonBodyBytes) {
+      const std::string ct = req.header("Content-Type").value_or("");
+      const std::string base_ct = ct.substr(0, ct.find(';'));
+      if (base_ct.find("json") != std::string::npos) {
+        const std::string detail = "Nội dung JSON của yêu cầu vượt quá giới hạn " + std::to_string(kMaxJsonBodyBytes) +
+                                   " byte (" + std::to_string(req.body.size()) + " byte).";
+        if (is_api(req)) return http::Response::problem(413, "Nội dung quá lớn", detail);
+        return error_response(ctx.renderer, req, 413, "Nội dung quá lớn", detail);
+      }
+    }
     return h(req, actor ? actor_of(req) : nullptr);
   });
 }

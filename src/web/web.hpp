@@ -2,6 +2,7 @@
 // the vi/en message catalogs, authentication (session cookie or bearer token), CSRF, and the
 // mapping of errors to problem+json (API) or a Vietnamese page.
 #pragma once
+#include <cstddef>
 #include <ctemplate/template.h>
 
 #include <map>
@@ -85,6 +86,8 @@ security::Keyring keyring(Context& ctx);
 http::Middleware make_middleware(Context& ctx);
 
 inline constexpr const char* kSessionCookie = "dangbo_session";
+/// Largest JSON request body a route accepts (bytes); above it: 413 problem+json.
+inline constexpr std::size_t kMaxJsonBodyBytes = 1 << 20;
 
 /// The signed-in actor of this request (set by guard()); nullptr when anonymous.
 const security::Actor* actor_of(const http::Request& req);
@@ -98,7 +101,7 @@ bool is_api(const http::Request& req);
 ///   "public…" ("public", "public.signin") skips authentication; "public.signin" routes and
 ///   everything under /api/ are rate-limited per client address (429 + Retry-After);
 ///   "account.password" stays reachable while a password change is required.
-/// Unauthenticated: pages redirect to /login, API → 401.
+/// Unauthenticated: pages redirect to /login, API → 401. A JSON body above kMaxJsonBodyBytes → 413.
 void route(http::Router& r, Context& ctx, std::string method, std::string pattern, std::string rule,
            std::function<http::Response(http::Request&, const security::Actor*)> h);
 

@@ -144,6 +144,19 @@ TEST_F(Guard, StateChangingRequestsWithACookieNeedTheCsrfToken) {
                  "csrf=" + ns.csrf_token)
                 .status,
             200);  // forms
+  // a file upload from a plain form (no JavaScript): the token is a text field of the multipart body
+  auto upload = [&](const std::string& token_part) {
+    std::string body = token_part + "--zz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nSTT\r\n--zz--\r\n";
+    return call("POST", "/change", {{"Cookie", cookie}, {"Content-Type", "multipart/form-data; boundary=zz"}}, body).status;
+  };
+  auto field = [](const std::string& name, const std::string& value, const std::string& filename = "") {
+    return "--zz\r\nContent-Disposition: form-data; name=\"" + name + "\"" +
+           (filename.empty() ? "" : "; filename=\"" + filename + "\"") + "\r\n\r\n" + value + "\r\n";
+  };
+  EXPECT_EQ(upload(field("csrf", ns.csrf_token)), 200);
+  EXPECT_EQ(upload(field("csrf", ns.csrf_token + "x")), 403);
+  EXPECT_EQ(upload(""), 403);
+  EXPECT_EQ(upload(field("csrf", ns.csrf_token, "csrf.txt")), 403);  // a file is not the field
   // a token from another session does not do
   auto other = security::create_session(tmp->db(), uid, "y");
   EXPECT_EQ(call("POST", "/change", {{"Cookie", cookie}, {"X-CSRF-Token", other.csrf_token}}).status, 403);
@@ -154,6 +167,20 @@ TEST_F(Guard, StateChangingRequestsWithACookieNeedTheCsrfToken) {
   // no session: to the sign-in page
   EXPECT_EQ(call("POST", "/change").status, 303);
   EXPECT_EQ(call("GET", "/api/v1/thing").status, 401);
+}
+
+// A JSON body above 1 MiB is refused as too large (413), whatever the server-wide limit for
+// uploads; a CSV or multipart body of the same size reaches the handler.
+TEST_F(Guard, AJsonBodyAboveOneMebibyteIs413) {
+  auto tok = security::create_api_token(tmp->db(), "staff");
+  const std::string big = "{\"occupation\":\"" + std::string((1 << 20) + 1, 'x') + "\"}";
+  auto r = call("POST", "/change", {{"Authorization", "Bearer " + tok}, {"Content-Type", "application/json; charset=utf-8"}}, big);
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(r.body.find("1048576"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("Nội dung quá lớn"), std::string::npos);  // a page: the error page in Vietnamese
+  const std::string fits = "{\"occupation\":\"" + std::string((1 << 20) - 40, 'x') + "\"}";
+  EXPECT_EQ(call("POST", "/change", {{"Authorization", "Bearer " + tok}, {"Content-Type", "application/json"}}, fits).status, 200);
+  EXPECT_EQ(call("POST", "/change", {{"Authorization", "Bearer " + tok}, {"Content-Type", "text/csv"}}, big).status, 200);
 }
 
 TEST_F(Guard, SignInSetsAStrictHttpOnlyCookieWithAFreshIdAndEndsTheOldSession) {
