@@ -1,0 +1,100 @@
+// The bulk member loader (gen-roster into a database) on both back ends. A large load into a
+// small table drops the secondary indexes and builds them again at the end: afterwards the
+// database must have exactly the indexes it had before, every member with one open
+// membership, and searches by key must use the rebuilt indexes' data.
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include <map>
+#include <string>
+
+#include "../common/temp_db.hpp"
+
+#include "registry/refdata.hpp"
+#include "registry/roster_gen.hpp"
+#include "registry/seed.hpp"
+#include "vntext/text.hpp"
+
+using namespace dangbo;
+using namespace dangbo::registry;
+
+namespace {
+
+const RefData& ref() {
+  static RefData r = RefData::load(std::string(DANGBO_SOURCE_DIR) + "/data");
+  return r;
+}
+
+struct BulkLoad : ::testing::TestWithParam<std::string> {
+  std::unique_ptr<dangbo::testing::TempDatabase> tmp;
+  void SetUp() override {
+    tmp = dangbo::testing::TempDatabase::make(GetParam());
+    if (!tmp) GTEST_SKIP() << "no PostgreSQL cluster (DANGBO_TEST_PG_URL unset)";
+  }
+  // name → definition of every index on member and membership (normalised by the catalogue)
+  std::map<std::string, std::string> indexes() {
+    auto s = tmp->db().session();
+    std::map<std::string, std::string> out;
+    std::string name, def;
+    std::string q = GetParam() == "sqlite"
+                        ? "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'index' AND tbl_name IN "
+                          "('member', 'membership')"
+                        : "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('member', 'membership') "
+                          "AND schemaname = current_schema()";
+    soci::statement st = (s->prepare << q, soci::into(name), soci::into(def));
+    st.execute();
+    while (st.fetch()) out[name] = def;
+    return out;
+  }
+  long long scalar(const std::string& q) {
+    auto s = tmp->db().session();
+    long long v = -1;
+    *s << q, soci::into(v);
+    return v;
+  }
+};
+
+TEST_P(BulkLoad, ALargeLoadRebuildsExactlyTheIndexesItDropped) {
+  load_reference_data(tmp->db(), ref());
+  GenOptions opts;
+  opts.members = 50000;  // the size from which the loader drops and rebuilds the indexes
+  opts.seed = 5;
+  auto tree = generate_org_tree(ref(), opts);
+  load_org_tree(tmp->db(), tree, opts);
+  const auto before = indexes();
+  ASSERT_GE(before.size(), 11u);  // migrations/0001_registry.sql: 9 on member, 2 on membership
+  int64_t calls = 0, last = 0;
+  EXPECT_EQ(load_roster(tmp->db(), ref(), tree, opts, [&](int64_t done) {
+              ++calls;
+              EXPECT_GT(done, last);
+              last = done;
+            }),
+            50000);
+  EXPECT_EQ(last, 50000);
+  EXPECT_GE(calls, 1);
+  EXPECT_EQ(indexes(), before);
+  EXPECT_EQ(scalar("SELECT count(*) FROM member"), 50000);
+  EXPECT_EQ(scalar("SELECT count(*) FROM membership WHERE valid_to IS NULL"), 50000);
+  EXPECT_EQ(scalar("SELECT count(DISTINCT member_id) FROM membership"), 50000);
+  // the keys written by the bulk path are the ones the search computes
+  auto s = tmp->db().session();
+  std::string family, middle, given, key;
+  *s << "SELECT family_name, middle_name, given_name, search_key FROM member WHERE id = (SELECT min(id) FROM member)",
+      soci::into(family), soci::into(middle), soci::into(given), soci::into(key);
+  std::string full = family + (middle.empty() ? "" : " " + middle) + " " + given;
+  EXPECT_EQ(key, vntext::search_key(full));
+  EXPECT_EQ(scalar("SELECT count(*) FROM member WHERE search_key = '" + key + "'") >= 1, true);
+  // a second, smaller load adds to the table with the indexes in place
+  GenOptions more = opts;
+  more.members = 1000;
+  more.seed = 6;
+  EXPECT_EQ(load_roster(tmp->db(), ref(), tree, more), 1000);
+  EXPECT_EQ(indexes(), before);
+  EXPECT_EQ(scalar("SELECT count(*) FROM member"), 51000);
+  EXPECT_EQ(scalar("SELECT count(DISTINCT id) FROM member"), 51000);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BulkLoad, ::testing::ValuesIn(dangbo::testing::backends()),
+                         [](const auto& i) { return i.param; });
+
+}  // namespace
