@@ -86,8 +86,29 @@ int run_import_cli(const ImportCli& c, const std::function<std::unique_ptr<db::D
   if (!job_id) {
     auto job = im.create_job(actor ? &*actor : nullptr, c.org, file, c.dry_run, mapping, "queued", c.batch);
     job_id = job.id;
-    if (c.save_mapping && job.kind == "roster") im.confirm_job(actor ? &*actor : nullptr, job.id, job.mapping, c.dry_run, true);
+    if (c.save_mapping && job.kind == "roster") {
+      if (c.dry_run) out << "Chạy thử: ánh xạ cột không được lưu (--save-mapping bỏ qua)." << std::endl;
+      else im.confirm_job(actor ? &*actor : nullptr, job.id, job.mapping, false, true);
+    }
   }
+  // A dry run writes nothing: the importer runs it as a job (kept as the report on the upload
+  // page), but here the report is printed, so the job row goes once the run ends, however it
+  // ends. It is the only row a dry run writes (no import_row, batch, finding, key or member).
+  struct DropDryRun {
+    db::Database& db;
+    int64_t id;
+    bool on;
+    ~DropDryRun() {
+      if (!on) return;
+      try {
+        auto s = db.session();
+        long long jid = id;
+        *s << "DELETE FROM import_job WHERE id = :id AND dry_run = 1", soci::use(jid);
+      } catch (const std::exception& e) {
+        std::cerr << "dangbo: không xóa được lần chạy thử số " << id << ": " << e.what() << std::endl;
+      }
+    }
+  } drop{*db, job_id, c.dry_run};
   auto progress = [&](const ImportProgress& p) {
     if (c.quiet) return;
     err << "\r  đã xử lý " << p.rows_read;

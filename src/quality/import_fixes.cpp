@@ -1,5 +1,8 @@
 // The fix sheet: the XLSX of a unit's open findings, and its import when the unit sends it back
 // (only the filled-in fixes are applied, through the registry service: validated and audited).
+// A dry run checks every fix the same way (scope, role, the registry's validation) and counts,
+// but changes no member and no finding and records no import_row: only the job's counters and
+// its rejections (in the summary) are kept, for its page.
 #include <boost/json.hpp>
 #include <fmt/format.h>
 #include <soci/soci.h>
@@ -367,7 +370,14 @@ ImportResult run_fix_job(Importer::Impl& im, ImportJob job, const security::Acto
     }
     if (changes.empty()) continue;
     try {
-      svc.update_member(actor, mid, changes, std::nullopt);
+      if (job.dry_run) {
+        // what update_member checks, without saving (the scope was checked by svc.member above)
+        if (!security::role_allows(actor.role, security::Action::edit_member))
+          throw Error(ErrorKind::forbidden, "forbidden", "Bạn không có quyền sửa hồ sơ đảng viên");
+        registry::apply_member_changes(cur, changes);  // throws ValidationError
+      } else {
+        svc.update_member(actor, mid, changes, std::nullopt);
+      }
     } catch (const registry::ValidationError& e) {
       for (auto& [fname, i] : fixed_field_row) {
         if (bad_rows.count(i)) continue;
@@ -382,6 +392,11 @@ ImportResult run_fix_job(Importer::Impl& im, ImportJob job, const security::Acto
     } catch (const base::Error& e) {
       for (auto& [fname, i] : fixed_field_row)
         if (!bad_rows.count(i)) reject(i, H[12], e.what());
+      continue;
+    }
+    if (job.dry_run) {  // would be fixed; nothing changes
+      for (auto& [fname, i] : fixed_field_row)
+        if (!bad_rows.count(i)) rows[i].outcome = "fixed";
       continue;
     }
     // The fixed findings, then the others that no longer occur on the new record.
@@ -447,6 +462,7 @@ ImportResult run_fix_job(Importer::Impl& im, ImportJob job, const security::Acto
     auto s = db.session();
     soci::transaction tr(*s);
     for (auto& sr : rows) {
+      if (job.dry_run) break;  // a dry run records no rows
       std::vector<std::string> shown;
       for (auto& c : sr.rec->cells) shown.push_back(displayable(c));
       isql::Query q;
@@ -463,22 +479,33 @@ ImportResult run_fix_job(Importer::Impl& im, ImportJob job, const security::Acto
              ", rows_rejected = " + u.add(job.rows_rejected) + ", rows_blank = " + u.add(job.rows_blank) +
              ", batches_done = 1, source = " + u.add(head.source) + " WHERE id = " + u.add(job.id);
     isql::exec(*s, u);
-    boost::json::object d;
-    d["import"] = job.id;
-    d["fixed"] = job.rows_updated;
-    d["rejected"] = job.rows_rejected;
-    security::audit_append(*s, actor_in, "import_fixes", "import", std::to_string(job.id), job.org_path,
-                           boost::json::serialize(d));
+    if (!job.dry_run) {
+      boost::json::object d;
+      d["import"] = job.id;
+      d["fixed"] = job.rows_updated;
+      d["rejected"] = job.rows_rejected;
+      security::audit_append(*s, actor_in, "import_fixes", "import", std::to_string(job.id), job.org_path,
+                             boost::json::serialize(d));
+    }
     tr.commit();
   }
   job.summary = "{}";
+  if (job.dry_run) {  // its rejections, for its page (no import_row holds them)
+    boost::json::array rej;
+    for (auto& rr : res.rejected)
+      if (rej.size() < 500)
+        rej.push_back(boost::json::object{{"line", rr.line}, {"key", rr.key}, {"column", rr.column}, {"reason", rr.reason}});
+    job.summary = boost::json::serialize(boost::json::object{{"rejected", std::move(rej)}});
+  }
   finish_job(db, job, cancel && *cancel ? "interrupted" : "done",
-             fmt::format("Đọc {} dòng: đã sửa {}, chưa điền {}, từ chối {}", job.rows_read, job.rows_updated,
-                         job.rows_unchanged, job.rows_rejected));
-  try {
-    take_campaign_snapshot(db);
-  } catch (const std::exception& e) {
-    spdlog::warn("fix sheet {}: campaign snapshot failed: {}", job.id, e.what());
+             fmt::format("Đọc {} dòng: {} {}, chưa điền {}, từ chối {}", job.rows_read,
+                         job.dry_run ? "sẽ sửa" : "đã sửa", job.rows_updated, job.rows_unchanged, job.rows_rejected));
+  if (!job.dry_run) {
+    try {
+      take_campaign_snapshot(db);
+    } catch (const std::exception& e) {
+      spdlog::warn("fix sheet {}: campaign snapshot failed: {}", job.id, e.what());
+    }
   }
   res.job = *load_job(db, job.id);
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -130,7 +130,7 @@ const std::vector<std::string>& fix_sheet_header();
 ImportResult run_fix_job(Importer::Impl& im, ImportJob job, const security::Actor* actor,
                          const std::function<void(const ImportProgress&)>& progress, const std::atomic<bool>* cancel);
 
-/// Marks the job done / failed with its counters.
+/// Marks the job done / failed with its counters; a dry run that is done loses its stored file.
 void finish_job(db::Database& db, ImportJob& j, const std::string& status, const std::string& message);
 
 }  // namespace dangbo::quality::detail

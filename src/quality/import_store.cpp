@@ -441,7 +441,11 @@ void finish_job(db::Database& db, ImportJob& j, const std::string& status, const
   isql::Query q;
   q.text = "UPDATE import_job SET status = " + q.add(status) + ", message = " + q.add(message) +
            ", finished_at = " + q.add(j.finished_at) + ", heartbeat_at = " + q.add(j.finished_at) +
-           ", summary = " + q.add(j.summary) + " WHERE id = " + q.add(j.id);
+           ", summary = " + q.add(j.summary);
+  // A finished dry run never runs again: its report (counters, summary) stays for its page, the
+  // uploaded file (personal data) does not.
+  if (j.dry_run && status == "done") q.text += ", file_data = NULL";
+  q.text += " WHERE id = " + q.add(j.id);
   isql::exec(*s, q);
 }
 

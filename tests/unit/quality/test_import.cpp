@@ -18,6 +18,7 @@
 #include "base/rules.hpp"
 #include "quality/campaign.hpp"
 #include "quality/import.hpp"
+#include "quality/import_cli.hpp"
 #include "quality/reader.hpp"
 #include "registry/refdata.hpp"
 #include "registry/service.hpp"
@@ -508,6 +509,139 @@ TEST_P(ImportTest, TheFixSheetGoesOutAndComesBackWithOnlyTheFixes) {
   EXPECT_EQ(v.days.back(), base::today().iso());
   EXPECT_EQ(v.total_by_day.back(), v.total.open());
   EXPECT_THROW(campaign_view(*db, staff_b, "26740"), base::Error);
+}
+
+// ---- dry runs: nothing written -----------------------------------------------------------------
+
+// Rows of every table an import writes to (and of the registry and audit tables it may touch).
+std::map<std::string, int64_t> import_table_counts(db::Database& db) {
+  std::map<std::string, int64_t> out;
+  for (const char* t : {"import_job", "import_batch", "import_row", "member_source_key", "finding", "campaign_snapshot",
+                        "import_mapping", "member", "membership", "audit_log"})
+    out[t] = count(db, std::string("SELECT count(*) FROM ") + t);
+  // a change in place: fixed findings, member versions
+  out["finding (fixed)"] = count(db, "SELECT count(*) FROM finding WHERE status = 'fixed'");
+  out["member (sum of versions)"] = count(db, "SELECT COALESCE(sum(version), 0) FROM member");
+  return out;
+}
+
+// The fix sheet of ward A's open findings, sent back with one good fix (Bình's impossible birth
+// date) and one bad one (a CCCD that is not valid).
+std::string fix_sheet_back(db::Database& db, const security::Actor& a) {
+  std::string xlsx = findings_xlsx(db, a, "26740");
+  std::vector<RawRecord> recs;
+  refill_xlsx(xlsx, {}, &recs);
+  std::size_t date_row = 0, cid_row = 0;
+  for (std::size_t i = 0; i < recs.size(); ++i) {
+    if (recs[i].cells.size() > 6 && recs[i].cells[6] == "date.impossible") date_row = i;
+    if (recs[i].cells.size() > 6 && recs[i].cells[6] == "citizen_id.old_cmnd") cid_row = i;
+  }
+  EXPECT_GT(date_row, 0u);
+  EXPECT_GT(cid_row, 0u);
+  return refill_xlsx(xlsx, {{{date_row, 12}, "28/02/1970"}, {{cid_row, 12}, "12345"}});
+}
+
+// `dangbo import FILE --org CODE --dry-run [--save-mapping]` as the program runs it.
+int import_cli(const std::string& url, const std::string& args, std::string* out_text = nullptr) {
+  CLI::App app;
+  std::string db_url = url;
+  ImportCli c;
+  add_import_cli(app, db_url, c);
+  app.parse(args, false);
+  std::ostringstream out, err;
+  int rc = run_import_cli(c, [&] { return std::make_unique<db::Database>(db::DbUrl::parse(url), 2); },
+                          std::string(DANGBO_SOURCE_DIR) + "/data", out, err);
+  if (out_text) *out_text = out.str() + err.str();
+  return rc;
+}
+
+std::filesystem::path write_temp(const std::string& data, const std::string& ext) {
+  auto path = std::filesystem::temp_directory_path() / ("dangbo-dry-" + security::random_token(6) + ext);
+  std::ofstream(path, std::ios::binary) << data;
+  return path;
+}
+
+TEST_P(ImportTest, ADryRunOnTheCommandLineWritesNothing) {
+  std::string rows = roster();
+  rows.replace(rows.find("079063001234"), 12, "023456789");
+  import(rows, &staff_a);  // something in every table first
+  const auto before = import_table_counts(*db);
+  ASSERT_GT(before.at("import_row"), 0);
+  // new rows, changed rows, rejected rows; a mapping it is asked to remember
+  std::string changed = roster() + "7,DV007,Đỗ Thị Giang,Nữ,02/03/1988,079188003333,01/01/2015,01/01/2016,Chính thức,26740.02\r\n";
+  changed.replace(changed.find("nguyễn văn  an"), std::string("nguyễn văn  an").size(), "Nguyễn Văn Ân");
+  auto path = write_temp(changed, ".csv");
+  std::string text;
+  int rc = import_cli(tmp->url(), "import " + path.string() + " --org 26740 --dry-run --save-mapping --quiet", &text);
+  std::filesystem::remove(path);
+  EXPECT_EQ(rc, 0) << text;
+  EXPECT_NE(text.find("chạy thử"), std::string::npos) << text;
+  // the report still counts: An updated, Bình unchanged, Giang created; four rows rejected
+  EXPECT_NE(text.find("rows read 7 = stored 3 + rejected 4"), std::string::npos) << text;
+  EXPECT_EQ(import_table_counts(*db), before) << text;
+  // a fix sheet, dry: nothing fixed, nothing recorded
+  auto sheet = write_temp(fix_sheet_back(*db, staff_a), ".xlsx");
+  const auto before_fix = import_table_counts(*db);
+  rc = import_cli(tmp->url(), "import " + sheet.string() + " --org 26740 --dry-run --quiet", &text);
+  std::filesystem::remove(sheet);
+  EXPECT_EQ(rc, 0) << text;
+  EXPECT_EQ(import_table_counts(*db), before_fix) << text;
+}
+
+TEST_P(ImportTest, ADryRunUploadKeepsOnlyItsJobMarkedDry) {
+  import(roster(), &staff_a);
+  const auto before = import_table_counts(*db);
+  // the upload page: uploaded, the mapping confirmed with "dry run" (and "remember" left on)
+  auto job = im->create_job(&staff_a, "26740", file(plain_roster(12)), true, "", "uploaded");
+  im->confirm_job(&staff_a, job.id, "", true, false);
+  auto r = im->run(job.id, &staff_a);
+  EXPECT_EQ(r.job.status, "done");
+  EXPECT_EQ(r.job.rows_created, 12);  // what a real run would do
+  auto after = import_table_counts(*db);
+  EXPECT_EQ(after.at("import_job"), before.at("import_job") + 1);  // the job is the report its page shows
+  after["import_job"] = before.at("import_job");
+  EXPECT_EQ(after, before);
+  auto j = load_job(*db, job.id);
+  ASSERT_TRUE(j.has_value());
+  EXPECT_TRUE(j->dry_run);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM import_job WHERE id = " + std::to_string(job.id) + " AND dry_run = 1"), 1);
+  // the uploaded file is not kept once the report is done (it cannot run again)
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM import_job WHERE id = " + std::to_string(job.id) + " AND file_data IS NOT NULL"), 0);
+  EXPECT_THROW(im->run(job.id, &staff_a), base::Error);
+  for (const char* t : {"import_row", "import_batch", "finding"})
+    EXPECT_EQ(count(*db, std::string("SELECT count(*) FROM ") + t + " WHERE import_id = " + std::to_string(job.id)), 0) << t;
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member_source_key WHERE import_id = " + std::to_string(job.id)), 0);
+}
+
+TEST_P(ImportTest, ADryRunFixSheetFixesNothing) {
+  std::string rows = roster();
+  rows.replace(rows.find("079063001234"), 12, "023456789");
+  import(rows, &staff_a);
+  ImportFile f;
+  f.name = "phat-hien-da-sua.xlsx";
+  f.data = fix_sheet_back(*db, staff_a);
+  const auto before = import_table_counts(*db);
+  auto job = im->create_job(&staff_a, "26740", f, true, "", "uploaded");
+  ASSERT_EQ(job.kind, "fixes");
+  im->confirm_job(&staff_a, job.id, "", true, false);
+  auto r = im->run(job.id, &staff_a);
+  EXPECT_EQ(r.job.status, "done");
+  EXPECT_TRUE(r.job.dry_run);
+  EXPECT_EQ(r.job.rows_updated, 1);   // the date would be fixed …
+  EXPECT_EQ(r.job.rows_rejected, 1);  // … the bad CCCD would not, with its reason
+  EXPECT_EQ(r.job.rows_read, r.job.rows_updated + r.job.rows_unchanged + r.job.rows_rejected);
+  auto sum = boost::json::parse(r.job.summary);
+  ASSERT_EQ(sum.at("rejected").as_array().size(), 1u);
+  EXPECT_EQ(sum.at("rejected").at(0).at("column").as_string(), "Giá trị sửa");
+  auto after = import_table_counts(*db);
+  EXPECT_EQ(after.at("import_job"), before.at("import_job") + 1);
+  after["import_job"] = before.at("import_job");
+  EXPECT_EQ(after, before);
+  auto s = db->session();
+  std::string birth;
+  *s << "SELECT COALESCE(birth_date, '') FROM member WHERE citizen_id = '079170005678'", soci::into(birth);
+  EXPECT_EQ(birth, "");  // still the impossible date's empty value
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM finding WHERE code = 'date.impossible' AND status = 'open'"), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImportTest, ::testing::ValuesIn(dangbo::testing::backends()),
