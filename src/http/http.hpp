@@ -37,7 +37,8 @@ struct Request {
   std::optional<std::string> query_param(std::string_view name) const;
   std::vector<std::string> query_params(std::string_view name) const;
   std::optional<std::string> cookie(std::string_view name) const;
-  /// application/x-www-form-urlencoded body, decoded (first value per name).
+  /// The form's fields, decoded (first value per name): an application/x-www-form-urlencoded
+  /// body, or the text fields (parts without a filename) of a multipart/form-data body.
   std::map<std::string, std::string> form() const;
   /// True for requests sent by htmx (HX-Request header).
   bool is_htmx() const;
@@ -165,5 +166,14 @@ std::string url_encode(std::string_view s);
 std::multimap<std::string, std::string> parse_query(std::string_view s);
 /// Escapes text for HTML element and attribute content.
 std::string html_escape(std::string_view s);
+
+/// One part of a multipart/form-data body (RFC 7578). `data` points into the parsed body.
+struct MultipartPart {
+  std::string name, filename, content_type;
+  std::string_view data;
+};
+/// Parses a multipart/form-data body; `content_type` is the request's Content-Type header (with
+/// its boundary). nullopt when the body is not one (another type, no boundary, malformed).
+std::optional<std::vector<MultipartPart>> parse_multipart(std::string_view body, std::string_view content_type);
 
 }  // namespace dangbo::http

@@ -109,6 +109,13 @@ std::optional<std::string> Request::cookie(std::string_view name) const {
 std::map<std::string, std::string> Request::form() const {
   std::map<std::string, std::string> out;
   auto ct = headers.find("Content-Type");
+  if (ct != headers.end() && istarts_with(trim(ct->second), "multipart/form-data")) {
+    // a file upload: its text fields (a plain HTML form sends its CSRF token this way)
+    if (auto parts = parse_multipart(body, ct->second))
+      for (auto& p : *parts)
+        if (p.filename.empty()) out.emplace(p.name, std::string(p.data));
+    return out;
+  }
   if (ct != headers.end() && !istarts_with(trim(ct->second), "application/x-www-form-urlencoded"))
     return out;
   for (auto& [k, v] : parse_query(body)) out.emplace(k, v);  // emplace keeps the first value
@@ -253,6 +260,69 @@ std::multimap<std::string, std::string> parse_query(std::string_view s) {
     out.emplace(std::move(name), std::move(value));
   }
   return out;
+}
+
+std::optional<std::vector<MultipartPart>> parse_multipart(std::string_view body, std::string_view content_type) {
+  content_type = trim(content_type);
+  const auto b = content_type.find("boundary=");
+  if (!istarts_with(content_type, "multipart/form-data") || b == std::string_view::npos) return std::nullopt;
+  std::string_view boundary = content_type.substr(b + 9);
+  if (auto semi = boundary.find(';'); semi != std::string_view::npos) boundary = boundary.substr(0, semi);
+  boundary = trim(boundary);
+  if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"') boundary = boundary.substr(1, boundary.size() - 2);
+  if (boundary.empty() || boundary.size() > 200) return std::nullopt;
+  const std::string delim = "--" + std::string(boundary), next_delim = "\r\n" + delim;
+  std::vector<MultipartPart> parts;
+  std::size_t pos = body.find(delim);
+  if (pos == std::string_view::npos) return std::nullopt;
+  for (;;) {
+    pos += delim.size();
+    if (body.substr(pos, 2) == "--") break;  // the closing delimiter
+    if (body.substr(pos, 2) != "\r\n") return std::nullopt;
+    pos += 2;
+    const std::size_t head_end = body.find("\r\n\r\n", pos);
+    if (head_end == std::string_view::npos) return std::nullopt;
+    MultipartPart p;
+    std::string_view head = body.substr(pos, head_end - pos);
+    std::size_t ls = 0;
+    while (ls < head.size()) {
+      std::size_t le = head.find("\r\n", ls);
+      if (le == std::string_view::npos) le = head.size();
+      std::string_view line = head.substr(ls, le - ls);
+      ls = le + 2;
+      const auto colon = line.find(':');
+      if (colon == std::string_view::npos) continue;
+      std::string_view key = trim(line.substr(0, colon)), val = trim(line.substr(colon + 1));
+      // a parameter of the header value: name="x" or name=x
+      auto param = [&](std::string_view name) -> std::string {
+        const std::string needle = std::string(name) + "=";
+        for (std::size_t i = 0; (i = val.find(needle, i)) != std::string_view::npos; i += needle.size()) {
+          if (i > 0 && val[i - 1] != ' ' && val[i - 1] != ';') continue;
+          const std::size_t s = i + needle.size();
+          if (s < val.size() && val[s] == '"') {
+            const std::size_t e = val.find('"', s + 1);
+            return std::string(val.substr(s + 1, e == std::string_view::npos ? std::string_view::npos : e - s - 1));
+          }
+          const std::size_t e = val.find(';', s);
+          return std::string(val.substr(s, e == std::string_view::npos ? std::string_view::npos : e - s));
+        }
+        return "";
+      };
+      if (iequals(key, "Content-Disposition")) {
+        p.name = param("name");
+        p.filename = param("filename");
+      } else if (iequals(key, "Content-Type")) {
+        p.content_type = std::string(val);
+      }
+    }
+    const std::size_t data_start = head_end + 4;
+    const std::size_t next = body.find(next_delim, data_start);
+    if (next == std::string_view::npos) return std::nullopt;
+    p.data = body.substr(data_start, next - data_start);
+    parts.push_back(std::move(p));
+    pos = next + 2;
+  }
+  return parts;
 }
 
 std::string html_escape(std::string_view s) {

@@ -298,6 +298,7 @@ void register_import_routes(http::Router& r, web::Context& ctx, const std::strin
         } else if (preview_ok) {
           auto* fx = up->AddSectionDictionary("FIX_SHEET");
           fx->SetValue("ROWS_ESTIMATE", std::to_string(pv.rows.size()));
+          if (j.dry_run) fx->SetValue("DRY_CHECKED", "checked");
           if (may_run) fx->ShowSection("CAN_START");
         }
       } else if ((j.status == "queued" && !stuck) || j.status == "running") {

@@ -45,70 +45,15 @@ struct Part {
   std::string name, filename, content_type, data;
 };
 
-/// Parses multipart/form-data (RFC 7578). Throws bad_request when the body is not one.
+/// Parses multipart/form-data (RFC 7578, http::parse_multipart). Throws bad_request when the body
+/// is not one.
 inline std::vector<Part> parse_multipart(const std::string& body, const std::string& content_type) {
-  auto bad = [] {
-    return base::Error(base::ErrorKind::bad_request, "multipart", "Nội dung tải lên không đúng dạng multipart/form-data");
-  };
-  auto b = content_type.find("boundary=");
-  if (content_type.rfind("multipart/form-data", 0) != 0 || b == std::string::npos) throw bad();
-  std::string boundary = content_type.substr(b + 9);
-  if (auto semi = boundary.find(';'); semi != std::string::npos) boundary.resize(semi);
-  if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"') boundary = boundary.substr(1, boundary.size() - 2);
-  if (boundary.empty() || boundary.size() > 200) throw bad();
-  const std::string delim = "--" + boundary;
+  auto parsed = http::parse_multipart(body, content_type);
+  if (!parsed)
+    throw base::Error(base::ErrorKind::bad_request, "multipart", "Nội dung tải lên không đúng dạng multipart/form-data");
   std::vector<Part> parts;
-  std::size_t pos = body.find(delim);
-  if (pos == std::string::npos) throw bad();
-  for (;;) {
-    pos += delim.size();
-    if (body.compare(pos, 2, "--") == 0) break;  // the closing delimiter
-    if (body.compare(pos, 2, "\r\n") != 0) throw bad();
-    pos += 2;
-    std::size_t head_end = body.find("\r\n\r\n", pos);
-    if (head_end == std::string::npos) throw bad();
-    Part p;
-    std::string_view head(body.data() + pos, head_end - pos);
-    std::size_t ls = 0;
-    while (ls < head.size()) {
-      std::size_t le = head.find("\r\n", ls);
-      if (le == std::string_view::npos) le = head.size();
-      std::string_view line = head.substr(ls, le - ls);
-      ls = le + 2;
-      auto colon = line.find(':');
-      if (colon == std::string_view::npos) continue;
-      std::string key(line.substr(0, colon));
-      for (auto& c : key) c = char(std::tolower((unsigned char)c));
-      std::string_view val = line.substr(colon + 1);
-      while (!val.empty() && val.front() == ' ') val.remove_prefix(1);
-      auto param = [&](std::string_view name) -> std::string {
-        std::string needle = std::string(name) + "=";
-        for (std::size_t i = 0; (i = val.find(needle, i)) != std::string_view::npos; i += needle.size()) {
-          if (i > 0 && val[i - 1] != ' ' && val[i - 1] != ';') continue;
-          std::size_t s = i + needle.size();
-          if (s < val.size() && val[s] == '"') {
-            std::size_t e = val.find('"', s + 1);
-            return std::string(val.substr(s + 1, e == std::string_view::npos ? std::string_view::npos : e - s - 1));
-          }
-          std::size_t e = val.find(';', s);
-          return std::string(val.substr(s, e == std::string_view::npos ? std::string_view::npos : e - s));
-        }
-        return "";
-      };
-      if (key == "content-disposition") {
-        p.name = param("name");
-        p.filename = param("filename");
-      } else if (key == "content-type") {
-        p.content_type = std::string(val);
-      }
-    }
-    std::size_t data_start = head_end + 4;
-    std::size_t next = body.find("\r\n" + delim, data_start);
-    if (next == std::string::npos) throw bad();
-    p.data = body.substr(data_start, next - data_start);
-    parts.push_back(std::move(p));
-    pos = next + 2;
-  }
+  parts.reserve(parsed->size());
+  for (auto& p : *parsed) parts.push_back({std::move(p.name), std::move(p.filename), std::move(p.content_type), std::string(p.data)});
   return parts;
 }
 

@@ -3,7 +3,8 @@
 // watches the progress bar; uploads a large file for one ward, unmapping its cell columns with
 // the selects; reads the result (row accounting, findings by kind, rejected rows); opens the
 // campaign (burn-down per unit, totals), the findings list, downloads the findings sheet and
-// sends back fixes; then the same pages on a 390-px phone.
+// sends back fixes; then the same pages on a 390-px phone; last, a dry run with JavaScript off
+// (plain form upload, the job page refreshing itself until the result).
 // Screenshots: tests/e2e/screenshots/import-NN-name.png (full page).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -230,5 +231,45 @@ test('on a 390-px phone: the imports list, a result and the campaign fit the scr
   }
   await phone.close();
   assert.deepEqual(overflow, [], 'no page is wider than the phone');
+  assert.deepEqual(problems, [], `browser problems:\n${problems.join('\n')}`);
+});
+
+test('without JavaScript: a plain form uploads the file (with its CSRF token), the job page reloads itself until the result', async () => {
+  const nojs = await browser.newContext({ baseURL: srv.baseUrl, viewport: { width: 1366, height: 900 }, locale: 'vi-VN', javaScriptEnabled: false });
+  nojs.setDefaultTimeout(TIMEOUT);
+  await nojs.addCookies(await context.cookies());  // the same signed-in session
+  const p = await nojs.newPage();
+  watch(p, 'no-js');
+  const statuses = [];
+  p.on('response', (r) => {
+    const u = new URL(r.url());
+    if (r.request().method() === 'POST') statuses.push(`${r.status()} POST ${u.pathname}`);
+  });
+  await p.goto('/imports');
+  await p.selectOption('#upload-org', srv.orgs.wardA);
+  await p.setInputFiles('#upload-file', state.big);
+  await p.check('#upload-dry');  // a dry run: this test leaves the registry as it was
+  await Promise.all([p.waitForURL(/\/imports\/\d+$/, { timeout: 60_000 }), p.click('#upload-submit')]);
+  const id = Number(new URL(p.url()).pathname.split('/').pop());
+  await p.locator('#mapping-table').waitFor();
+  assert.ok(await p.locator('#dry-run').isChecked(), 'the dry run chosen on upload is kept');
+  await Promise.all([p.waitForURL(new RegExp(`/imports/${id}$`)), p.click('#start-import')]);
+  // queued or running: without scripts the page refreshes itself and offers a reload link
+  if (await p.locator('#import-progress').count()) {
+    assert.equal(await p.locator('meta[http-equiv="refresh"]').count(), 1, 'a <meta http-equiv="refresh"> while the job runs');
+    assert.ok(await p.locator('#progress-reload').isVisible(), 'a reload link while the job runs');
+    await snap(p, 'nojs-progress');
+  }
+  await p.locator('#count-read').waitFor({ timeout: 300_000 });  // reached through the page's own refreshes
+  assert.match(await p.locator('#import-accounting').innerText(), /30\.000/);
+  assert.ok(await p.locator('#job-status[data-status="done"]').isVisible());
+  assert.ok(await p.locator('#job-dry').isVisible(), 'marked as a dry run');
+  assert.equal(await p.locator('meta[http-equiv="refresh"]').count(), 0, 'the result page does not refresh');
+  await snap(p, 'nojs-result');
+  assert.deepEqual(statuses, ['303 POST /imports', `303 POST /imports/${id}/start`]);
+  // a dry run: no row of the file stored, and its uploaded file not kept
+  assert.equal(await sqlite(`SELECT count(*) FROM import_row WHERE import_id = ${id}`), '0');
+  assert.equal(await sqlite(`SELECT dry_run, file_data IS NULL FROM import_job WHERE id = ${id}`), '1|1');
+  await nojs.close();
   assert.deepEqual(problems, [], `browser problems:\n${problems.join('\n')}`);
 });

@@ -38,6 +38,8 @@
   <h2 class="h5 card-title" id="fix-title">{{T_imp_fix_sheet}}</h2>
   <p class="small text-muted">{{T_imp_fix_sheet_help}}</p>
   {{#CAN_START}}<form method="post" action="/imports/{{ID:u}}/start" id="mapping-form"><input type="hidden" name="csrf" value="{{CSRF}}">
+    <div class="form-check mb-2"><input class="form-check-input" type="checkbox" id="dry-run" name="dry_run" value="1" {{DRY_CHECKED}}>
+      <label class="form-check-label small" for="dry-run">{{T_imp_dry_run}}</label></div>
     <button class="btn btn-primary" type="submit" id="start-import">{{T_imp_apply_fixes}}</button></form>{{/CAN_START}}
 </div></section>{{/FIX_SHEET}}
 {{/UPLOADED}}
@@ -56,6 +58,7 @@
     <dt class="col-6 col-md-3">{{T_imp_rejected}}</dt><dd class="col-6 col-md-3" id="progress-rejected">{{REJECTED}}</dd>
   </dl>
   <p class="small text-muted mb-0">{{T_imp_leave_help}}</p>
+  <noscript><meta http-equiv="refresh" content="3"><p class="small mt-2 mb-0">{{T_imp_noscript_refresh}} <a href="/imports/{{ID:u}}" id="progress-reload">{{T_imp_reload}}</a></p></noscript>
   <div id="progress-error" class="mt-2" aria-live="assertive"></div>
 </div></section>{{/RUNNING}}
 

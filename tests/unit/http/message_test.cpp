@@ -114,6 +114,38 @@ TEST(Request, FormBody) {
   EXPECT_TRUE(r.form().empty());
 }
 
+// A file upload from a plain HTML form: its text fields are the form (the CSRF token travels
+// this way); file parts are not.
+TEST(Request, MultipartFormTextFields) {
+  Request r;
+  r.headers["Content-Type"] = "multipart/form-data; boundary=\"----b 1\"";
+  r.body =
+      "------b 1\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok-en\r\n"
+      "------b 1\r\ncontent-disposition: form-data; name=\"file\"; filename=\"ds.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+      "STT,H\xE1\xBB\x8D\r\n1,A\r\n\r\n"
+      "------b 1\r\nContent-Disposition: form-data; name=\"org\"\r\n\r\n26740\r\n"
+      "------b 1\r\nContent-Disposition: form-data; name=\"org\"\r\n\r\nsecond\r\n"
+      "------b 1--\r\n";
+  auto f = r.form();
+  EXPECT_EQ(f.size(), 2u);
+  EXPECT_EQ(f["csrf"], "tok-en");
+  EXPECT_EQ(f["org"], "26740");  // first value
+  EXPECT_FALSE(f.count("file"));
+  auto parts = parse_multipart(r.body, r.headers["Content-Type"]);
+  ASSERT_TRUE(parts.has_value());
+  ASSERT_EQ(parts->size(), 4u);
+  EXPECT_EQ((*parts)[1].name, "file");
+  EXPECT_EQ((*parts)[1].filename, "ds.csv");
+  EXPECT_EQ((*parts)[1].content_type, "text/csv");
+  EXPECT_EQ((*parts)[1].data, "STT,H\xE1\xBB\x8D\r\n1,A\r\n");  // the file's own line ends kept
+  // not multipart, no boundary, cut short: not a form
+  EXPECT_FALSE(parse_multipart(r.body, "application/x-www-form-urlencoded"));
+  EXPECT_FALSE(parse_multipart(r.body, "multipart/form-data"));
+  EXPECT_FALSE(parse_multipart(r.body.substr(0, 60), r.headers["Content-Type"]));
+  r.body.resize(60);
+  EXPECT_TRUE(r.form().empty());
+}
+
 TEST(Response, Factories) {
   auto h = Response::html("<p>x</p>", 201);
   EXPECT_EQ(h.status, 201);
