@@ -537,19 +537,25 @@ void register_routes(http::Router& r, web::Context& ctx) {
     return resp;
   });
 
+  // Member statistics of one organization (charts drawn by dashboard.js from /api/v1/stats),
+  // today or as of another day (?as_of=YYYY-MM-DD: the organization and its members that day).
   web::route(r, ctx, "GET", "/dashboard", "member.read", [svc, &R](Request& req, const Actor* a) {
-    std::string lang = web::lang_of(req), code = req.query_param("org").value_or(a->org_code);
-    auto org = svc->organization(*a, code, base::today().iso());
+    std::string lang = web::lang_of(req), as_of = as_of_param(req);
+    std::string code = req.query_param("org").value_or("");
+    if (code.empty()) code = a->org_code;
+    auto org = svc->organization(*a, code, as_of);
+    bool other_day = as_of != base::today().iso();
     web::Layout l;
     l.title = (lang == "en" ? "Dashboard — " : "Thống kê — ") + org.name;
     l.lang = lang;
     l.actor = a;
     l.nav = "dashboard";
-    l.synthetic = org.synthetic || svc->has_synthetic(*a, org);
+    l.synthetic = org.synthetic || svc->has_synthetic(*a, org, other_day ? as_of : "");
     return Response::html(R.page("dashboard", l, [&](TemplateDictionary& d) {
       d.SetValue("ORG_CODE", org.code);
       d.SetValue("ORG_NAME", org.name);
-      d.SetValue("AS_OF", base::today().iso());
+      d.SetValue("AS_OF", as_of);
+      if (other_day) d.AddSectionDictionary("OTHER_DAY")->SetValue("AS_OF_DISPLAY", base::parse_iso_date(as_of)->display());
     }));
   });
 
@@ -670,12 +676,13 @@ void register_routes(http::Router& r, web::Context& ctx) {
   });
 
   web::route(r, ctx, "GET", "/api/v1/stats", "member.read", [svc](Request& req, const Actor* a) {
-    std::string lang = web::lang_of(req);
+    std::string lang = web::lang_of(req), as_of = as_of_param(req);
     std::string code = req.query_param("org").value_or("");
-    auto st = svc->stats(*a, code, lang == "en");
-    auto org = svc->organization(*a, code.empty() ? a->org_code : code, base::today().iso());
+    auto st = svc->stats(*a, code, lang == "en", as_of);
+    auto org = svc->organization(*a, code.empty() ? a->org_code : code, as_of);
     json::object out;
     out["org"] = json::object{{"code", org.code}, {"name", org.name}};
+    out["as_of"] = as_of;
     out["total"] = st.total;
     out["synthetic"] = st.synthetic > 0;
     auto arr = [](const std::vector<CountItem>& v, bool code_name) {

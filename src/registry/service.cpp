@@ -384,20 +384,32 @@ Member RegistryService::update_member(const Actor& a, int64_t id, const std::map
   return *fresh;
 }
 
-Stats RegistryService::stats(const Actor& a, const std::string& org_code, bool english) {
+Stats RegistryService::stats(const Actor& a, const std::string& org_code, bool english, const std::string& as_of) {
   require(a, Action::read_member);
   if (a.role == Role::member) throw Error(ErrorKind::forbidden, "forbidden", "Bạn không có quyền xem thống kê");
-  auto s = db_.session();
   std::string code = org_code.empty() ? a.org_code : org_code;
-  auto o = find_org(*s, code, today_iso());
-  if (!o || !a.in_scope(o->path)) throw not_found_org(code);
-  return member_stats(*s, *o, today_iso(), english);
+  std::string day = as_of.empty() ? today_iso() : as_of;
+  if (day == today_iso()) {
+    auto s = db_.session();
+    auto o = find_org(*s, code, day);
+    if (!o || !a.in_scope(o->path)) throw not_found_org(code);
+    return member_stats(*s, *o, day, english);
+  }
+  // Another day: the organization valid that day, in scope as the organization page checks it
+  // (in the past, also the units the actor's organization was formed from), counted through
+  // the memberships of that day.
+  auto o = organization(a, code, day);
+  auto s = db_.session();
+  return member_stats(*s, o, day, english, true);
 }
 
-bool RegistryService::has_synthetic(const Actor& a, const Organization& org) {
-  if (!a.in_scope(org.path) && a.org_path.rfind(org.path, 0) != 0) return false;
+bool RegistryService::has_synthetic(const Actor& a, const Organization& org, const std::string& as_of) {
   auto s = db_.session();
-  return any_synthetic(*s, org.path);
+  std::string day = as_of == today_iso() ? std::string() : as_of;
+  if (!a.in_scope(org.path) && a.org_path.rfind(org.path, 0) != 0 &&
+      !(!day.empty() && day < today_iso() && path_in(scope_paths_as_of(*s, a, day), org.path)))
+    return false;
+  return any_synthetic(*s, org.path, day);
 }
 
 // ---- exports, list audit, sensitive fields (authorization and audit; issue 3) --------------

@@ -71,9 +71,14 @@ class RegistryService {
   /// base::Error(conflict) when expected_version is stale.
   Member update_member(const Actor& a, int64_t id, const std::map<std::string, std::string>& changes,
                        std::optional<int64_t> expected_version);
-  Stats stats(const Actor& a, const std::string& org_code, bool english);
-  /// True when the subtree of `org` holds any synthetic (generated) member.
-  bool has_synthetic(const Actor& a, const Organization& org);
+  /// Member statistics of `org_code` (default: the actor's organization). `as_of` (ISO date;
+  /// "" = today): today counts the member table (fast); another day counts the memberships of
+  /// that day in the organization valid that day (see member_stats), ages on that day.
+  /// not_found when the organization is unknown that day or outside the actor's scope.
+  Stats stats(const Actor& a, const std::string& org_code, bool english, const std::string& as_of = "");
+  /// True when the subtree of `org` holds any synthetic (generated) member; with `as_of` (ISO
+  /// date, not today), any whose membership that day was in that subtree.
+  bool has_synthetic(const Actor& a, const Organization& org, const std::string& as_of = "");
 
   /// Records that the actor received full records of these members in a list (the API list
   /// returns whole records): one audit entry "list" naming the ids.

@@ -287,18 +287,26 @@ std::pair<std::string, std::string> birth_range(const AgeBand& b, const std::str
   return {lo, hi};
 }
 
+// History: "m.id IN (…)", the members whose membership on `as_of` (ISO date) was in an
+// organization inside one of `paths` (and in `org_id` when set). Shared by the member lists
+// and the statistics of a past day, so both count the same people.
+std::string members_on_day(Query& q, const std::string& as_of, const std::vector<std::string>& paths,
+                           std::optional<int64_t> org_id = std::nullopt) {
+  std::string t = "m.id IN (SELECT ms.member_id FROM membership ms JOIN organization mo ON mo.id = ms.org_id WHERE ms.valid_from <= " +
+                  q.add(as_of) + " AND (ms.valid_to IS NULL OR ms.valid_to > " + q.add(as_of) + ") AND (";
+  for (std::size_t i = 0; i < paths.size(); ++i)
+    t += std::string(i ? " OR " : "") + "(mo.path >= " + q.add(paths[i]) + " AND mo.path < " + q.add(subtree_end(paths[i])) + ")";
+  t += ")";
+  if (org_id) t += " AND ms.org_id = " + q.add(std::to_string(*org_id));
+  return t + ")";
+}
+
 void member_where(Query& q, const MemberQuery& mq) {
   if (!mq.as_of.empty()) {
     // History: the members whose membership that day was inside the scope.
     std::vector<std::string> paths = mq.scope_paths;
     if (paths.empty()) paths.push_back(mq.scope_path);
-    q.text += " WHERE m.id IN (SELECT ms.member_id FROM membership ms JOIN organization mo ON mo.id = ms.org_id WHERE ms.valid_from <= " +
-              q.add(mq.as_of) + " AND (ms.valid_to IS NULL OR ms.valid_to > " + q.add(mq.as_of) + ") AND (";
-    for (std::size_t i = 0; i < paths.size(); ++i)
-      q.text += std::string(i ? " OR " : "") + "(mo.path >= " + q.add(paths[i]) + " AND mo.path < " + q.add(subtree_end(paths[i])) + ")";
-    q.text += ")";
-    if (mq.org_id) q.text += " AND ms.org_id = " + q.add(std::to_string(*mq.org_id));
-    q.text += ")";
+    q.text += " WHERE " + members_on_day(q, mq.as_of, paths, mq.org_id);
   } else {
     // `(col || '')` keeps the planner off that column's index when another plan was chosen.
     std::string path = mq.plan == MemberQuery::Plan::automatic ? "m.org_path" : "(m.org_path || '')";
@@ -534,13 +542,18 @@ bool update_member(soci::session& sql, const Member& m, int64_t expected_version
   return st.get_affected_rows() == 1;
 }
 
-Stats member_stats(soci::session& sql, const Organization& org, const std::string& today, bool en) {
+Stats member_stats(soci::session& sql, const Organization& org, const std::string& day, bool en, bool history) {
   Stats s;
   std::string p = org.path, pe = subtree_end(org.path);
+  // Which members: today, those filed under the subtree now (member.org_path, indexed); on
+  // another day, those whose membership that day was in the subtree as it stood (the same rule
+  // as the member list of that day). Status is today's either way: status history is not kept.
+  auto who = [&](Query& q) {
+    return history ? members_on_day(q, day, {p}) : "m.org_path >= " + q.add(p) + " AND m.org_path < " + q.add(pe);
+  };
   {
     Query q;
-    q.text = "SELECT status, count(*) FROM member WHERE org_path >= " + q.add(p) + " AND org_path < " + q.add(pe) +
-             " GROUP BY status";
+    q.text = "SELECT m.status, count(*) FROM member m WHERE " + who(q) + " GROUP BY m.status";
     run_rows(sql, q, 2, [&](const TextRow& r) {
       auto st = parse_member_status(r.s(0)).value_or(MemberStatus::full);
       int64_t n = to_i64(r.s(1));
@@ -550,27 +563,27 @@ Stats member_stats(soci::session& sql, const Organization& org, const std::strin
   }
   {
     Query q;
-    q.text = "SELECT count(*) FROM member WHERE org_path >= " + q.add(p) + " AND org_path < " + q.add(pe) + " AND synthetic = 1";
+    q.text = "SELECT count(*) FROM member m WHERE " + who(q) + " AND m.synthetic = 1";
     run_rows(sql, q, 1, [&](const TextRow& r) { s.synthetic = to_i64(r.s(0)); });
   }
   {
     Query q;
-    q.text = "SELECT gender, count(*) FROM member WHERE org_path >= " + q.add(p) + " AND org_path < " + q.add(pe) +
-             " AND status IN ('probationary','full','exempted') GROUP BY gender ORDER BY gender DESC";
+    q.text = "SELECT m.gender, count(*) FROM member m WHERE " + who(q) +
+             " AND m.status IN ('probationary','full','exempted') GROUP BY m.gender ORDER BY m.gender DESC";
     run_rows(sql, q, 2, [&](const TextRow& r) {
       bool male = r.s(0) == "male";
       s.by_gender.push_back({r.s(0), male ? (en ? "Male" : "Nam") : (en ? "Female" : "Nữ"), to_i64(r.s(1))});
     });
   }
   {
-    // Age from the birth year (birth dates may carry only a year).
-    int year_now = base::parse_iso_date(today).value_or(base::today()).year();
+    // Age on the day asked for, from the birth year (birth dates may carry only a year).
+    int year_now = base::parse_iso_date(day).value_or(base::today()).year();
     auto& bands = age_bands();
     std::vector<int64_t> counts(bands.size(), 0);
     int64_t unknown = 0;
     Query q;
-    q.text = "SELECT substr(birth_date, 1, 4), count(*) FROM member WHERE org_path >= " + q.add(p) + " AND org_path < " +
-             q.add(pe) + " AND status IN ('probationary','full','exempted') GROUP BY substr(birth_date, 1, 4)";
+    q.text = "SELECT substr(m.birth_date, 1, 4), count(*) FROM member m WHERE " + who(q) +
+             " AND m.status IN ('probationary','full','exempted') GROUP BY substr(m.birth_date, 1, 4)";
     run_rows(sql, q, 2, [&](const TextRow& r) {
       int64_t n = to_i64(r.s(1));
       if (r.s(0).size() != 4) {
@@ -594,7 +607,20 @@ Stats member_stats(soci::session& sql, const Organization& org, const std::strin
     }
     if (unknown) s.by_age_band.push_back({"unknown", en ? "Unknown" : "Không rõ", unknown});
   }
-  {
+  if (history) {
+    // The children valid that day, each counted as the organization page counts it that day.
+    OrgQuery oq;
+    oq.parent_id = org.id;
+    oq.as_of = day;
+    oq.today = false;
+    oq.limit = 1000;
+    for (;;) {
+      auto rows = list_orgs(sql, oq);
+      for (auto& r : rows) s.by_child.push_back({r.org.code, r.org.name, r.member_count});
+      if ((int)rows.size() < oq.limit) break;
+      oq.after_code = rows.back().org.code;
+    }
+  } else {
     Query q;
     q.text = "SELECT o.code, o.name, (SELECT count(*) FROM member m WHERE m.org_path >= o.path AND m.org_path < "
              "substr(o.path, 1, length(o.path) - 1) || '0' AND m.status IN ('probationary','full','exempted')) FROM "
@@ -615,10 +641,13 @@ int64_t count_active_in_subtree(soci::session& sql, const std::string& path, int
   return n;
 }
 
-bool any_synthetic(soci::session& sql, const std::string& path) {
+bool any_synthetic(soci::session& sql, const std::string& path, const std::string& as_of) {
   Query q;
-  q.text = "SELECT id FROM member WHERE org_path >= " + q.add(path) + " AND org_path < " + q.add(subtree_end(path)) +
-           " AND synthetic = 1 LIMIT 1";
+  if (as_of.empty())
+    q.text = "SELECT id FROM member WHERE org_path >= " + q.add(path) + " AND org_path < " + q.add(subtree_end(path)) +
+             " AND synthetic = 1 LIMIT 1";
+  else
+    q.text = "SELECT m.id FROM member m WHERE " + members_on_day(q, as_of, {path}) + " AND m.synthetic = 1 LIMIT 1";
   bool found = false;
   run_rows(sql, q, 1, [&](const TextRow&) { found = true; });
   return found;

@@ -113,10 +113,15 @@ struct Stats {
 /// Members on the rolls (probationary, full, exempted) in the subtree under `path`, today.
 /// Counts at most `cap`.
 int64_t count_active_in_subtree(soci::session& sql, const std::string& path, int64_t cap = INT64_MAX);
-/// True when some member under `path` is synthetic (one indexed probe).
-bool any_synthetic(soci::session& sql, const std::string& path);
-/// Statistics for the subtree of `org` (active members; by_status counts every status).
-Stats member_stats(soci::session& sql, const Organization& org, const std::string& today, bool english);
+/// True when some member under `path` is synthetic (one indexed probe); with `as_of` (ISO
+/// date), some member whose membership that day was under `path`.
+bool any_synthetic(soci::session& sql, const std::string& path, const std::string& as_of = "");
+/// Statistics for the subtree of `org` (active members; by_status counts every status), ages
+/// on `day` (ISO date). history = false: the members filed under the subtree now (`day` is
+/// today; the fast path). history = true: the members whose membership on `day` was in the
+/// subtree of `org` (the version valid that day), by_child over the children valid that day,
+/// each counted as list_orgs counts a past day; status is today's (no status history is kept).
+Stats member_stats(soci::session& sql, const Organization& org, const std::string& day, bool english, bool history = false);
 
 /// Reads a setting; "" when missing.
 std::string get_setting(soci::session& sql, const std::string& name);
