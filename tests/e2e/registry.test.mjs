@@ -1,6 +1,7 @@
 // End-to-end: a person using the registry in a browser (Playwright driving Debian's Chromium).
 // Sign in → organization tree → a ward → search without diacritics → a member → edit → the new
-// value and its audit entry → dashboard charts; then the same pages on a 390-px phone.
+// value and its audit entry → dashboard charts (today and as of a past day); then the same pages
+// on a 390-px phone.
 // Every page visited is saved as tests/e2e/screenshots/NN-name.png (full page).
 //
 // Run: node --test tests/e2e/   (needs build/dangbo or DANGBO_BIN, /usr/bin/chromium, and the
@@ -308,6 +309,25 @@ describe('registry in the browser', () => {
     await snap(page, 'org-ward-past');
   });
 
+  step('dashboard as of a past day: the date field, the note, the charts of that day', async () => {
+    await page.goto('/dashboard?org=HCM');
+    await page.waitForFunction(() => document.getElementById('dashboard')?.getAttribute('data-state') === 'ready', null, { timeout: TIMEOUT });
+    assert.equal(await page.locator('#as-of-notice').count(), 0, 'today\'s figures carry no date note');
+    const past = '2025-06-30';
+    const [statsReq] = await Promise.all([
+      page.waitForRequest((r) => r.url().includes('/api/v1/stats?')),
+      page.waitForURL((u) => u.searchParams.get('as_of') === past && u.searchParams.get('org') === 'HCM'),
+      page.fill('#as_of', past),  // fires change → app.js submits the form
+    ]);
+    assert.equal(new URL(statsReq.url()).searchParams.get('as_of'), past, 'the charts ask for the same day');
+    await page.waitForFunction(() => document.getElementById('dashboard')?.getAttribute('data-state') === 'ready', null, { timeout: TIMEOUT });
+    assert.match(await page.locator('#as-of-notice').innerText(), /Số liệu tại ngày 30\/06\/2025/);
+    // on 2025-06-30 the city's subordinate units were its 22 districts
+    assert.match(await page.getAttribute('#chart-orgs', 'aria-label'), /\(22 /);
+    await page.waitForTimeout(600);
+    await snap(page, 'dashboard-past');
+  });
+
   step('app.js: CSRF header on htmx requests, data-confirm asks first', async () => {
     await page.goto(`/orgs/${encodeURIComponent(state.ward)}`);
     await page.locator('#org-name').waitFor();
@@ -366,11 +386,12 @@ describe('registry in the browser', () => {
         ['phone-member', `/members/${state.member.id}`],
         ['phone-member-edit', `/members/${state.member.id}/edit`],
         ['phone-dashboard', `/dashboard?org=${encodeURIComponent(state.ward)}`],
+        ['phone-dashboard-past', '/dashboard?org=HCM&as_of=2025-06-30'],
       ];
       const overflow = [];
       for (const [name, url] of pages) {
         await p.goto(url);
-        if (name === 'phone-dashboard') {
+        if (name.startsWith('phone-dashboard')) {
           await p.waitForFunction(() => document.getElementById('dashboard')?.getAttribute('data-state') === 'ready', null, { timeout: TIMEOUT });
           await p.waitForTimeout(600);
         }

@@ -138,6 +138,80 @@ test('a new ward\'s page shows what it was formed from; the old ward\'s page wha
   assert.equal((cityThen.match(/class="org-node"/g) || []).length, 22, 'the city on 2025-06-30 lists its 22 districts');
 });
 
+test('statistics as of a day: the members of that day, broken down by the units of that day', async () => {
+  const stats = async (query, token = srv.tokens.admin) => {
+    const res = await request(`${API()}/stats?${query}`, { token });
+    assert.equal(res.status, 200, describe(res));
+    return res.json;
+  };
+  const total = (items) => items.reduce((s, c) => s + c.count, 0);
+  const byCode = (items) => new Map(items.map((c) => [c.code, c.count]));
+  const now = await stats('org=HCM');
+  const after = await stats('org=HCM&as_of=2025-07-01');
+  const before = await stats('org=HCM&as_of=2025-06-30');
+  assert.equal(after.as_of, '2025-07-01');
+  assert.equal(before.as_of, '2025-06-30');
+
+  // 2025-07-01: the new city and its 168 committees hold every member, as today.
+  assert.equal(after.total, now.total);
+  assert.deepEqual(sorted(codes(after.by_child)), sorted(new Set(sources.keys())), 'the 168 new committees');
+  assert.deepEqual(byCode(after.by_child), byCode(now.by_child), 'nobody moved after 2025-07-01');
+  // 2025-06-30: code HCM is the old city with its 22 districts; with Bình Dương and Bà Rịa – Vũng
+  // Tàu it holds the same members as the new city on 2025-07-01, in other units.
+  const bdg = await stats('org=BDG&as_of=2025-06-30');
+  const brvt = await stats('org=BRVT&as_of=2025-06-30');
+  assert.equal(before.by_child.length, 22);
+  assert.equal(before.total + bdg.total + brvt.total, after.total, 'same members before and after the merger');
+  assert.ok(before.total > 0 && before.total < after.total, `old HCMC ${before.total} of ${after.total}`);
+  for (const st of [before, bdg, brvt, after]) {
+    assert.equal(total(st.by_child), st.total, `${st.org.code} ${st.as_of}: the units add up`);
+    assert.equal(total(st.by_gender), st.total);
+    assert.equal(total(st.by_age_band), st.total);
+  }
+  // The breakdowns are the organization tree of each day, counted as the tree pages count it.
+  for (const [code, st] of [['HCM', before], ['BDG', bdg], ['BRVT', brvt]]) {
+    const tree = await orgs(`parent=${code}&as_of=2025-06-30`);
+    assert.deepEqual(byCode(st.by_child), new Map(tree.map((o) => [o.code, o.member_count])), `${code} on 2025-06-30`);
+  }
+  // One level down, the 38 districts of 2025-06-30 break down into the 441 old committees.
+  const districts = await orgs('kind=upper_committee&as_of=2025-06-30');
+  const oldWards = new Map();
+  for (const d of districts) {
+    for (const c of (await stats(`org=${d.code}&as_of=2025-06-30`)).by_child) if (oldCodes.has(c.code)) oldWards.set(c.code, c.count);
+  }
+  const listed = await orgs('kind=commune_committee&as_of=2025-06-30');
+  assert.equal(oldWards.size, 441);
+  assert.deepEqual(oldWards, new Map(listed.map((o) => [o.code, o.member_count])));
+  assert.ok(![...oldWards.keys()].every((c) => byCode(after.by_child).get(c) === oldWards.get(c)), 'the breakdowns differ');
+
+  // Scope as now: a ward's staff see the old units their ward was formed from, not the old city.
+  const staffPast = await request(`${API()}/stats?org=HCM&as_of=2025-06-30`, { token: srv.tokens.staff });
+  assert.equal(staffPast.status, 404, describe(staffPast));
+  // A bad day is refused with a Vietnamese problem, as on the other lists.
+  for (const bad of ['2025-02-30', '30/06/2025', '2025-06']) {
+    const res = await request(`${API()}/stats?org=HCM&as_of=${encodeURIComponent(bad)}`, { token: srv.tokens.admin });
+    assert.equal(res.status, 422, describe(res));
+    assert.match(res.contentType, /application\/problem\+json/);
+    assert.match(res.json.detail, /as_of phải là ngày dạng YYYY-MM-DD/);
+  }
+
+  // The dashboard: the date field, the note, and the charts asking for the same day.
+  const page = async (p) => {
+    const res = await request(srv.baseUrl + p, { token: srv.tokens.admin, headers: { Accept: 'text/html' } });
+    assert.equal(res.status, 200, describe(res));
+    return res.text;
+  };
+  const dash = await page('/dashboard?org=HCM&as_of=2025-06-30');
+  assert.match(dash, /<input type="date"[^>]*name="as_of" value="2025-06-30"/);
+  assert.match(dash, /id="as-of-notice"[^>]*>Số liệu tại ngày 30\/06\/2025/);
+  assert.match(dash, /data-org="HCM" data-as-of="2025-06-30"/);
+  assert.match(dash, /id="synthetic-banner"/, 'the demo roster is marked on a past day too');
+  const dashNow = await page('/dashboard?org=HCM');
+  assert.doesNotMatch(dashNow, /id="as-of-notice"/);
+  const bdgPage = await page('/dashboard?org=BDG&as_of=2025-06-30');
+  assert.match(bdgPage, /Bình Dương/);
+});
+
 test('preview catches each planted problem, apply refuses while one remains; the fixed plan applies and undoes', async () => {
   const wards = (await orgs('kind=commune_committee')).filter((o) => o.member_count > 0);
   const [A, B, C, D, E, F] = wards.map((o) => o.code);
