@@ -129,8 +129,12 @@ std::pair<std::string, uint16_t> parse_listen(const std::string& s) {
 
 int serve(const std::string& db_url, const std::string& listen, const Paths& p, int64_t demo, bool no_demo,
           uint64_t seed, int workers, const SecurityOptions& so) {
-  auto db = open_db(db_url, p, std::size_t(workers + 1));
+  auto db = open_db(db_url, p, std::size_t(workers + 2));  // + the read-audit writer's
   seed_if_empty(*db, p, no_demo ? 0 : demo, seed);
+  // Reads (views, lists) are audited in batches by one thread; it commits what is queued when
+  // the server stops (declared before the server, so destroyed after it).
+  security::ReadAuditWriter read_audits(*db);
+  security::ReadAuditWriter::install(&read_audits);
   security::KeyStore keys(so.key_file.empty() ? default_key_file(db_url) : so.key_file);
   web::I18n i18n;
   i18n.load(p.web() + "/i18n");

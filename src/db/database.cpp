@@ -174,4 +174,21 @@ int migrate(Database& db, const std::string& dir) {
   return applied;
 }
 
+WriteTransaction::WriteTransaction(soci::session& sql) : sql_(sql) {
+  sql_ << (sql_.get_backend_name() == "sqlite3" ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (!open_) return;
+  try {
+    sql_ << "ROLLBACK";
+  } catch (...) {  // the connection is gone: nothing was committed
+  }
+}
+
+void WriteTransaction::commit() {
+  sql_ << "COMMIT";
+  open_ = false;
+}
+
 }  // namespace dangbo::db

@@ -76,4 +76,21 @@ std::string expand_placeholders(std::string sql, Dialect d);
 /// Current time as ISO-8601 UTC with milliseconds ("2026-11-29T14:31:17.123Z").
 std::string now_utc();
 
+/// A write transaction on a leased session. SQLite: "BEGIN IMMEDIATE", so the write lock is
+/// taken at the start (waiting up to busy_timeout) and the transaction never fails later while
+/// upgrading a read snapshot that another writer has moved past ("database is locked" at once
+/// under concurrent edits); PostgreSQL: "BEGIN". Rolled back unless commit() was called.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(soci::session& sql);
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  void commit();
+
+ private:
+  soci::session& sql_;
+  bool open_ = true;
+};
+
 }  // namespace dangbo::db

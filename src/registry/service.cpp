@@ -337,16 +337,16 @@ int64_t RegistryService::member_count(const Actor& a, const std::string& org_cod
 
 Member RegistryService::member(const Actor& a, int64_t id, bool audit_view) {
   require(a, Action::read_member);
-  auto s = db_.session();
-  auto m = find_member(*s, id);
+  std::optional<Member> m;
+  {
+    auto s = db_.session();
+    m = find_member(*s, id);
+  }
   if (!m) throw not_found_member();
   bool own = a.member_id && *a.member_id == id;
   if (a.role == Role::member ? !own : !a.in_scope(m->org_path)) throw not_found_member();
-  if (audit_view && !own) {
-    soci::transaction tr(*s);
-    security::audit_append(*s, &a, "view", "member", std::to_string(id), m->org_path, "{}");
-    tr.commit();
-  }
+  // a read: audited through the batching writer when the server runs one (security.hpp)
+  if (audit_view && !own) security::audit_read(db_, &a, "view", "member", std::to_string(id), m->org_path, "{}");
   return *m;
 }
 
@@ -365,7 +365,7 @@ Member RegistryService::update_member(const Actor& a, int64_t id, const std::map
                                       std::optional<int64_t> expected_version) {
   require(a, Action::edit_member);
   auto s = db_.session();
-  soci::transaction tr(*s);
+  db::WriteTransaction tr(*s);  // read, check the version, write: one writer at a time
   auto cur = find_member(*s, id);
   if (!cur || !a.in_scope(cur->org_path)) throw not_found_member();
   Member next = apply_member_changes(*cur, changes);
@@ -433,24 +433,25 @@ std::string csv_cell(const std::string& v) {
 
 void RegistryService::audit_list(const Actor& a, const std::string& org_code, const std::vector<int64_t>& ids) {
   if (ids.empty()) return;
-  auto s = db_.session();
   std::string path;
-  try {
-    path = scope_for(a, *s, org_code, nullptr);
-  } catch (const Error& e) {
-    // a list as of a past day may name a unit that no longer exists (the caller has checked the
-    // scope for that day): the entry goes under the actor's scope
-    if (e.kind() != ErrorKind::not_found) throw;
-    path = a.org_path;
+  {
+    auto s = db_.session();
+    try {
+      path = scope_for(a, *s, org_code, nullptr);
+    } catch (const Error& e) {
+      // a list as of a past day may name a unit that no longer exists (the caller has checked the
+      // scope for that day): the entry goes under the actor's scope
+      if (e.kind() != ErrorKind::not_found) throw;
+      path = a.org_path;
+    }
   }
   boost::json::object d;
   d["org"] = org_code.empty() ? a.org_code : org_code;
   boost::json::array arr;
   for (auto id : ids) arr.push_back(id);
   d["ids"] = std::move(arr);
-  soci::transaction tr(*s);
-  security::audit_append(*s, &a, "list", "member", "", path, boost::json::serialize(d));
-  tr.commit();
+  // a read: audited through the batching writer when the server runs one (security.hpp)
+  security::audit_read(db_, &a, "list", "member", "", path, boost::json::serialize(d));
 }
 
 std::string RegistryService::export_members_csv(const Actor& a, const std::string& org_code, MemberQuery q,

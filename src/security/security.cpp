@@ -5,9 +5,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <thread>
+
+#include <spdlog/spdlog.h>
 
 #include "base/date.hpp"
 #include "base/error.hpp"
@@ -311,8 +315,13 @@ std::string audit_hash(const AuditEntry& e) {
 
 static std::mutex audit_mutex;
 
-void audit_append(soci::session& sql, const Actor* actor, std::string_view action, std::string_view entity,
-                  std::string_view entity_id, std::string_view org_path, std::string_view detail_json) {
+namespace {
+// Appends one entry inside the caller's transaction: the chain's last entry is read and the new
+// one linked to it (PostgreSQL: under an advisory lock held to commit, so two processes never
+// link to the same entry; SQLite: the write lock does that).
+void append_entry(soci::session& sql, std::optional<int64_t> actor_id, const std::string& actor_name,
+                  std::string_view action, std::string_view entity, std::string_view entity_id,
+                  std::string_view org_path, std::string_view detail_json, std::string at) {
   std::lock_guard lock(audit_mutex);
   if (sql.get_backend_name() == "postgresql") sql << "SELECT pg_advisory_xact_lock(727275)";
   AuditEntry e;
@@ -322,9 +331,9 @@ void audit_append(soci::session& sql, const Actor* actor, std::string_view actio
   sql << "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", soci::into(last_seq, ind), soci::into(prev);
   if (!sql.got_data()) prev = std::string(64, '0');
   e.seq = (sql.got_data() ? last_seq : 0) + 1;
-  e.at = db::now_utc();
-  if (actor) e.actor_id = actor->user_id;
-  e.actor_name = actor ? actor->username : "system";
+  e.at = std::move(at);
+  e.actor_id = actor_id;
+  e.actor_name = actor_name;
   e.action = action;
   e.entity = entity;
   e.entity_id = entity_id;
@@ -340,6 +349,143 @@ void audit_append(soci::session& sql, const Actor* actor, std::string_view actio
       soci::use(e.entity), soci::use(e.entity_id), soci::use(e.org_path), soci::use(e.detail),
       soci::use(e.prev_hash), soci::use(e.hash);
 }
+
+}  // namespace
+
+void audit_append(soci::session& sql, const Actor* actor, std::string_view action, std::string_view entity,
+                  std::string_view entity_id, std::string_view org_path, std::string_view detail_json) {
+  append_entry(sql, actor ? std::optional<int64_t>(actor->user_id) : std::nullopt, actor ? actor->username : "system",
+               action, entity, entity_id, org_path, detail_json, db::now_utc());
+}
+
+// ---- read audits, batched ---------------------------------------------------------------------
+
+struct ReadAuditWriter::Pending {
+  std::optional<int64_t> actor_id;
+  std::string actor_name, action, entity, entity_id, org_path, detail, at;
+};
+
+struct ReadAuditWriter::State {
+  std::mutex mu;
+  std::condition_variable cv, flushed;
+  std::vector<Pending> queue;
+  uint64_t pushed = 0, committed = 0;
+  bool stop = false, flush_wanted = false;
+  std::thread thread;
+};
+
+namespace {
+std::mutex writer_mu;
+ReadAuditWriter* installed_writer = nullptr;
+}  // namespace
+
+ReadAuditWriter::ReadAuditWriter(db::Database& db) : db_(db), st_(std::make_unique<State>()) {
+  st_->thread = std::thread([this] { run(); });
+}
+
+ReadAuditWriter::~ReadAuditWriter() {
+  {
+    std::lock_guard l(writer_mu);
+    if (installed_writer == this) installed_writer = nullptr;
+  }
+  {
+    std::lock_guard l(st_->mu);
+    st_->stop = true;
+  }
+  st_->cv.notify_all();
+  st_->thread.join();
+}
+
+void ReadAuditWriter::install(ReadAuditWriter* w) {
+  std::lock_guard l(writer_mu);
+  installed_writer = w;
+}
+
+void ReadAuditWriter::push(Pending p) {
+  {
+    std::lock_guard l(st_->mu);
+    st_->queue.push_back(std::move(p));
+    ++st_->pushed;
+  }
+  st_->cv.notify_all();
+}
+
+void ReadAuditWriter::flush() {
+  std::unique_lock l(st_->mu);
+  const uint64_t target = st_->pushed;
+  if (st_->committed >= target) return;
+  st_->flush_wanted = true;
+  st_->cv.notify_all();
+  st_->flushed.wait(l, [&] { return st_->committed >= target || st_->stop; });
+}
+
+void ReadAuditWriter::run() {
+  std::unique_lock l(st_->mu);
+  for (;;) {
+    st_->cv.wait(l, [&] { return st_->stop || !st_->queue.empty(); });
+    if (st_->queue.empty() && st_->stop) break;
+    // gather for up to kMaxDelayMs (or until a flush asks, or the batch is large)
+    st_->cv.wait_for(l, std::chrono::milliseconds(kMaxDelayMs),
+                     [&] { return st_->stop || st_->flush_wanted || st_->queue.size() >= 512; });
+    st_->flush_wanted = false;
+    std::vector<Pending> batch;
+    batch.swap(st_->queue);
+    const uint64_t upto = st_->pushed;
+    l.unlock();
+    for (int attempt = 0;; ++attempt) {
+      try {
+        auto s = db_.session();
+        db::WriteTransaction tx(*s);
+        for (auto& p : batch)
+          append_entry(*s, p.actor_id, p.actor_name, p.action, p.entity, p.entity_id, p.org_path, p.detail, p.at);
+        tx.commit();
+        break;
+      } catch (const std::exception& e) {
+        // the database is busy or gone for a moment: try again, a few times, then keep the
+        // entries in the log of the process (never silently)
+        if (attempt >= 4) {
+          spdlog::error("read audit: {} entries not written: {}", batch.size(), e.what());
+          for (auto& p : batch)
+            spdlog::error("read audit entry lost: at={} actor={} action={} entity={} id={} org={} detail={}", p.at,
+                          p.actor_name, p.action, p.entity, p.entity_id, p.org_path, p.detail);
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+      }
+    }
+    l.lock();
+    st_->committed = upto;
+    st_->flushed.notify_all();
+  }
+  st_->committed = st_->pushed;
+  st_->flushed.notify_all();
+}
+
+void audit_read(db::Database& db, const Actor* actor, std::string_view action, std::string_view entity,
+                std::string_view entity_id, std::string_view org_path, std::string_view detail_json) {
+  {
+    std::lock_guard l(writer_mu);
+    if (installed_writer && &installed_writer->database() == &db) {
+      installed_writer->push(ReadAuditWriter::Pending{
+          actor ? std::optional<int64_t>(actor->user_id) : std::nullopt, actor ? actor->username : "system",
+          std::string(action), std::string(entity), std::string(entity_id), std::string(org_path),
+          std::string(detail_json), db::now_utc()});
+      return;
+    }
+  }
+  auto s = db.session();
+  db::WriteTransaction tx(*s);
+  audit_append(*s, actor, action, entity, entity_id, org_path, detail_json);
+  tx.commit();
+}
+
+namespace {
+// Waits for the read audits queued for `db` (the readers of the log see all of them).
+void flush_read_audits(db::Database& db) {
+  std::lock_guard l(writer_mu);
+  if (installed_writer && &installed_writer->database() == &db) installed_writer->flush();
+}
+}  // namespace
 
 namespace {
 // Reads audit rows with explicit text/integer binds (portable across back ends).
@@ -376,6 +522,7 @@ void each_audit(soci::session& sql, const std::string& where, const std::vector<
 }  // namespace
 
 std::vector<AuditEntry> audit_for(db::Database& db, std::string_view entity, std::string_view entity_id, int limit) {
+  flush_read_audits(db);
   auto s = db.session();
   std::vector<AuditEntry> out;
   each_audit(*s, "WHERE entity = :e AND entity_id = :i ORDER BY seq DESC LIMIT " + std::to_string(std::max(1, limit)),
@@ -384,6 +531,7 @@ std::vector<AuditEntry> audit_for(db::Database& db, std::string_view entity, std
 }
 
 AuditCheck audit_check(db::Database& db) {
+  flush_read_audits(db);
   auto s = db.session();
   std::string prev(64, '0');
   int64_t expected = 1;
@@ -434,6 +582,7 @@ bool iso_date(const std::string& s) {
 AuditPage audit_search(db::Database& db, const Actor& a, const AuditQuery& q) {
   if (!role_allows(a.role, Action::read_audit))
     throw Error(ErrorKind::forbidden, "forbidden", "Bạn không có quyền xem nhật ký kiểm tra");
+  flush_read_audits(db);
   auto s = db.session();
   std::string where = "WHERE 1=1";
   std::vector<std::string> params;
@@ -504,6 +653,7 @@ std::map<std::string, std::string> org_names_for_paths(db::Database& db, const s
 }
 
 std::optional<std::string> audit_anchor(db::Database& db, const std::string& file, bool append) {
+  flush_read_audits(db);
   std::vector<std::pair<int64_t, std::string>> anchors;
   {
     std::ifstream in(file);

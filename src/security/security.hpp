@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -105,6 +106,42 @@ struct AuditEntry {
 void audit_append(soci::session& sql, const Actor* actor, std::string_view action,
                   std::string_view entity, std::string_view entity_id, std::string_view org_path,
                   std::string_view detail_json);
+/// Audits a read (a member viewed, a list shown). When a ReadAuditWriter for `db` is installed
+/// (the server installs one), the entry is queued and committed by its thread within
+/// ReadAuditWriter::kMaxDelay, with the time of the read; else it is written at once in its own
+/// transaction. Readers of the audit log (audit_for, audit_check, audit_search, audit_anchor)
+/// first wait for queued entries, so they always see every read made before them.
+void audit_read(db::Database& db, const Actor* actor, std::string_view action, std::string_view entity,
+                std::string_view entity_id, std::string_view org_path, std::string_view detail_json);
+
+/// Commits the audit entries of reads in batches, from one thread: a read then costs no write
+/// transaction of its own (on SQLite every request would otherwise queue for the single writer,
+/// on PostgreSQL for the chain's advisory lock). At most kMaxDelay passes between a read and
+/// its entry's commit; a crash (kill -9) within that window loses those read entries, never a
+/// change (changes are audited inside their own transaction). The destructor commits what is
+/// queued. One writer per Database; installed process-wide by install().
+class ReadAuditWriter {
+ public:
+  static constexpr int kMaxDelayMs = 50;
+  explicit ReadAuditWriter(db::Database& db);
+  ~ReadAuditWriter();
+  ReadAuditWriter(const ReadAuditWriter&) = delete;
+  ReadAuditWriter& operator=(const ReadAuditWriter&) = delete;
+  /// Makes this writer the one audit_read uses for its database (nullptr: none).
+  static void install(ReadAuditWriter* w);
+  /// Blocks until every entry queued before the call is committed.
+  void flush();
+  db::Database& database() { return db_; }
+  struct Pending;
+  void push(Pending p);
+
+ private:
+  void run();
+  db::Database& db_;
+  struct State;
+  std::unique_ptr<State> st_;
+};
+
 /// Entries for one entity, newest first.
 std::vector<AuditEntry> audit_for(db::Database& db, std::string_view entity, std::string_view entity_id,
                                   int limit = 100);
