@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,6 +16,22 @@
 #include "base/error.hpp"
 
 namespace dangbo::db {
+
+namespace {
+// SQLite memory per connection. Each connection has its own page cache (cache_size), so the
+// server's memory grows with the pool; pages read through mmap are shared by all connections
+// and belong to the kernel's page cache. DANGBO_SQLITE_CACHE_MB / DANGBO_SQLITE_MMAP_MB
+// override the defaults (measurements: docs/operations.md).
+long env_long(const char* name, long fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  char* end = nullptr;
+  long n = std::strtol(v, &end, 10);
+  return (end && *end == 0 && n >= 0) ? n : fallback;
+}
+long sqlite_cache_kib() { return env_long("DANGBO_SQLITE_CACHE_MB", 16) * 1024; }
+long long sqlite_mmap_bytes() { return (long long)env_long("DANGBO_SQLITE_MMAP_MB", 0) << 20; }
+}  // namespace
 namespace fs = std::filesystem;
 using base::Error;
 using base::ErrorKind;
@@ -57,7 +74,8 @@ Database::Database(const DbUrl& url, std::size_t pool_size)
       s << "PRAGMA synchronous=NORMAL";
       s << "PRAGMA foreign_keys=ON";
       s << "PRAGMA busy_timeout=10000";
-      s << "PRAGMA cache_size=-65536";
+      s << ("PRAGMA cache_size=-" + std::to_string(sqlite_cache_kib()));
+      s << ("PRAGMA mmap_size=" + std::to_string(sqlite_mmap_bytes()));
       s << "PRAGMA temp_store=MEMORY";
     } else {
       s.open(soci::postgresql, url_.connect_string);
