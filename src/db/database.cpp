@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
 
 #include "base/error.hpp"
@@ -63,6 +64,11 @@ Dialect Session::dialect() const { return db_.dialect(); }
 Database::Database(const DbUrl& url, std::size_t pool_size)
     : url_(url), pool_size_(pool_size), pool_(std::make_unique<soci::connection_pool>(pool_size)) {
   if (url_.dialect == Dialect::sqlite) {
+    // No memory statistics: SQLite otherwise takes one process-wide mutex on every allocation,
+    // and concurrent requests queue on it (seen under 32 concurrent searches). Must precede the
+    // first connection of the process; later calls are refused harmlessly.
+    static std::once_flag memstatus_off;
+    std::call_once(memstatus_off, [] { sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
     fs::path p(url_.sqlite_path);
     if (p.has_parent_path()) fs::create_directories(p.parent_path());
   }
