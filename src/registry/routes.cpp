@@ -249,7 +249,7 @@ void register_routes(http::Router& r, web::Context& ctx) {
     l.lang = lang;
     l.actor = a;
     l.nav = "orgs";
-    l.synthetic = org.synthetic || svc->has_synthetic(*a, org);
+    l.synthetic = org.synthetic || svc->has_synthetic(*a, org, as_of != base::today().iso() ? as_of : "");
     return Response::html(R.page("org", l, [&](TemplateDictionary& d) {
       for (std::size_t i = 0; i < crumbs.size(); ++i) {
         auto* c = d.AddSectionDictionary(i + 1 == crumbs.size() ? "CRUMB_LAST" : "CRUMB");

@@ -210,6 +210,8 @@ test('statistics as of a day: the members of that day, broken down by the units 
   assert.doesNotMatch(dashNow, /id="as-of-notice"/);
   const bdgPage = await page('/dashboard?org=BDG&as_of=2025-06-30');
   assert.match(bdgPage, /Bình Dương/);
+  // the organization page of a unit that existed only before the merger is marked too
+  assert.match(await page('/orgs/BDG?as_of=2025-06-30'), /id="synthetic-banner"/, 'old unit page marked synthetic');
 });
 
 test('preview catches each planted problem, apply refuses while one remains; the fixed plan applies and undoes', async () => {
