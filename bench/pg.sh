@@ -40,11 +40,11 @@ prepare() {  # DB → token in DANGBO_TOKEN, mix file
   printf 'benchpassword1\n' | "$BIN" user add bench --role admin --org HCM --db "$1" >/dev/null 2>&1 || true
   export DANGBO_TOKEN=$("$BIN" token create --user bench --db "$1")
 }
-start() {  # DB PORT → pid
+start() {  # DB PORT → pid in $p, also remembered for the cleanup (not run in a subshell, so PIDS keeps it)
   "$BIN" serve --db "$1" --listen "127.0.0.1:$2" --workers "${WORKERS:-8}" --api-rate 1000000 > "$OUT/serve-$2.log" 2>&1 &
-  local pid=$!; PIDS+=("$pid")
+  p=$!; PIDS+=("$p")
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && break; sleep 0.1; done
-  echo "$pid"
+  kill -0 "$p" 2>/dev/null || { echo "server on port $2 did not start:" >&2; tail -3 "$OUT/serve-$2.log" >&2; exit 1; }
 }
 mixfile() {  # PORT → writes $OUT/mix.txt
   local base="http://127.0.0.1:$1"
@@ -61,19 +61,19 @@ field() { sed -E "s/.*$1=([0-9.]+).*/\1/" <<<"$2"; }
 
 declare -A R
 echo "== a. one process on SQLite ($N_SQLITE members) =="
-prepare "$SQLITE"; p=$(start "$SQLITE" 18081); mixfile 18081
+prepare "$SQLITE"; start "$SQLITE" 18081; mixfile 18081
 wrk -t2 -c"$CONNS" -d3s -s bench/mix.lua http://127.0.0.1:18081 >/dev/null 2>&1 || true
 R[sqlite]=$(run_wrk bench/mix.lua "$CONNS" http://127.0.0.1:18081); echo "  ${R[sqlite]}"
 kill -TERM "$p"; wait "$p" 2>/dev/null || true
 
 echo "== b. one process on PostgreSQL ($N_PG members) =="
-prepare "$PGURL"; p=$(start "$PGURL" 18082); mixfile 18082
+prepare "$PGURL"; start "$PGURL" 18082; mixfile 18082
 wrk -t2 -c"$CONNS" -d3s -s bench/mix.lua http://127.0.0.1:18082 >/dev/null 2>&1 || true
 R[pg1]=$(run_wrk bench/mix.lua "$CONNS" http://127.0.0.1:18082); echo "  ${R[pg1]}"
 R[search]=$(run_wrk bench/search.lua "$CONNS" http://127.0.0.1:18082); echo "  search only: ${R[search]}"
 
 echo "== c. two processes on the same PostgreSQL =="
-p2=$(start "$PGURL" 18083)
+p1=$p; start "$PGURL" 18083; p2=$p
 half=$((CONNS / 2))
 run_wrk bench/mix.lua "$half" http://127.0.0.1:18082 > "$OUT/w1.txt" &
 w1=$!
