@@ -11,7 +11,8 @@ namespace dangbo::base {
 
 RuleSet RuleSet::load(const std::string& path) {
   std::ifstream f(path);
-  if (!f) throw std::runtime_error("cannot read rules file " + path);
+  if (!f) throw std::runtime_error("Không đọc được tệp quy định " + path +
+                             " (chạy dangbo từ thư mục gốc của dự án, hoặc chỉ rõ bằng --root THƯ_MỤC)");
   std::stringstream ss;
   ss << f.rdbuf();
   RuleSet rs;
