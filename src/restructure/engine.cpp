@@ -186,6 +186,12 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
                 o.lines.empty() ? 0 : o.lines.front(), o.sources.empty() ? "" : o.sources.front());
   }
   S.pv.effective = S.eff;
+  // Applying a plan moves members and role grants at once, so a plan that takes effect after
+  // today would put today's lists on organizations not yet valid: apply it on that day or after.
+  if (base::today() < S.eff)
+    S.problem("future_effective",
+              "Phương án có hiệu lực từ " + S.eff.display() + ", sau hôm nay: hãy áp dụng vào ngày đó hoặc sau", 0,
+              plan.ops.front().sources.empty() ? "" : plan.ops.front().sources.front());
   S.day = base::add_days(S.eff, -1);
   S.eff_s = iso(S.eff);
   S.day_s = iso(S.day);

@@ -15,6 +15,10 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.join(HERE, 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 
+// Plans apply only once effective: dates relative to the server's today (Vietnam time).
+const vnDay = (offset) => new Date(Date.now() + 7 * 3600e3 + offset * 86400e3).toISOString().slice(0, 10);
+const EFF = vnDay(-1), DEC = vnDay(-9);
+const dmy = (iso) => iso.split('-').reverse().join('/');
 let srv, browser, page;
 let shot = 0;
 const problems = [];
@@ -75,8 +79,8 @@ test('build a plan, preview it, apply it, undo it', async () => {
       await page.fill('#b_target_parent', 'HCM');
     }
     await page.fill('#b_decision_no', 'QĐ-TEST');
-    await page.fill('#b_decision_date', '20/11/2026');
-    await page.fill('#b_effective_date', '01/12/2026');
+    await page.fill('#b_decision_date', dmy(DEC));
+    await page.fill('#b_effective_date', dmy(EFF));
     await page.click('#build-button');
     await page.waitForLoadState('load');
   }
@@ -85,7 +89,7 @@ test('build a plan, preview it, apply it, undo it', async () => {
   await snap('plan-built');
 
   // a planted problem first: an unknown code
-  await page.fill('#plan-csv', text + 'rename,NOPE999,,Tên,,,,,,QĐ-TEST,2026-11-20,2026-12-01,\n');
+  await page.fill('#plan-csv', text + `rename,NOPE999,,Tên,,,,,,QĐ-TEST,${DEC},${EFF},\n`);
   await page.click('#preview-button');
   await page.waitForLoadState('load');
   assert.ok(await page.locator('#apply-blocked').isVisible(), 'apply is not offered while a problem remains');
@@ -106,7 +110,7 @@ test('build a plan, preview it, apply it, undo it', async () => {
   assert.ok(await page.locator('#applied-notice').isVisible());
   await snap('applied');
 
-  await page.goto(srv.baseUrl + '/orgs/99001?as_of=2026-12-01');
+  await page.goto(srv.baseUrl + `/orgs/99001?as_of=${EFF}`);
   assert.equal(await page.locator('#formed-from li').count(), 2);
 
   await page.goto(srv.baseUrl + '/restructure');
@@ -114,7 +118,7 @@ test('build a plan, preview it, apply it, undo it', async () => {
   await page.waitForURL(/\/restructure\?undone=\d+/);
   assert.match(await page.locator('#rs-message').innerText(), /hoàn tác/);
   await snap('undone');
-  const res = await page.goto(srv.baseUrl + '/orgs/99001?as_of=2026-12-01');
+  const res = await page.goto(srv.baseUrl + `/orgs/99001?as_of=${EFF}`);
   assert.equal(res.status(), 404, 'undone: the new ward never existed');
 });
 

@@ -174,7 +174,10 @@ test('kill -9 during a restructure apply: the plan is applied entirely or not at
   const wards = (await api('/organizations?kind=commune_committee&parent=HCM&limit=1000')).json.items;
   assert.ok(wards.length >= 100, `wards: ${wards.length}`);
   const head = 'op,code,target,target_name,target_kind,target_parent,target_unit,rule,share,decision_no,decision_date,effective_date\n';
-  const csv = head + wards.map((w) => `rename,${w.code},,"${w.name} (thử)",,,,,,QĐ-FAULT,2026-11-20,2026-12-01`).join('\n') + '\n';
+  // effective yesterday (server's Vietnam time): a plan effective after today is refused
+  const vnDay = (offset) => new Date(Date.now() + 7 * 3600e3 + offset * 86400e3).toISOString().slice(0, 10);
+  const EFF = vnDay(-1), DEC = vnDay(-9);
+  const csv = head + wards.map((w) => `rename,${w.code},,"${w.name} (thử)",,,,,,QĐ-FAULT,${DEC},${EFF}`).join('\n') + '\n';
   const state = async () => ({
     plans: await one("SELECT count(*) FROM restructure_plan WHERE name LIKE '%' AND status = 'applied'"),
     orgs: await one('SELECT count(*) FROM organization'),

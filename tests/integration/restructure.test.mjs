@@ -37,6 +37,11 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
+// Plans apply only once effective (a later date is refused): dates relative to the server's
+// today (Vietnam time), so the test passes on any day. EFF is yesterday there.
+const vnDay = (offset) => new Date(Date.now() + 7 * 3600e3 + offset * 86400e3).toISOString().slice(0, 10);
+const EFF = vnDay(-1), DEC = vnDay(-9), LATER = vnDay(6), DAY_BEFORE = vnDay(-2);
+const dmy = (iso) => iso.split('-').reverse().join('/');
 const orgs = (query) => allPages(srv.baseUrl, `/api/v1/organizations?${query}&limit=1000`, { token: srv.tokens.admin });
 const codes = (items) => new Set(items.map((o) => o.code));
 const sum = (items) => items.reduce((s, o) => s + o.member_count, 0);
@@ -221,14 +226,14 @@ test('preview catches each planted problem, apply refuses while one remains; the
   const cellC = (await child(C)).code;
   const cellD = (await child(D)).code;
   const head = 'op,code,target,target_name,target_kind,target_parent,target_unit,rule,share,decision_no,decision_date,effective_date\n';
-  const merge = `merge,${A},99001,Đảng bộ phường Thử Nghiệm,commune_committee,HCM,99001,,,QĐ-TEST,2026-11-20,2026-12-01\n` +
-                `merge,${B},99001,,,,,,,QĐ-TEST,2026-11-20,2026-12-01\n`;
+  const merge = `merge,${A},99001,Đảng bộ phường Thử Nghiệm,commune_committee,HCM,99001,,,QĐ-TEST,${DEC},${EFF}\n` +
+                `merge,${B},99001,,,,,,,QĐ-TEST,${DEC},${EFF}\n`;
   const planted = head + merge +
-    `merge,${A},99002,Đảng bộ phường Khác,commune_committee,HCM,99002,,,QĐ-TEST,2026-11-20,2026-12-01\n` + // 4: a unit in two merges
-    'rename,NOPE999,,Không có,,,,,,QĐ-TEST,2026-11-20,2026-12-01\n' +                                    // 5: unknown code
-    `move,${C},,,,${cellC},,,,QĐ-TEST,2026-12-15,2026-12-01\n` +                                           // 6: cycle; effective before decision
-    `dissolve,${cellD},,,,,,,,QĐ-TEST,2026-11-20,2026-12-01\n` +                                           // 7: members left without an organization
-    `rename,${E},${F},Đảng bộ trùng mã,,,,,,QĐ-TEST,2026-11-20,2026-12-01\n`;                              // 8: a code valid twice at once
+    `merge,${A},99002,Đảng bộ phường Khác,commune_committee,HCM,99002,,,QĐ-TEST,${DEC},${EFF}\n` + // 4: a unit in two merges
+    `rename,NOPE999,,Không có,,,,,,QĐ-TEST,${DEC},${EFF}\n` +                                    // 5: unknown code
+    `move,${C},,,,${cellC},,,,QĐ-TEST,${LATER},${EFF}\n` +                                           // 6: cycle; effective before decision
+    `dissolve,${cellD},,,,,,,,QĐ-TEST,${DEC},${EFF}\n` +                                           // 7: members left without an organization
+    `rename,${E},${F},Đảng bộ trùng mã,,,,,,QĐ-TEST,${DEC},${EFF}\n`;                              // 8: a code valid twice at once
   const pv = await request(`${API()}/restructure/preview`, { method: 'POST', token: srv.tokens.admin, json: { csv: planted } });
   assert.equal(pv.status, 200, describe(pv));
   assert.equal(pv.json.ok, false);
@@ -244,9 +249,17 @@ test('preview catches each planted problem, apply refuses while one remains; the
   assert.equal(refused.status, 422, describe(refused));
   assert.match(refused.contentType, /problem\+json/);
   assert.ok(refused.json.problems.length >= 6);
-  assert.equal(await countOn('2026-12-01'), 168, 'nothing applied');
+  assert.equal(await countOn(EFF), 168, 'nothing applied');
 
   const fixed = head + merge;
+  // effective after today: previewed, but apply refuses until that day
+  const future = fixed.replaceAll(`,${EFF}\n`, `,${vnDay(2)}\n`);
+  const fpv = await request(`${API()}/restructure/preview`, { method: 'POST', token: srv.tokens.admin, json: { csv: future } });
+  assert.equal(fpv.status, 200, describe(fpv));
+  assert.ok(fpv.json.problems.some((p) => p.code === 'future_effective' && p.blocking && /sau hôm nay/.test(p.message)), JSON.stringify(fpv.json.problems));
+  const frefused = await request(`${API()}/restructure/apply`, { method: 'POST', token: srv.tokens.admin, json: { csv: future } });
+  assert.equal(frefused.status, 422, describe(frefused));
+  assert.equal(await countOn(vnDay(2)), 168, 'nothing applied');
   const ok = await request(`${API()}/restructure/preview`, { method: 'POST', token: srv.tokens.admin, json: { csv: fixed } });
   assert.equal(ok.json.ok, true, JSON.stringify(ok.json.problems));
   const membersAB = (await orgs('kind=commune_committee')).filter((o) => o.code === A || o.code === B).reduce((s, o) => s + o.member_count, 0);
@@ -254,12 +267,12 @@ test('preview catches each planted problem, apply refuses while one remains; the
   const applied = await request(`${API()}/restructure/apply`, { method: 'POST', token: srv.tokens.admin, json: { csv: fixed } });
   assert.equal(applied.status, 201, describe(applied));
   const planId = applied.json.plan_id;
-  const on = await orgs('kind=commune_committee&as_of=2026-12-01');
+  const on = await orgs(`kind=commune_committee&as_of=${EFF}`);
   assert.equal(on.length, 167);
   assert.equal(on.find((o) => o.code === '99001').member_count, membersAB);
-  assert.equal(await countOn('2026-11-30'), 168, 'the day before is unchanged');
+  assert.equal(await countOn(DAY_BEFORE), 168, 'the day before is unchanged');
   assert.equal(await countOn('2025-06-30'), 441, 'and 2025-06-30 still shows the old tree');
-  const lin = await request(`${API()}/organizations/99001/lineage?as_of=2026-12-01`, { token: srv.tokens.admin });
+  const lin = await request(`${API()}/organizations/99001/lineage?as_of=${EFF}`, { token: srv.tokens.admin });
   assert.deepEqual(sorted(new Set(lin.json.formed_from.map((l) => l.code))), sorted(new Set([A, B])));
   const plans = await request(`${API()}/restructure/plans`, { token: srv.tokens.admin });
   assert.equal(plans.json.items[0].id, planId);
@@ -268,7 +281,7 @@ test('preview catches each planted problem, apply refuses while one remains; the
   const undo = await request(`${API()}/restructure/undo`, { method: 'POST', token: srv.tokens.admin, json: { plan_id: planId } });
   assert.equal(undo.status, 200, describe(undo));
   assert.equal(undo.json.undone, planId);
-  assert.equal(await countOn('2026-12-01'), 168, 'undone');
+  assert.equal(await countOn(EFF), 168, 'undone');
   assert.equal(await countOn('2025-06-30'), 441);
   // Now the last applied plan is the seeded 2025 one; accounts were granted on its units since,
   // so it cannot be undone.
@@ -327,8 +340,8 @@ test('a plan kept in Excel (.xlsx) is read like its CSV', async () => {
   const wards = (await orgs('kind=commune_committee')).filter((o) => o.member_count > 0);
   const rows = [
     ['op', 'code', 'target', 'target_name', 'target_kind', 'target_parent', 'target_unit', 'rule', 'share', 'decision_no', 'decision_date', 'effective_date', 'note'],
-    ['merge', wards[0].code, '99003', 'Đảng bộ phường Thử, Nghiệm', 'commune_committee', 'HCM', '99003', '', '', 'QĐ-XLSX', '20/11/2026', '01/12/2026', ''],
-    ['merge', wards[1].code, '99003', '', '', '', '', '', '', 'QĐ-XLSX', '20/11/2026', '01/12/2026', ''],
+    ['merge', wards[0].code, '99003', 'Đảng bộ phường Thử, Nghiệm', 'commune_committee', 'HCM', '99003', '', '', 'QĐ-XLSX', dmy(DEC), dmy(EFF), ''],
+    ['merge', wards[1].code, '99003', '', '', '', '', '', '', 'QĐ-XLSX', dmy(DEC), dmy(EFF), ''],
   ];
   const body = xlsx(rows);
   const type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -460,6 +460,26 @@ TEST(PlanCsv, ParsesGroupsAndReportsMalformedRows) {
   EXPECT_TRUE(q.problems.empty());
 }
 
+TEST_P(EngineTest, AFutureEffectiveDateIsPreviewedButNotApplied) {
+  // Applying moves members and grants at once: a plan effective after today must wait for its day.
+  const std::string tomorrow = base::add_days(base::today(), 1).iso(), today = base::today().iso();
+  Plan p = csv("merge,26734.02,26734.01,,,,,,,QĐ 9," + today + "," + tomorrow + ",\n");
+  Engine e(*db);
+  Preview pv = e.preview(p);
+  EXPECT_TRUE(has(pv, "future_effective")) << dump(pv);
+  EXPECT_EQ(pv.members_moved, 1);  // the preview still computes what would happen
+  int64_t ms = count("SELECT count(*) FROM membership");
+  EXPECT_THROW(e.apply(p, nullptr), base::Error);
+  EXPECT_EQ(count("SELECT count(*) FROM membership"), ms);
+  EXPECT_EQ(member("Chi").org_id, c12.id);
+  // On the day itself it applies.
+  Plan q = csv("merge,26734.02,26734.01,,,,,,,QĐ 9," + today + "," + today + ",\n");
+  Preview pq = e.preview(q);
+  ASSERT_TRUE(pq.ok()) << dump(pq);
+  e.apply(q, nullptr);
+  EXPECT_EQ(member("Chi").org_id, org("26734.01", today).id);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, EngineTest, ::testing::ValuesIn(dangbo::testing::backends()),
                          [](const auto& info) { return info.param; });
 
