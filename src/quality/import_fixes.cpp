@@ -47,6 +47,21 @@ int64_t parse_id(std::string_view s) {
   return std::stoll(t);
 }
 
+// The alternatives of a suggestion written "A | B | C" (address.split_ward, address.ambiguous,
+// controlled.ambiguous …); one element for a single suggestion, none for an empty one.
+std::vector<std::string> suggestion_alternatives(const std::string& suggested) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  while (from <= suggested.size()) {
+    std::size_t bar = suggested.find(" | ", from);
+    std::string part = vntext::collapse_spaces(suggested.substr(from, bar == std::string::npos ? std::string::npos : bar - from));
+    if (!part.empty()) out.push_back(part);
+    if (bar == std::string::npos) break;
+    from = bar + 3;
+  }
+  return out;
+}
+
 // The fields a member's record is rebuilt from for the checks, in this order.
 const std::vector<Field>& recheck_fields() {
   static const std::vector<Field> f = {
@@ -319,12 +334,30 @@ ImportResult run_fix_job(Importer::Impl& im, ImportJob job, const security::Acto
         continue;
       }
       rows[i].finding = *it;
+      // A suggestion "A | B" lists alternatives (a split ward, an ambiguous name): the tick cannot
+      // choose between them. A written value that is one of them is taken in its listed spelling;
+      // any other written value must pass the checks as a normal value (below).
+      const std::vector<std::string> alternatives = suggestion_alternatives(it->suggested);
       if (rows[i].value == "\x01suggested") {
         if (it->suggested.empty()) {
           reject(i, H[11], "Phát hiện này không có giá trị đề xuất: hãy điền cột 'Giá trị sửa'");
           continue;
         }
+        if (alternatives.size() > 1) {
+          reject(i, H[11], "Đề xuất có nhiều phương án: hãy ghi một trong các giá trị vào cột Giá trị sửa");
+          continue;
+        }
         rows[i].value = it->suggested;
+      } else if (alternatives.size() > 1) {
+        const std::string key = vntext::search_key(rows[i].value);
+        auto alt = std::find_if(alternatives.begin(), alternatives.end(),
+                                [&](const std::string& a) { return vntext::search_key(a) == key; });
+        if (alt != alternatives.end()) {
+          rows[i].value = *alt;
+        } else if (rows[i].value.find('|') != std::string::npos) {
+          reject(i, H[12], "Đề xuất có nhiều phương án: hãy ghi một trong các giá trị vào cột Giá trị sửa");
+          continue;
+        }
       }
       auto fld = parse_field(it->field);
       if (!fld || registry_fields(*fld).empty()) {

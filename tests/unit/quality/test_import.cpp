@@ -24,6 +24,7 @@
 #include "registry/service.hpp"
 #include "registry/store.hpp"
 #include "security/security.hpp"
+#include "vntext/text.hpp"
 
 using namespace dangbo;
 using namespace dangbo::quality;
@@ -509,6 +510,51 @@ TEST_P(ImportTest, TheFixSheetGoesOutAndComesBackWithOnlyTheFixes) {
   EXPECT_EQ(v.days.back(), base::today().iso());
   EXPECT_EQ(v.total_by_day.back(), v.total.open());
   EXPECT_THROW(campaign_view(*db, staff_b, "26740"), base::Error);
+}
+
+// A split ward's suggestion lists the new wards ("A | B"): the tick cannot choose, so that row is
+// refused; a written value is taken when it is one of the alternatives (any spelling of it), and a
+// value that is not one must pass the checks as a normal value (the old ward again does not).
+TEST_P(ImportTest, ASuggestionWithAlternativesIsNotAcceptedByTheTick) {
+  std::string rows = std::string("STT,Mã đảng viên,Họ và tên,Giới tính,Ngày sinh,Số CCCD,Ngày vào Đảng,Ngày chính thức,Tình trạng,Mã chi bộ,Nơi thường trú\n");
+  const char* people[] = {"Nguyễn Văn An", "Trần Văn Bảo", "Lê Văn Chí", "Phạm Văn Dân"};
+  for (int i = 0; i < 4; ++i)
+    rows += std::to_string(i + 1) + ",DV10" + std::to_string(i) + "," + people[i] +
+            ",Nam,01/01/1970,07907000" + std::to_string(1000 + i) + ",01/01/2000,01/01/2001,Chính thức,26740.01,"
+            "\"P. Chánh Mỹ, TP. Thủ Dầu Một, Tỉnh Bình Dương\"\n";
+  import(rows, &staff_a);
+  ASSERT_EQ(count(*db, "SELECT count(*) FROM finding WHERE code = 'address.split_ward' AND status = 'open'"), 4);
+  std::string xlsx = findings_xlsx(*db, staff_a, "26740");
+  std::vector<RawRecord> recs;
+  refill_xlsx(xlsx, {}, &recs);
+  std::vector<std::size_t> split;
+  std::string suggested;
+  for (std::size_t i = 0; i < recs.size(); ++i)
+    if (recs[i].cells.size() > 10 && recs[i].cells[6] == "address.split_ward") {
+      split.push_back(i);
+      suggested = recs[i].cells[10];
+    }
+  ASSERT_EQ(split.size(), 4u);
+  ASSERT_NE(suggested.find(" | "), std::string::npos) << suggested;
+  std::string second = suggested.substr(suggested.find(" | ") + 3);
+  ImportFile f;
+  f.name = "phat-hien-da-sua.xlsx";
+  f.data = refill_xlsx(xlsx, {{{split[0], 11}, "x"},                                      // the tick: refused
+                              {{split[1], 12}, vntext::search_key(second)},               // an alternative, unaccented
+                              {{split[2], 12}, suggested},                                // the whole list: refused
+                              {{split[3], 12}, "Phường Chánh Mỹ, Thành phố Thủ Dầu Một"}});  // the old ward again
+  auto job = im->create_job(&staff_a, "26740", f, false, "", "queued");
+  auto r = im->run(job.id, &staff_a);
+  EXPECT_EQ(r.job.rows_updated, 1);
+  EXPECT_EQ(r.job.rows_rejected, 3);
+  ASSERT_EQ(r.rejected.size(), 3u);
+  int alternatives = 0;
+  for (auto& x : r.rejected)
+    if (x.reason.find("nhiều phương án") != std::string::npos) ++alternatives;
+  EXPECT_EQ(alternatives, 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE residence LIKE '%|%'"), 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE residence = '" + second + "'"), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM finding WHERE code = 'address.split_ward' AND status = 'open'"), 3);
 }
 
 // ---- dry runs: nothing written -----------------------------------------------------------------
