@@ -74,10 +74,24 @@ std::string reason(int status) {
   return r.empty() || r == "<unknown-status>" ? "Error" : std::string(r);
 }
 
+// The Vietnamese title of a protocol error (problem+json "title"; the page's heading).
+std::string title_vi(int status) {
+  switch (status) {
+    case 400: return "Yêu cầu không hợp lệ";
+    case 404: return "Không tìm thấy";
+    case 405: return "Phương thức không được hỗ trợ";
+    case 408: return "Hết thời gian chờ";
+    case 413: return "Nội dung quá lớn";
+    case 431: return "Phần đầu yêu cầu quá lớn";
+    case 500: return "Lỗi máy chủ";
+    default: return reason(status);
+  }
+}
+
 // An error answer: problem+json under /api/ (or when `api`), a short Vietnamese page otherwise.
 Response error_response(bool api, int status, std::string_view title_vi,
                         std::string_view detail_vi) {
-  if (api) return Response::problem(status, reason(status), detail_vi);
+  if (api) return Response::problem(status, std::string(title_vi), detail_vi);
   std::string body;
   body.reserve(256);
   body.append("<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>")
@@ -531,7 +545,7 @@ struct Server::Impl {
                                        std::string_view detail, std::string_view method,
                                        std::string_view raw_path,
                                        std::chrono::steady_clock::time_point t0) {
-    Response r = Response::problem(status, reason(status), detail);
+    Response r = Response::problem(status, title_vi(status), detail);
     co_await write_response(s, r, 11, false, false);
     log_request(method.empty() ? std::string_view("-") : method,
                 raw_path.empty() ? std::string_view("-") : raw_path, status, t0, s->remote);
@@ -594,7 +608,7 @@ struct Server::Impl {
         return error_response(api, 500, "Lỗi máy chủ",
                               "Đã xảy ra lỗi máy chủ. Vui lòng thử lại sau.");
       }
-      Response r = error_response(api, status, reason(status), e.what());
+      Response r = error_response(api, status, title_vi(status), e.what());
       return r;
     } catch (const std::exception& e) {
       spdlog::error("http: {} {}: unhandled exception: {}", req.method, req.path, e.what());

@@ -25,6 +25,7 @@
       expired: 'Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.',
       notfound: 'Không tìm thấy dữ liệu được yêu cầu.',
       conflict: 'Dữ liệu đã được người khác thay đổi. Vui lòng tải lại trang.',
+      toolarge: 'Tệp hoặc nội dung gửi lên quá lớn so với giới hạn của máy chủ.',
       close: 'Đóng'
     },
     en: {
@@ -34,6 +35,7 @@
       expired: 'Your session has expired. Please sign in again.',
       notfound: 'The requested data was not found.',
       conflict: 'Someone else changed this record. Please reload the page.',
+      toolarge: 'The file or data sent is larger than the server accepts.',
       close: 'Close'
     }
   };
@@ -204,6 +206,11 @@
       showError(msg('notfound'));
     } else if (status === 409 || status === 412) {
       showError(msg('conflict'));
+    } else if (status === 413) {
+      // the server's problem+json says the limit; show it when it came
+      var detail = '';
+      try { detail = JSON.parse(xhr.responseText).detail || ''; } catch (e) { detail = ''; }
+      showError(msg('toolarge') + (detail ? ' ' + detail : ''));
     } else {
       showError(msg('server', status));
     }
