@@ -245,10 +245,25 @@ void check_table_bytes(std::string_view head, std::string_view name) {
     if (head[i] == '\0') (i % 2 ? z_odd : z_even)++;
   if (n >= 4 && ((z_odd * 10 >= n * 3 / 2 && z_even * 10 < z_odd) || (z_even * 10 >= n * 3 / 2 && z_odd * 10 < z_even)))
     return;
-  const std::size_t nul = head.find('\0');
-  if (nul != std::string_view::npos)
-    throw NotATable("Tệp không phải văn bản: có byte 0 ở vị trí " + std::to_string(nul + 1) +
-                    " (tệp nhị phân hoặc bị hỏng); bảng CSV chỉ chứa chữ; hãy lưu lại thành .xlsx hoặc CSV UTF-8");
+  // Real exports sometimes carry a stray NUL or control byte in a cell (removed cell by cell by
+  // the text standardizer); binary bytes have many. Refused only when NULs and the C0 control
+  // bytes no text uses are more than 1 % of the bytes looked at (and at least 4). TAB LF CR FF
+  // ESC are text; 01 02 04 05 06 11–17 19 1E are letters in TCVN3 or VISCII.
+  static constexpr auto kBinary = [] {
+    std::array<bool, 256> t{};
+    for (int b : {0x00, 0x03, 0x07, 0x08, 0x0B, 0x0E, 0x0F, 0x10, 0x18, 0x1A, 0x1C, 0x1D, 0x1F}) t[std::size_t(b)] = true;
+    return t;
+  }();
+  std::size_t ctl = 0;
+  for (char ch : head) ctl += kBinary[static_cast<unsigned char>(ch)];
+  if (ctl >= 4 && ctl * 100 > head.size()) {
+    const std::size_t nul = head.find('\0');
+    throw NotATable(
+        "Tệp không phải văn bản: " + std::to_string(ctl) + " byte điều khiển" +
+        (nul != std::string_view::npos ? " (byte 0 đầu tiên ở vị trí " + std::to_string(nul + 1) + ")" : std::string()) +
+        " trong " + std::to_string(head.size()) +
+        " byte đầu (tệp nhị phân hoặc bị hỏng); bảng CSV chỉ chứa chữ; hãy lưu lại thành .xlsx hoặc CSV UTF-8");
+  }
 }
 
 CsvReader::CsvReader(std::unique_ptr<ByteSource> src, std::optional<char> delimiter) {

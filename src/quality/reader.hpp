@@ -30,9 +30,11 @@ struct NotATable : std::runtime_error {
 
 /// Checks the first bytes of a file (`head`, up to 64 KB) and its name (may be empty) before
 /// a reader is chosen. Throws NotATable for: a known non-table signature (PDF, Excel 97–2003
-/// .xls / Word .doc, gzip, 7z, RAR, PNG, JPEG, GIF, ELF); NUL bytes in a file
-/// that is not UTF-16 (no text file has them); a name ending .xlsx/.xlsm whose bytes are not
-/// ZIP. A ZIP without a workbook is left to XlsxReader, which names the missing part.
+/// .xls / Word .doc, gzip, 7z, RAR, PNG, JPEG, GIF, ELF); bytes that look binary in a file
+/// that is not UTF-16 (NULs and C0 controls that no text or legacy
+/// Vietnamese encoding uses, over 1 % of `head` and at least 4; a
+/// stray NUL in a text export is read and removed cell by cell); a name ending .xlsx/.xlsm whose
+/// bytes are not ZIP. A ZIP without a workbook is left to XlsxReader, which names the missing part.
 void check_table_bytes(std::string_view head, std::string_view name);
 
 /// A stream of bytes read in blocks.
