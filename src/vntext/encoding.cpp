@@ -850,7 +850,15 @@ std::string cleanup(std::string_view s) {
   bool combining = false;
   for (std::size_t k = 0; k < u.size(); ++k) {
     char32_t c = u[k];
-    if (removable(c)) continue;
+    if (removable(c)) {
+      // A C0 control or DEL between two letters separated words ("Trần\x07Thị"): a space.
+      if ((c < 0x20 || c == 0x7F) && !r.empty() && is_latin_letter(r.back())) {
+        std::size_t j = k + 1;
+        while (j < u.size() && removable(u[j])) ++j;
+        if (j < u.size() && is_latin_letter(u[j])) r.push_back(U' ');
+      }
+      continue;
+    }
     if (c == 0x00D0) c = U'Đ';
     else if (c == 0x00F0) c = U'đ';
     else if (c == 0x0189) c = U'Đ';

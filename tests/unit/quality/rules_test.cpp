@@ -347,3 +347,13 @@ TEST(Messy, CleanRosterIsLeftAloneAndMessyOneIsFixed) {
     for (auto* p : {&in, &out, &fnd}) std::remove(p->c_str());
   }
 }
+
+TEST(TextCleanup, AControlCharacterBetweenLettersSeparatesWords) {
+  // The tester's case: BEL and ESC between the words of a name.
+  EXPECT_EQ(cell(Field::full_name, "Trần\x07Thị\x1b" "Bích"), "Trần Thị Bích");
+  // A NUL between words (nul-one-cell.csv) and a control beside a space leave one space.
+  EXPECT_EQ(cell(Field::full_name, std::string("Nguyễn") + '\0' + " Văn An"), "Nguyễn Văn An");
+  EXPECT_EQ(cell(Field::full_name, std::string("Lê") + '\0' + "Văn" + '\x01' + '\x02' + "Tám"), "Lê Văn Tám");
+  // Zero-width characters inside a word are still removed without a space.
+  EXPECT_EQ(cell(Field::full_name, "Ngu\xE2\x80\x8Byễn Văn An"), "Nguyễn Văn An");
+}
