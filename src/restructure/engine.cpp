@@ -411,6 +411,43 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
           S.problem("noop", "Sáp nhập " + s + " vào chính nó không thay đổi gì", line_of(o), s, false);
   }
 
+  // A unit that receives in one operation and is itself merged, split or dissolved in another:
+  // the result would depend on the order of the operations (does what it receives go on to the
+  // next target, or stay?). Allowed only when the target declares a new unit (name and kind)
+  // reusing the code, as the 2025 plan does: then the sources all read the tree of the day before.
+  {
+    std::set<std::string> reported;
+    for (std::size_t i = 0; i < plan.ops.size(); ++i) {
+      const Operation& o = plan.ops[i];
+      if (o.kind == OpKind::rename || o.kind == OpKind::move || o.kind == OpKind::change_kind) continue;
+      for (auto& t : o.targets) {
+        if (t.code.empty() || reported.count(t.code)) continue;
+        auto it = S.by_code.find(t.code);
+        if (it == S.by_code.end()) continue;
+        auto c = S.consumed.find(it->second);
+        if (c == S.consumed.end() || c->second == int(i)) continue;
+        const TargetSpec& d = S.target_decl[t.code];
+        if (d.kind && !d.name.empty()) continue;
+        const Operation& other = plan.ops[std::size_t(c->second)];
+        auto join = [](const std::vector<std::string>& v) {
+          std::string r;
+          for (auto& x : v) r += (r.empty() ? "" : ", ") + x;
+          return r;
+        };
+        std::vector<std::string> onward;
+        for (auto& ot : other.targets) onward.push_back(ot.code);
+        reported.insert(t.code);
+        S.problem("chained_operations",
+                  "Tổ chức " + t.code + " vừa nhận " + join(o.sources) + " (" + std::string(label_vi(o.kind)) + ", dòng " +
+                      std::to_string(line_of(o)) + ") vừa bị " + std::string(label_vi(other.kind)) +
+                      (onward.empty() ? std::string() : " vào " + join(onward)) + " (dòng " + std::to_string(line_of(other)) +
+                      ") trong cùng phương án: kết quả phụ thuộc thứ tự các thao tác. Hãy ghi thẳng tổ chức nhận cuối cùng "
+                      "hoặc tách thành hai phương án",
+                  t.line ? t.line : line_of(o), t.code);
+      }
+    }
+  }
+
   // Targets: existing (valid on the day before and not consumed) or new.
   for (auto& [code, t] : S.target_decl) {
     auto it = S.by_code.find(code);
@@ -1025,9 +1062,14 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
       if (h < 0) {
         NewOrg& n = S.news_of(h);
         r.kind = std::string(registry::to_string(n.kind));
-        if (n.parent) {
+        if (n.parent < 0 || (n.parent > 0 && S.nodes.count(n.parent))) {
           r.parent_code = S.handle_code(n.parent);
           r.parent_name = S.handle_name(n.parent);
+        } else if (n.parent > 0) {  // an unchanged organization outside the loaded subtrees
+          if (auto po = registry::find_org_by_id(sql, n.parent)) {
+            r.parent_code = po->code;
+            r.parent_name = po->name;
+          }
         }
         r.members = n.after_active;
         r.change = n.from_id ? "changed" : "new";

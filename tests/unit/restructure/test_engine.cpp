@@ -480,6 +480,35 @@ TEST_P(EngineTest, AFutureEffectiveDateIsPreviewedButNotApplied) {
   EXPECT_EQ(member("Chi").org_id, org("26734.01", today).id);
 }
 
+TEST_P(EngineTest, AChainOfMergesIsAProblem) {
+  // 26734.02 → 26734.01 and 26734.01 → 26737.01 in one plan: the result depends on the order.
+  Plan p = csv("merge,26734.02,26734.01,,,,,,,QĐ 7,2025-06-16,2025-07-01,\n"
+               "merge,26734.01,26737.01,,,,,,,QĐ 7,2025-06-16,2025-07-01,\n");
+  Engine e(*db);
+  Preview pv = e.preview(p);
+  ASSERT_TRUE(has(pv, "chained_operations")) << dump(pv);
+  for (auto& x : pv.problems)
+    if (x.code == "chained_operations") {
+      EXPECT_NE(x.message.find("26734.01"), std::string::npos) << x.message;
+      EXPECT_NE(x.message.find("26734.02"), std::string::npos) << x.message;
+      EXPECT_NE(x.message.find("26737.01"), std::string::npos) << x.message;
+    }
+  EXPECT_THROW(e.apply(p, nullptr), base::Error);
+  // The after view names the parent of a unit whose parent is outside the plan's subtrees.
+  int seen = 0;
+  for (auto& r : pv.after)
+    if (r.code == "26734.01") {
+      EXPECT_EQ(r.parent_code, "26734");
+      ++seen;
+    }
+  EXPECT_EQ(seen, 1) << [&] { std::string s; for (auto& r : pv.after) s += r.code + " <" + r.parent_code + "> " + r.change + "\n"; return s; }();
+  // The other order, and a split source that receives a merge, are caught too.
+  Plan q = csv("merge,26734.01,26737.01,,,,,,,QĐ 7,2025-06-16,2025-07-01,\n"
+               "split,26737.01,26740.01,,,,,proportional,,QĐ 7,2025-06-16,2025-07-01,\n"
+               "split,26737.01,26740.02,,,,,proportional,,QĐ 7,2025-06-16,2025-07-01,\n");
+  EXPECT_TRUE(has(e.preview(q), "chained_operations")) << dump(e.preview(q));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, EngineTest, ::testing::ValuesIn(dangbo::testing::backends()),
                          [](const auto& info) { return info.param; });
 
