@@ -12,6 +12,7 @@
 
 #include "vntext/encoding.hpp"
 #include "vntext/text.hpp"
+#include "vntext/utf8.hpp"
 
 namespace dangbo::quality {
 
@@ -177,8 +178,29 @@ Field lookup(const std::string& key) {
   return Field::none;
 }
 
+// A header cell repaired to UTF-8. Headers are short ("Sè CCCD" is TCVN3 for "Số CCCD" and
+// also reads as Windows-1252), so when the repaired text is not a known header, the legacy
+// readings a cell can have (TCVN3, VNI, Windows-1258, VIQR, VISCII; raw bytes or shown through
+// Windows-1252) are tried and the first that names a known header is taken.
 std::string clean_cell(std::string_view raw) {
-  return vntext::collapse_spaces(vntext::repair_text(raw).text);
+  std::string text = vntext::collapse_spaces(vntext::repair_text(raw).text);
+  if (text.empty() || raw.size() >= 200 || recognise_header(text) != Field::none) return text;
+  using vntext::Encoding;
+  static constexpr Encoding kShown[] = {Encoding::tcvn3_via_cp1252, Encoding::vni_via_cp1252,
+                                        Encoding::cp1258_via_cp1252, Encoding::cp1252_mojibake_utf8,
+                                        Encoding::viscii_via_cp1252, Encoding::viqr};
+  static constexpr Encoding kRaw[] = {Encoding::tcvn3, Encoding::vni, Encoding::cp1258, Encoding::viscii,
+                                      Encoding::tcvn_vn1};
+  const bool utf8 = vntext::detail::valid_utf8(raw);
+  auto try_all = [&](auto& encs) -> std::string {
+    for (Encoding e : encs) {
+      std::string d = vntext::collapse_spaces(vntext::repair_text(vntext::decode(raw, e)).text);
+      if (d.find("\xEF\xBF\xBD") == std::string::npos && recognise_header(d) != Field::none) return d;
+    }
+    return {};
+  };
+  std::string d = utf8 ? try_all(kShown) : try_all(kRaw);
+  return d.empty() ? text : d;
 }
 
 }  // namespace

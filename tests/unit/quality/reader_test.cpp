@@ -353,3 +353,29 @@ TEST(XlsxReader, NotAWorkbook) {
   EXPECT_THROW(quality::XlsxReader::open_file(path), std::runtime_error);
   std::remove(path.c_str());
 }
+
+TEST(Mapping, HeadersInLegacyEncodingsAreRecognised) {
+  // tcvn3-raw.csv: the whole file in TCVN3 bytes; "Số CCCD" is S E8 20 43 43 43 44, which also
+  // reads as Windows-1252 "Sè CCCD" — the header must still be the CCCD column.
+  std::vector<quality::RawRecord> recs(1);
+  recs[0].line = 1;
+  recs[0].cells = {"STT", "H\xE4 v\xB5 t\xAAn", "Ng\xB5y sinh", "S\xE8 CCCD", "Ng\xB5y v\xB5o \xA7\xB6ng"};
+  EXPECT_EQ(quality::find_header_row(recs), 0u);
+  auto h = quality::build_header(recs, 0, {}, nullptr);
+  ASSERT_EQ(h.size(), 5u);
+  EXPECT_EQ(h[1], "Họ và tên");
+  EXPECT_EQ(h[3], "Số CCCD");
+  EXPECT_EQ(h[4], "Ngày vào Đảng");
+  auto m = quality::auto_mapping(h);
+  EXPECT_EQ(m.fields[3], Field::citizen_id);
+  EXPECT_EQ(m.fields[4], Field::admitted_on);
+  // The same TCVN3 bytes shown through a legacy font and saved as UTF-8 (tcvn3-as-utf8.csv),
+  // VNI shown through Windows-1252 ("Soá" = S o E1), Windows-1258 bytes and VIQR.
+  recs[0].cells = {"STT", "Sè CCCD", "Soá ñieän thoaïi", "S\xF4\xEC CCCD", "So^' CCCD"};
+  h = quality::build_header(recs, 0, {}, nullptr);
+  ASSERT_EQ(h.size(), 5u);
+  EXPECT_EQ(h[1], "Số CCCD");
+  EXPECT_EQ(quality::recognise_header(h[2]), Field::phone) << h[2];
+  EXPECT_EQ(h[3], "Số CCCD");
+  EXPECT_EQ(quality::recognise_header(h[4]), Field::citizen_id) << h[4];
+}
