@@ -693,6 +693,53 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
   };
   report("running");
 
+  // No status column: the status is not invented. It follows from the dates by the probation rule
+  // (a full-membership date, or the probation months since admission have passed: full; else
+  // probationary), said in an info finding; with neither date it cannot be derived: the model's
+  // default (probationary) is kept and a warning asks for the status.
+  const bool has_status = m.has(Field::status);
+  const base::CivilDate today = base::today();
+  auto derive_status = [&](RowResult& r) {
+    registry::Member& mb = r.member;
+    std::string why;
+    if (mb.full_member_on) {
+      mb.status = registry::MemberStatus::full;
+      why = "“Chính thức” theo ngày chính thức " + mb.full_member_on->display();
+    } else if (mb.admitted_on) {
+      const base::RuleVersion& pr = rules.at("member.probation_months", *mb.admitted_on);
+      const bool over = base::add_months(*mb.admitted_on, int(pr.value)) <= today;
+      mb.status = over ? registry::MemberStatus::full : registry::MemberStatus::probationary;
+      why = std::string(over ? "“Chính thức”: đã qua " : "“Dự bị”: chưa qua ") + std::to_string(int(pr.value)) +
+            " tháng dự bị kể từ ngày vào Đảng " + mb.admitted_on->display() + " (" + pr.source + ")";
+    } else {
+      mb.status = registry::MemberStatus::probationary;
+      r.findings.push_back(Finding{-1, "status.unknown", Severity::warning,
+                                   "Tệp không có cột tình trạng đảng viên, hồ sơ không có ngày vào Đảng và ngày chính thức: "
+                                   "chưa xác định được tình trạng (tạm ghi “Dự bị”); cần ghi tình trạng đúng",
+                                   "", ""});
+      return;
+    }
+    r.findings.push_back(Finding{-1, "status.derived", Severity::info,
+                                 "Tệp không có cột tình trạng đảng viên; tình trạng suy ra từ ngày tháng: " + why, "", ""});
+  };
+  // Required fields whose column the file does not have (a column that is there but empty is the
+  // standardizer's required.missing): one warning per stored member and field, with its source.
+  struct Required {
+    Field field;
+    const char* what;
+    const char* source;
+  };
+  static const Required kRequired[] = {
+      {Field::gender, "giới tính", "Phiếu đảng viên mẫu 2-HSĐV, Hướng dẫn 12-HD/BTCTW (18/1/2022)"},
+      {Field::birth_date, "ngày sinh", "Phiếu đảng viên mẫu 2-HSĐV, Hướng dẫn 12-HD/BTCTW (18/1/2022)"},
+      {Field::admitted_on, "ngày vào Đảng", "Phiếu đảng viên mẫu 2-HSĐV, Sổ danh sách đảng viên mẫu 7-HSĐV, Hướng dẫn 12-HD/BTCTW (18/1/2022)"},
+      {Field::citizen_id, "số CCCD (số định danh cá nhân)",
+       "Phiếu đảng viên mẫu 2-HSĐV; số định danh cá nhân là khóa của cơ sở dữ liệu đảng viên (Luật Căn cước 2023)"},
+  };
+  std::vector<const Required*> absent_required;
+  for (const Required& rq : kRequired)
+    if (!m.has(rq.field)) absent_required.push_back(&rq);
+
   // ---- workers ----
   const std::size_t chunk_rows = 512;
   const int nthreads = 2;
@@ -730,6 +777,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         for (std::size_t i = 0; i < c->n; ++i) {
           Prepared& p = c->rows[i];
           st.standardize_row(m, p.rec.cells, p.r);
+          if (!has_status && !p.r.blank && !p.r.rejected) derive_status(p.r);
           if (p.rec.malformed && !p.r.blank && !p.r.rejected && p.rec.cells.size() != m.header.size()) {
             p.r.rejected = true;
             p.r.findings.insert(p.r.findings.begin(), Finding{-1, "row.malformed", Severity::error,
@@ -1144,6 +1192,21 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           const Prepared& p = *batch[news_row[k]];
           keys.push_back({key_scope(dec[news_row[k]].key), dec[news_row[k]].key, news[k].id, p.values_hash, job.id});
           add_findings(p, news[k].id, nullptr);
+          for (const Required* rq : absent_required) {
+            BulkWriter::FindingRec fr;
+            fr.member_id = news[k].id;
+            fr.import_id = job.id;
+            fr.line = int64_t(p.rec.line);
+            fr.field = std::string(field_name(rq->field));
+            fr.code = "required.missing";
+            fr.severity = "warning";
+            fr.message = std::string("Tệp không có cột ") + rq->what + ": hồ sơ thiếu " + rq->what + " (bắt buộc theo " +
+                         rq->source + ")";
+            fr.status = "open";
+            fr.created_at = now;
+            ++f_open;
+            finds.push_back(std::move(fr));
+          }
         }
         for (std::size_t i = 0; i < n; ++i) {
           const Prepared& p = *batch[i];
@@ -1172,6 +1235,8 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         std::map<std::string, std::array<int64_t, 3>> counts;
         for (std::size_t i = 0; i < n; ++i)
           for (const Finding& f : batch[i]->r.findings) ++counts[f.code][int(f.severity)];
+        if (!absent_required.empty() && !news.empty())
+          counts["required.missing"][int(Severity::warning)] += int64_t(absent_required.size() * news.size());
         boost::json::object fj;
         for (auto& [code, c] : counts) fj[code] = boost::json::array{c[0], c[1], c[2]};
         isql::Query b;

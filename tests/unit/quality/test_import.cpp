@@ -557,6 +557,34 @@ TEST_P(ImportTest, ASuggestionWithAlternativesIsNotAcceptedByTheTick) {
   EXPECT_EQ(count(*db, "SELECT count(*) FROM finding WHERE code = 'address.split_ward' AND status = 'open'"), 3);
 }
 
+// A file without the admission-date, CCCD and status columns: every stored member gets a warning
+// per missing required field (naming its source), and the status is not invented: derived from
+// the dates by the probation rule (an info finding says so), or flagged when there are none.
+TEST_P(ImportTest, MissingRequiredColumnsAreFindingsAndTheStatusIsNotInvented) {
+  auto r = import("STT,Họ và tên,Giới tính,Ngày sinh\n1,Nguyễn Văn An,Nam,01/01/1970\n2,Trần Thị Bình,Nữ,02/02/1980\n", &staff_a);
+  EXPECT_EQ(r.job.rows_created, 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM finding WHERE code = 'required.missing' AND field = 'admitted_on' AND severity = 'warning'"), 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM finding WHERE code = 'required.missing' AND field = 'citizen_id' AND severity = 'warning'"), 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM finding WHERE code = 'required.missing' AND message LIKE '%2-HSĐV%'"), 4);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM finding WHERE code = 'status.unknown'"), 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM finding WHERE code = 'required.missing' AND field = 'gender'"), 0);
+  // with an admission date: by the 12-month probation rule
+  std::string recent = base::add_months(base::today(), -2).display();
+  auto r2 = import("STT,Họ và tên,Giới tính,Ngày sinh,Ngày vào Đảng,Số CCCD\n"
+                   "1,Lê Văn Cường,Nam,01/01/1970,01/01/2000,079070001234\n"
+                   "2,Phạm Thị Dung,Nữ,02/02/1990," + recent + ",079190005678\n", &staff_a);
+  EXPECT_EQ(r2.job.rows_created, 2);
+  auto s = db->session();
+  std::string st1, st2;
+  *s << "SELECT status FROM member WHERE given_name = 'Cường'", soci::into(st1);
+  *s << "SELECT status FROM member WHERE given_name = 'Dung'", soci::into(st2);
+  EXPECT_EQ(st1, "full");
+  EXPECT_EQ(st2, "probationary");
+  auto sum = boost::json::parse(r2.job.summary);
+  EXPECT_NE(boost::json::serialize(sum).find("status.derived"), std::string::npos) << r2.job.summary;
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM finding WHERE code = 'required.missing' AND import_id = " + std::to_string(r2.job.id)), 0);
+}
+
 // ---- dry runs: nothing written -----------------------------------------------------------------
 
 // Rows of every table an import writes to (and of the registry and audit tables it may touch).
