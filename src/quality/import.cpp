@@ -898,6 +898,17 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
 
   double t_db = 0;  // seconds spent writing batches (the rest of the writer's time: waiting for rows)
   // "id:" keys belong to the organization imported into; "hash:" keys to every (scope 0).
+  // The column of the first member field longer than the registry allows; -2 when none is.
+  auto too_long_column = [&](const Prepared& p) -> int {
+    for (const std::string& f : registry::editable_member_fields())
+      if (registry::member_field_text(p.r.member, f).size() > registry::kMaxFieldBytes) {
+        for (std::size_t c = 0; c < m.fields.size(); ++c)
+          for (const std::string& rf : registry_fields(m.fields[c]))
+            if (rf == f) return int(c);
+        return -1;
+      }
+    return -2;
+  };
   auto key_scope = [&](const std::string& key) -> int64_t { return key.rfind("id:", 0) == 0 ? job.org_id : 0; };
   auto write_batch = [&]() {
     if (batch.empty()) return;
@@ -929,6 +940,15 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         d.outcome = Outcome::rejected;
         d.reject_column = header_of(c_name);
         d.reject_reason = "Thiếu họ và tên: không lập được hồ sơ đảng viên";
+        continue;
+      }
+      // The registry's per-field limit (registry::apply_member_changes, as for an edit): a value
+      // longer than that is not stored (the row is refused; its cells stay in import_row.raw).
+      if (int c = too_long_column(p); c != -2) {
+        d.outcome = Outcome::rejected;
+        d.reject_column = header_of(c);
+        d.reject_reason = "Giá trị quá dài (tối đa " + std::to_string(registry::kMaxFieldBytes) +
+                          " ký tự): không lưu được dòng này";
         continue;
       }
       // The organization: the row's code, else its name, else the one imported into.

@@ -87,8 +87,8 @@ Member apply_member_changes(const Member& orig, const std::map<std::string, std:
       continue;
     }
     std::string v = vntext::collapse_spaces(vntext::nfc(raw));
-    if (v.size() > 500) {
-      errors[name] = "Giá trị quá dài (tối đa 500 ký tự)";
+    if (v.size() > kMaxFieldBytes) {
+      errors[name] = "Giá trị quá dài (tối đa " + std::to_string(kMaxFieldBytes) + " ký tự)";
       continue;
     }
     if (name == "family_name") m.family_name = v;

@@ -32,6 +32,9 @@ class ValidationError : public base::Error {
   std::map<std::string, std::string> fields_;
 };
 
+/// The longest value a member's text field may hold (bytes of NFC UTF-8), for edits and imports.
+inline constexpr std::size_t kMaxFieldBytes = 500;
+
 /// The member fields that may be edited, by API name, in form order.
 const std::vector<std::string>& editable_member_fields();
 /// Reads one editable field as display/edit text (dates as dd/mm/yyyy).

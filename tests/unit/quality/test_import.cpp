@@ -585,6 +585,22 @@ TEST_P(ImportTest, MissingRequiredColumnsAreFindingsAndTheStatusIsNotInvented) {
   EXPECT_EQ(count(*db, "SELECT count(*) FROM finding WHERE code = 'required.missing' AND import_id = " + std::to_string(r2.job.id)), 0);
 }
 
+// A value longer than the registry's edit limit is not stored: the row is refused with its line,
+// column and reason, its cells kept as read.
+TEST_P(ImportTest, AValueLongerThanTheRegistryAllowsIsRefused) {
+  std::string longname(600, 'a');
+  auto r = import(std::string(kHeader) + "1,DV001,Nguyễn Văn " + longname + ",Nam,07/08/1963,079063001234,03/02/1990,03/02/1991,Chính thức,26740.01\r\n"
+                  "2,DV002,Trần Thị Bình,Nữ,01/02/1970,079170005678,1995-05-01,1996-05-01,Chính thức,26740.02\r\n", &staff_a);
+  EXPECT_EQ(r.job.rows_created, 1);
+  EXPECT_EQ(r.job.rows_rejected, 1);
+  ASSERT_EQ(r.rejected.size(), 1u);
+  EXPECT_EQ(r.rejected[0].line, 2);
+  EXPECT_EQ(r.rejected[0].column, "Họ và tên");
+  EXPECT_NE(r.rejected[0].reason.find("quá dài"), std::string::npos) << r.rejected[0].reason;
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE length(given_name) > 500"), 0);
+  EXPECT_NE(raw_of(r.job.id, 2)[2].find(longname), std::string::npos);
+}
+
 // ---- dry runs: nothing written -----------------------------------------------------------------
 
 // Rows of every table an import writes to (and of the registry and audit tables it may touch).
