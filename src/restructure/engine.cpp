@@ -455,10 +455,32 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
     if (exists && !S.consumed.count(it->second)) {
       // An existing target; attributes given are changes.
       Node& n = S.nodes[it->second];
+      // its parent's code (the parent may lie outside the loaded subtrees)
+      std::string parent_code = n.parent && S.nodes.count(n.parent) ? S.nodes[n.parent].code : std::string();
+      if (n.parent && parent_code.empty())
+        if (auto po = registry::find_org_by_id(sql, n.parent)) parent_code = po->code;
       bool changes = (!t.name.empty() && t.name != n.name) || (t.kind && *t.kind != n.kind) ||
-                     (!t.parent.empty() && (!n.parent || S.nodes.count(n.parent) == 0 || S.nodes[n.parent].code != t.parent)) ||
+                     (!t.parent.empty() && t.parent != parent_code) ||
                      (!t.admin_unit_code.empty() && t.admin_unit_code != n.admin_unit_code);
       S.named.insert(n.id);
+      {
+        // The code of an organization that stays, declared with another name, parent or kind: most
+        // likely a code reused by mistake (it would rename or move another unit silently).
+        std::vector<std::string> diff;
+        if (!t.name.empty() && t.name != n.name) diff.push_back("tên '" + t.name + "'");
+        if (!t.parent.empty() && t.parent != parent_code) diff.push_back("tổ chức cấp trên " + t.parent);
+        if (t.kind && *t.kind != n.kind) diff.push_back("loại " + std::string(registry::to_string(*t.kind)));
+        if (!diff.empty()) {
+          std::string list;
+          for (auto& x : diff) list += (list.empty() ? "" : ", ") + x;
+          S.problem("code_reused",
+                    "Mã " + code + " là mã của " + n.name + (parent_code.empty() ? "" : " (trực thuộc " + parent_code + ")") +
+                        ", tổ chức vẫn tiếp tục hoạt động, nhưng phương án ghi cho tổ chức đích này " + list +
+                        ": nếu muốn lập tổ chức mới hãy dùng mã mới; nếu muốn đổi tên, chuyển trực thuộc hoặc đổi loại "
+                        "tổ chức nhận thì dùng thao tác rename, move hoặc change_kind",
+                    t.line, code);
+        }
+      }
       if (changes) {
         if (S.consumed.count(n.id) || touched.count(n.id)) {
           if (S.modified.count(n.id))

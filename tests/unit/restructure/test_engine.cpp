@@ -346,9 +346,19 @@ TEST_P(EngineTest, CodeReusedWhileTheOldUnitStaysIsCaught) {
   // a new unit with the code of a ward that stays valid
   Plan p = csv("merge,26734,26740,Đảng bộ phường mới,commune_committee,HCM,26740,,,QĐ 1,2025-06-16,2025-07-01,\n"
                "merge,26737,26740,,,,,,,QĐ 1,2025-06-16,2025-07-01,\n");
-  // 26740 exists and is not consumed: this is a merge into the existing ward (allowed), with a rename
+  // 26740 exists and is not consumed: a merge into the existing ward is allowed, but declaring it
+  // with another name and parent would rename and move that ward silently: a code reused.
   Preview pv = e.preview(p);
+  EXPECT_TRUE(has(pv, "code_reused")) << dump(pv);
+  EXPECT_THROW(e.apply(p, nullptr), base::Error);
+  // The same target declared as it stands is fine, and so is renaming it with a rename operation.
+  pv = e.preview(csv("merge,26734,26740,Đảng bộ phường Bến Nghé,commune_committee,760,26740,,,QĐ 1,2025-06-16,2025-07-01,\n"
+                     "merge,26737,26740,,,,,,,QĐ 1,2025-06-16,2025-07-01,\n"
+                     "rename,26740,,Đảng bộ phường mới,,,,,,QĐ 1,2025-06-16,2025-07-01,\n"));
   EXPECT_TRUE(pv.ok()) << dump(pv);
+  // A cell of another ward named as the target, with another name and parent (the tester's case).
+  pv = e.preview(csv("merge,26734.02,26740.01,Chi bộ mới,grassroots_cell,26734,,,,QĐ 1,2025-06-16,2025-07-01,\n"));
+  EXPECT_TRUE(has(pv, "code_reused")) << dump(pv);
   // renaming a cell to the code of another valid organization
   Plan q = csv("rename,26734.01,26740.01,Chi bộ trùng mã,,,,,,QĐ 2,2025-06-16,2025-07-01,\n");
   pv = e.preview(q);
