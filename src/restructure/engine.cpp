@@ -377,6 +377,21 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
           if (o.kind == OpKind::move) m.parent = t->parent;
           if (o.kind == OpKind::change_kind && t->kind) m.kind = t->kind;
         }
+        if (o.kind == OpKind::change_kind) {
+          // Only a cell becoming a grassroots committee or back (GLOSSARY: chi bộ ↔ đảng bộ cơ sở).
+          auto is_cell = [](OrgKind k) { return k == OrgKind::cell || k == OrgKind::grassroots_cell; };
+          OrgKind from = S.nodes[id].kind;
+          std::optional<OrgKind> to = t ? t->kind : std::nullopt;
+          bool allowed = to && ((is_cell(from) && *to == OrgKind::grassroots_committee) ||
+                                (from == OrgKind::grassroots_committee && is_cell(*to)));
+          if (!allowed)
+            S.problem("bad_kind",
+                      !to ? "Đổi loại hình " + code + " nhưng không ghi loại mới (target_kind)"
+                          : "Không thể đổi " + code + " từ " + std::string(registry::label_vi(from)) + " sang " +
+                                std::string(registry::label_vi(*to)) +
+                                ": chỉ được đổi giữa chi bộ và đảng bộ cơ sở (cell/grassroots_cell ↔ grassroots_committee)",
+                      line, code);
+        }
       }
     }
     // Declared targets: attributes must agree wherever the same code is declared.

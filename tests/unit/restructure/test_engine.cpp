@@ -519,6 +519,18 @@ TEST_P(EngineTest, AChainOfMergesIsAProblem) {
   EXPECT_TRUE(has(e.preview(q), "chained_operations")) << dump(e.preview(q));
 }
 
+TEST_P(EngineTest, ChangeOfKindOnlyBetweenCellAndGrassrootsCommittee) {
+  Engine e(*db);
+  for (const char* bad : {"commune_committee", "city", "upper_committee", "cell"}) {
+    Preview pv = e.preview(csv(std::string("change_kind,26734.01,,,") + bad + ",,,,,QĐ 4,2025-06-16,2025-07-01,\n"));
+    EXPECT_TRUE(has(pv, "bad_kind")) << bad << "\n" << dump(pv);
+  }
+  // a ward is no cell
+  EXPECT_TRUE(has(e.preview(csv("change_kind,26734,,,grassroots_committee,,,,,QĐ 4,2025-06-16,2025-07-01,\n")), "bad_kind"));
+  Preview ok = e.preview(csv("change_kind,26734.01,,,grassroots_committee,,,,,QĐ 4,2025-06-16,2025-07-01,\n"));
+  EXPECT_TRUE(ok.ok()) << dump(ok);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, EngineTest, ::testing::ValuesIn(dangbo::testing::backends()),
                          [](const auto& info) { return info.param; });
 
