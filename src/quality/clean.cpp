@@ -253,6 +253,22 @@ CleanStats run_clean(const registry::RefData& rd, const base::RuleSet& rules, co
         for (std::size_t i = 0; i < c->n; ++i) {
           RawRecord& rec = c->recs[i];
           std_.standardize_row(m, rec.cells, r);
+          // Repeated columns: a row whose two values differ is shown (the first is used).
+          for (auto [later, earlier] : m.duplicates) {
+            if (r.blank || m.fields[std::size_t(earlier)] == Field::none) continue;
+            if (std::size_t(later) >= rec.cells.size() || std::size_t(earlier) >= rec.cells.size()) continue;
+            const std::string& a = rec.cells[std::size_t(earlier)];
+            const std::string& b = rec.cells[std::size_t(later)];
+            if (a == b || b.empty() || a.empty()) continue;
+            const std::string ta = vntext::collapse_spaces(vntext::repair_text(a).text);
+            const std::string tb = vntext::collapse_spaces(vntext::repair_text(b).text);
+            if (ta == tb) continue;
+            r.findings.push_back(Finding{
+                later, "column.duplicate_conflict", Severity::warning,
+                fmt::format("Tệp có hai cột '{}' (cột {} và cột {}) với giá trị khác nhau; đã dùng cột {}",
+                            header[std::size_t(earlier)], earlier + 1, later + 1, earlier + 1),
+                b, ta});
+          }
           if (rec.malformed && !r.blank) {
             if (rec.cells.size() != header.size() && !r.rejected) {
               r.rejected = true;
@@ -411,6 +427,12 @@ void print_clean_summary(std::ostream& o, const CleanStats& s) {
     if (s.mapping.fields[i] != Field::none)
       o << (i ? "; " : " ") << s.mapping.header[i] << " → " << field_name(s.mapping.fields[i]);
   o << "\n";
+  for (auto [later, earlier] : s.mapping.duplicates)
+    o << fmt::format("Cảnh báo: cột {} '{}' trùng với cột {} '{}'; dùng cột {}, cột {} để nguyên (chọn khác bằng "
+                     "--mapping với tên \"{}\")\n",
+                     later + 1, s.mapping.header[std::size_t(later)], earlier + 1,
+                     s.mapping.header[std::size_t(earlier)], earlier + 1, later + 1,
+                     s.mapping.column_key(std::size_t(later)));
   if (s.mapping.id_column >= 0) o << "Cột mã dòng: " << s.mapping.header[std::size_t(s.mapping.id_column)] << "\n";
   o << "Phát hiện: " << s.findings << " (thông tin " << s.by_severity[0] << ", cảnh báo " << s.by_severity[1]
     << ", lỗi " << s.by_severity[2] << ")\n";

@@ -235,14 +235,25 @@ int Mapping::column_of(Field f) const {
   return -1;
 }
 
+std::string Mapping::column_key(std::size_t column) const {
+  if (column >= header.size()) return {};
+  for (std::size_t j = 0; j < column; ++j)
+    if (header[j] == header[column]) return header[column] + " (cột " + std::to_string(column + 1) + ")";
+  return header[column];
+}
+
 static void finish(Mapping& m) {
-  // One column per field: later duplicates become plain text.
+  // One column per field: later duplicates become plain text, and are reported.
+  m.duplicates.clear();
   for (std::size_t i = 0; i < m.fields.size(); ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (m.fields[i] != Field::none && m.fields[j] == m.fields[i]) {
-        m.fields[i] = Field::none;
-        break;
-      }
+    for (std::size_t j = 0; j < i; ++j) {
+      const bool same_field = m.fields[i] != Field::none && m.fields[j] == m.fields[i];
+      const bool same_name = i < m.header.size() && !m.header[i].empty() && m.header[j] == m.header[i];
+      if (!same_field && !same_name) continue;
+      m.duplicates.emplace_back(int(i), int(j));
+      if (same_field) m.fields[i] = Field::none;
+      break;
+    }
   m.id_column = m.column_of(Field::id);
   if (m.id_column < 0) m.id_column = m.column_of(Field::row_number);
 }
@@ -283,14 +294,15 @@ void apply_mapping_json(Mapping& m, std::string_view json, std::string_view sour
       throw std::runtime_error("Tệp ánh xạ cột " + path + ": trường không xác định \"" +
                                std::string(val.as_string()) + "\"");
     const std::string k = vntext::nfc(std::string_view(key));
+    // The column of that name (the first, for a repeated header; the others are named
+    // "<header> (cột N)"); also accepted without diacritics or in another case.
     bool found = false;
-    for (std::size_t i = 0; i < m.header.size(); ++i)
-      if (m.header[i] == k) m.fields[i] = *f, found = true;
+    for (std::size_t i = 0; i < m.header.size() && !found; ++i)
+      if (m.column_key(i) == k) m.fields[i] = *f, found = true;
     if (!found) {
-      // Also accept the header written without diacritics or in another case.
       const std::string ck = compact_key(k);
-      for (std::size_t i = 0; i < m.header.size(); ++i)
-        if (compact_key(m.header[i]) == ck) m.fields[i] = *f, found = true;
+      for (std::size_t i = 0; i < m.header.size() && !found; ++i)
+        if (compact_key(m.column_key(i)) == ck) m.fields[i] = *f, found = true;
     }
     if (!found) throw std::runtime_error("Tệp ánh xạ cột " + path + ": tệp dữ liệu không có cột \"" + k + "\"");
   }
@@ -299,7 +311,7 @@ void apply_mapping_json(Mapping& m, std::string_view json, std::string_view sour
 
 std::string mapping_json(const Mapping& m) {
   boost::json::object cols;
-  for (std::size_t i = 0; i < m.header.size(); ++i) cols[m.header[i]] = std::string(field_name(m.fields[i]));
+  for (std::size_t i = 0; i < m.header.size(); ++i) cols[m.column_key(i)] = std::string(field_name(m.fields[i]));
   boost::json::object root;
   root["columns"] = std::move(cols);
   return boost::json::serialize(root);
@@ -307,7 +319,7 @@ std::string mapping_json(const Mapping& m) {
 
 void save_mapping_file(const Mapping& m, const std::string& path) {
   boost::json::object cols;
-  for (std::size_t i = 0; i < m.header.size(); ++i) cols[m.header[i]] = std::string(field_name(m.fields[i]));
+  for (std::size_t i = 0; i < m.header.size(); ++i) cols[m.column_key(i)] = std::string(field_name(m.fields[i]));
   boost::json::object root;
   root["columns"] = std::move(cols);
   std::ofstream out(path, std::ios::binary);

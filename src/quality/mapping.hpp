@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,13 @@ struct Mapping {
   std::vector<std::string> header;  // column names as in the input (UTF-8, repaired)
   std::vector<Field> fields;        // one per column
   int id_column = -1;               // the column whose value identifies a row in findings
+  /// Columns that repeat an earlier one: (later column, earlier column), when both carry the
+  /// same name or were given the same field. The earlier keeps the field; the later is plain text.
+  std::vector<std::pair<int, int>> duplicates;
+
+  /// The column's name in mapping files: its header, or for a header that an earlier column
+  /// also has, "<header> (cột N)" with N its 1-based position, so each column can be mapped.
+  std::string column_key(std::size_t column) const;
 
   /// Index of the first column mapped to f, or -1.
   int column_of(Field f) const;
@@ -75,7 +83,8 @@ struct Mapping {
 Mapping auto_mapping(const std::vector<std::string>& header);
 
 /// Mapping file (JSON, UTF-8): {"columns": {"<input header>": "<field name>", …}}. Columns
-/// not listed keep the recognised field; "none" unmaps a column. Throws std::runtime_error with
+/// not listed keep the recognised field; "none" unmaps a column. A header that several columns
+/// carry names the first of them; the others are "<header> (cột N)" (Mapping::column_key). Throws std::runtime_error with
 /// a Vietnamese message on a malformed file or an unknown field name.
 void apply_mapping_file(Mapping& m, const std::string& path);
 /// Writes the mapping in that format (every column listed, fields by name).

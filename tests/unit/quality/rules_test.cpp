@@ -357,3 +357,62 @@ TEST(TextCleanup, AControlCharacterBetweenLettersSeparatesWords) {
   // Zero-width characters inside a word are still removed without a space.
   EXPECT_EQ(cell(Field::full_name, "Ngu\xE2\x80\x8Byễn Văn An"), "Nguyễn Văn An");
 }
+
+// dup-cols.csv: two "Họ và tên" and two "Ngày sinh" columns. The first of each is used, the
+// repeats are reported, each can be mapped by its own name, and a saved mapping round-trips.
+TEST(Clean, RepeatedColumnsAreReportedAndCanBeMapped) {
+  const std::vector<std::string> header = {"STT", "Họ và tên", "Giới tính", "Ngày sinh", "Số CCCD",
+                                           "Ngày vào Đảng", "Ngày chính thức", "Mã chi bộ", "Họ và tên",
+                                           "Ngày sinh"};
+  quality::Mapping m = quality::auto_mapping(header);
+  EXPECT_EQ(m.fields[1], Field::full_name);
+  EXPECT_EQ(m.fields[3], Field::birth_date);
+  EXPECT_EQ(m.fields[8], Field::none);
+  EXPECT_EQ(m.fields[9], Field::none);
+  EXPECT_EQ(m.duplicates, (std::vector<std::pair<int, int>>{{8, 1}, {9, 3}}));
+  EXPECT_EQ(m.column_key(1), "Họ và tên");
+  EXPECT_EQ(m.column_key(8), "Họ và tên (cột 9)");
+  // The mapping as saved and applied again (the upload page and the importer do this): the
+  // name column is still column 2.
+  quality::Mapping again = quality::auto_mapping(header);
+  quality::apply_mapping_json(again, quality::mapping_json(m), "test");
+  EXPECT_EQ(again.fields[1], Field::full_name);
+  EXPECT_EQ(again.fields[8], Field::none);
+  // The repeat chosen by its name: other names; the first "Ngày sinh" left, the second used.
+  again = quality::auto_mapping(header);
+  quality::apply_mapping_json(
+      again, R"j({"columns": {"Họ và tên (cột 9)": "other_names", "Ngày sinh": "none", "Ngày sinh (cột 10)": "birth_date"}})j",
+      "test");
+  EXPECT_EQ(again.fields[1], Field::full_name);
+  EXPECT_EQ(again.fields[8], Field::other_names);
+  EXPECT_EQ(again.fields[3], Field::none);
+  EXPECT_EQ(again.fields[9], Field::birth_date);
+
+  const std::string in = temp_path("dup-cols.csv"), out = temp_path("dup-out.csv"), fnd = temp_path("dup-fnd.csv");
+  {
+    std::ofstream o(in, std::ios::binary);
+    o << "STT,Họ và tên,Ngày sinh,Họ và tên,Ngày sinh\n"
+         "1,Nguyễn Văn An,15/03/1970,Tên Khác,15/03/1970\n"
+         "2,Trần Thị Bích,15/03/1971,Trần Thị Bích,01/01/1999\n";
+  }
+  quality::CleanJob job;
+  job.input = in;
+  job.output = out;
+  job.findings = fnd;
+  job.threads = 1;
+  auto st = quality::run_clean(refdata(), rules(), options(), job);
+  std::ostringstream summary;
+  quality::print_clean_summary(summary, st);
+  EXPECT_NE(summary.str().find("Cảnh báo: cột 4 'Họ và tên' trùng với cột 2 'Họ và tên'"), std::string::npos)
+      << summary.str();
+  EXPECT_NE(summary.str().find("Cảnh báo: cột 5 'Ngày sinh' trùng với cột 3 'Ngày sinh'"), std::string::npos);
+  std::ifstream f(fnd, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string findings = ss.str();
+  // Row 1: the names differ; row 2: the birth dates differ. Equal values are not findings.
+  EXPECT_NE(findings.find("2,1,Họ và tên,column.duplicate_conflict,warning"), std::string::npos) << findings;
+  EXPECT_NE(findings.find("3,2,Ngày sinh,column.duplicate_conflict,warning"), std::string::npos) << findings;
+  EXPECT_EQ(findings.find("2,1,Ngày sinh,column.duplicate_conflict"), std::string::npos) << findings;
+  EXPECT_EQ(findings.find("3,2,Họ và tên,column.duplicate_conflict"), std::string::npos) << findings;
+}
