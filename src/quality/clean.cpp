@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
+#include <filesystem>
 #include <cstdio>
 #include <deque>
 #include <memory>
@@ -15,6 +18,8 @@
 #include <ostream>
 #include <stdexcept>
 #include <thread>
+
+#include <unistd.h>
 
 #include "vntext/encoding.hpp"
 #include "vntext/text.hpp"
@@ -44,28 +49,62 @@ struct Chunk {
   std::map<std::string, std::int64_t> by_code;
 };
 
+// An output written to a temporary file beside it, renamed over the path only when every
+// output is complete (finish, then commit): a failed run leaves no half-written file and
+// never touches an existing one.
 class File {
  public:
-  File(const std::string& path) : f_(std::fopen(path.c_str(), "wb")) {
-    if (!f_) throw std::runtime_error("Không ghi được tệp " + path);
+  explicit File(const std::string& path)
+      : path_(path), tmp_(path + ".tmp-" + std::to_string(::getpid())), f_(std::fopen(tmp_.c_str(), "wb")) {
+    if (!f_) throw std::runtime_error("Không ghi được tệp " + path + ": " + std::strerror(errno));
     std::setvbuf(f_, nullptr, _IOFBF, 4 << 20);
   }
   ~File() {
     if (f_) std::fclose(f_);
+    if (!committed_) std::remove(tmp_.c_str());
   }
   void write(std::string_view s) {
     if (std::fwrite(s.data(), 1, s.size(), f_) != s.size()) ok_ = false;
   }
-  void close(const std::string& path) {
+  void finish() {
     if (std::fclose(f_) != 0) ok_ = false;
     f_ = nullptr;
-    if (!ok_) throw std::runtime_error("Lỗi khi ghi tệp " + path);
+    if (!ok_) throw std::runtime_error("Lỗi khi ghi tệp " + path_);
+  }
+  void commit() {
+    if (std::rename(tmp_.c_str(), path_.c_str()) != 0)
+      throw std::runtime_error("Không ghi được tệp " + path_ + ": " + std::strerror(errno));
+    committed_ = true;
   }
 
  private:
+  std::string path_, tmp_;
   std::FILE* f_;
-  bool ok_ = true;
+  bool ok_ = true, committed_ = false;
 };
+
+// Refuses an output that is the input or the other output (same file by canonical path).
+void check_output_paths(const CleanJob& job) {
+  namespace fs = std::filesystem;
+  auto canon = [](const std::string& p) {
+    std::error_code ec;
+    fs::path c = fs::weakly_canonical(fs::absolute(p), ec);
+    return ec ? fs::absolute(p).lexically_normal() : c;
+  };
+  auto same = [&](const std::string& a, const std::string& b) {
+    std::error_code ec;
+    if (fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec)) return true;
+    return canon(a) == canon(b);
+  };
+  if (job.output.empty() || job.findings.empty())
+    throw std::runtime_error("Cần cả --out TỆP.csv và --findings TỆP.csv");
+  if (same(job.output, job.input))
+    throw std::runtime_error("--out " + job.output + " là chính tệp đầu vào; hãy ghi ra một tệp khác để giữ bản gốc");
+  if (same(job.findings, job.input))
+    throw std::runtime_error("--findings " + job.findings + " là chính tệp đầu vào; hãy ghi ra một tệp khác để giữ bản gốc");
+  if (same(job.output, job.findings))
+    throw std::runtime_error("--out và --findings cùng là tệp " + job.output + "; hãy đặt hai tên khác nhau");
+}
 
 template <class T>
 class Queue {
@@ -146,6 +185,7 @@ CleanStats run_clean(const registry::RefData& rd, const base::RuleSet& rules, co
                      const CleanJob& job) {
   const auto t0 = std::chrono::steady_clock::now();
   CleanStats st;
+  check_output_paths(job);
   std::unique_ptr<RecordReader> reader;
   if (looks_like_xlsx(job.input)) reader = XlsxReader::open_file(job.input, job.sheet);
   else reader = open_csv(job.input, job.delimiter);
@@ -412,8 +452,10 @@ CleanStats run_clean(const registry::RefData& rd, const base::RuleSet& rules, co
   done_q.close();
   writer.join();
   if (writer_error) std::rethrow_exception(writer_error);
-  out.close(job.output);
-  fnd.close(job.findings);
+  out.finish();
+  fnd.finish();
+  out.commit();
+  fnd.commit();
   st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return st;
 }

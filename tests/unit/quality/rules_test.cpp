@@ -416,3 +416,52 @@ TEST(Clean, RepeatedColumnsAreReportedAndCanBeMapped) {
   EXPECT_EQ(findings.find("2,1,Ngày sinh,column.duplicate_conflict"), std::string::npos) << findings;
   EXPECT_EQ(findings.find("3,2,Họ và tên,column.duplicate_conflict"), std::string::npos) << findings;
 }
+
+// same-io.csv: --out equal to the input, --out equal to --findings (also through another
+// spelling of the path), and an unwritable --findings: refused, nothing written or replaced.
+TEST(Clean, OutputPathsAreCheckedAndNothingIsHalfWritten) {
+  const std::string in = temp_path("same-io.csv"), out = temp_path("same-io-out.csv");
+  const std::string content = "STT,Họ và tên,Ngày sinh\n1,nguyễn văn an,15/03/1970\n";
+  {
+    std::ofstream o(in, std::ios::binary);
+    o << content;
+  }
+  auto slurp = [](const std::string& p) {
+    std::ifstream f(p, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+  };
+  auto refused = [&](const std::string& o, const std::string& f) -> std::string {
+    quality::CleanJob job;
+    job.input = in;
+    job.output = o;
+    job.findings = f;
+    job.threads = 1;
+    try {
+      quality::run_clean(refdata(), rules(), options(), job);
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    return {};
+  };
+  std::remove(out.c_str());
+  std::string m = refused(in, temp_path("same-io-f.csv"));
+  EXPECT_NE(m.find("là chính tệp đầu vào"), std::string::npos) << m;
+  EXPECT_EQ(slurp(in), content);  // the source is untouched
+  const std::string dir = in.substr(0, in.rfind('/'));
+  m = refused(out, dir + "/./" + out.substr(out.rfind('/') + 1));
+  EXPECT_NE(m.find("--out và --findings cùng là tệp"), std::string::npos) << m;
+  EXPECT_FALSE(std::ifstream(out).good());
+  m = refused(out, "/nonexistent-dir/f.csv");
+  EXPECT_NE(m.find("Không ghi được tệp /nonexistent-dir/f.csv"), std::string::npos) << m;
+  EXPECT_FALSE(std::ifstream(out).good());  // no 0-byte OUT left behind
+  // A good run replaces an existing OUT only at the end, with the whole file.
+  {
+    std::ofstream o(out, std::ios::binary);
+    o << "old";
+  }
+  EXPECT_EQ(refused(out, temp_path("same-io-f.csv")), "");
+  EXPECT_EQ(slurp(out), "\xEF\xBB\xBFSTT,Họ và tên,Ngày sinh,family_name,middle_name,given_name\r\n"
+                        "1,Nguyễn Văn An,15/03/1970,Nguyễn,Văn,An\r\n");
+}
