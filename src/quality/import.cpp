@@ -873,6 +873,25 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
   int64_t batch_blank = 0;
   std::unordered_map<std::string, std::pair<int64_t, std::string>> run_keys;  // key → member id, values hash
   std::unordered_map<std::string, int64_t> run_key_line;
+  std::unordered_map<std::string, int64_t> run_cid_line;  // CCCD → the first line of the run that stores it
+  // A row whose record lives outside the subtree imported into: the reason shown says nothing about
+  // that record (docs/security.md: nothing leaks across scopes); the real one goes to the audit
+  // log, filed under the lowest organization covering both (the upper level that may see it).
+  struct OutsideAudit {
+    int64_t line, member_id;
+    std::string org_path, reason;
+  };
+  std::vector<OutsideAudit> outside_audits;
+  auto refuse_outside = [&](const Prepared& p, Decision& d, int column, int64_t member_id, const std::string& path,
+                            const std::string& real_reason) {
+    d.outcome = Outcome::rejected;
+    d.reject_column = header_of(column);
+    d.reject_reason = "Không lưu được dòng này; liên hệ Ban Tổ chức cấp trên";
+    std::string common;
+    for (std::size_t k = 0; k < path.size() && k < job.org_path.size() && path[k] == job.org_path[k]; ++k)
+      if (path[k] == '/') common = path.substr(0, k + 1);
+    outside_audits.push_back({int64_t(p.rec.line), member_id, common, real_reason});
+  };
   const std::string scope_end = registry::subtree_end(job.org_path);
   auto session = db.session();
   soci::session& sql = *session;
@@ -1018,12 +1037,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
               "k.source_key", "", 4, [&](const isql::Row& r) { known[r.s(0)] = Known{r.i(1), r.s(2), r.s(3)}; });
     // Citizen IDs of the rows that no key matched.
     std::vector<std::string> cids;
-    auto cid_usable = [&](const Prepared& p) {
-      if (p.r.citizen_id.size() != 12) return false;
-      for (auto& f : p.r.findings)
-        if (f.code == "citizen_id.duplicate") return false;
-      return true;
-    };
+    auto cid_usable = [&](const Prepared& p) { return p.r.citizen_id.size() == 12; };
     for (std::size_t i = 0; i < n; ++i)
       if (dec[i].outcome != Outcome::rejected && !run_keys.count(dec[i].key) && !known.count(dec[i].key) &&
           cid_usable(*batch[i]))
@@ -1054,15 +1068,22 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
       }
       if (auto it = known.find(d.key); it != known.end()) {
         if (!(it->second.org_path >= job.org_path && it->second.org_path < scope_end)) {
-          d.outcome = Outcome::rejected;
-          d.reject_reason = "Dòng này đã được nhập vào hồ sơ một đảng viên thuộc tổ chức khác (ngoài " + orgs.root.name +
-                            "); không nhập trùng";
+          refuse_outside(p, d, -1, it->second.member_id, it->second.org_path,
+                         "Dòng này đã được nhập vào hồ sơ đảng viên số " + std::to_string(it->second.member_id) +
+                             " ngoài phạm vi của tổ chức nhập; không nhập trùng");
           continue;
         }
         d.key_known = true;
         d.member_id = it->second.member_id;
         d.outcome = it->second.values_hash == p.values_hash ? Outcome::unchanged : Outcome::updated;
       } else if (cid_usable(p)) {
+        // One member per CCCD: a second row of the run with the same CCCD creates no second member.
+        if (auto rc = run_cid_line.find(p.r.citizen_id); rc != run_cid_line.end() && rc->second != int64_t(p.rec.line)) {
+          d.outcome = Outcome::rejected;
+          d.reject_column = header_of(c_cid);
+          d.reject_reason = "Trùng số CCCD với dòng " + std::to_string(rc->second) + "; không lập hồ sơ thứ hai";
+          continue;
+        }
         if (auto bc = batch_cid.find(p.r.citizen_id); bc != batch_cid.end()) {
           d.outcome = Outcome::unchanged;
           d.ref = bc->second;
@@ -1077,15 +1098,16 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           if (inside) {
             d.outcome = Outcome::updated;  // compared with the stored member below
           } else {
-            d.outcome = Outcome::rejected;
-            d.reject_column = header_of(c_cid);
-            d.reject_reason = "Số CCCD " + p.r.citizen_id +
-                              " đã có ở hồ sơ một đảng viên thuộc tổ chức khác; cần chuyển sinh hoạt đảng thay vì nhập mới";
+            refuse_outside(p, d, c_cid, it2->second.front().first, it2->second.front().second,
+                           "Số CCCD " + p.r.citizen_id + " đã có ở hồ sơ đảng viên số " +
+                               std::to_string(it2->second.front().first) +
+                               " ngoài phạm vi của tổ chức nhập; cần chuyển sinh hoạt đảng thay vì nhập mới");
             continue;
           }
         }
       }
       if (d.outcome == Outcome::created && cid_usable(p)) batch_cid[p.r.citizen_id] = int(i);
+      if (cid_usable(p)) run_cid_line.emplace(p.r.citizen_id, int64_t(p.rec.line));
       // Remember the key for the rest of the run (a created member by its row: -(i+1)).
       int64_t ref = d.outcome == Outcome::created ? -int64_t(i) - 1 : (d.ref >= 0 ? -int64_t(d.ref) - 1 : d.member_id);
       run_keys[d.key] = {ref, p.values_hash};
@@ -1103,6 +1125,13 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
     std::vector<std::pair<std::string, std::string>> key_updates;  // key → new values hash
     if (writer) writer->begin();
     try {
+      if (writer)
+        for (const OutsideAudit& oa : outside_audits) {
+          boost::json::object detail{{"import", job.id}, {"line", oa.line}, {"reason", oa.reason}};
+          security::audit_append(sql, actor, "import_reject", "member", std::to_string(oa.member_id), oa.org_path,
+                                 boost::json::serialize(detail));
+        }
+      outside_audits.clear();
       auto add_findings = [&](const Prepared& p, int64_t member_id, const std::set<std::pair<std::string, std::string>>* skip) {
         for (const Finding& f : p.r.findings) {
           if (f.severity == Severity::info) {  // changed automatically: counted, not listed
@@ -1287,6 +1316,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         security::audit_append(sql, actor, "import_batch", "import", std::to_string(job.id), job.org_path,
                                boost::json::serialize(detail));
         writer->commit();
+        registry::RegistryService::invalidate_counts();  // members added: cached counts are stale
       }
     } catch (...) {
       if (writer) writer->rollback();

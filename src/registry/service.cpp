@@ -172,6 +172,29 @@ Member apply_member_changes(const Member& orig, const std::map<std::string, std:
   if (m.full_member_on && m.card_issued_on && !errors.count("card_issued_on") && !errors.count("full_member_on") &&
       *m.card_issued_on < *m.full_member_on)
     errors["card_issued_on"] = "Thẻ đảng viên chỉ cấp cho đảng viên chính thức: ngày cấp thẻ phải sau ngày chính thức";
+  // A 12-digit CCCD against gender and birth date (Nghị định 137/2015/NĐ-CP, Điều 7; Thông tư
+  // 07/2016/TT-BCA, Điều 7: digit 4 is century and gender, digits 5–6 the birth year), with the
+  // messages of the import's checks (quality/standardizer.cpp). Checked when one of the three
+  // changes, so an edit of another field is not blocked by an old record's mismatch.
+  if ((changes.count("citizen_id") || changes.count("gender") || changes.count("birth_date")) &&
+      !errors.count("citizen_id") && m.citizen_id.size() == 12) {
+    const int g = m.citizen_id[3] - '0';
+    const int year2 = (m.citizen_id[4] - '0') * 10 + (m.citizen_id[5] - '0');
+    if (g > 3) {
+      errors["citizen_id"] = "Chữ số thứ tư của số CCCD (" + std::to_string(g) + ") chỉ người sinh từ năm 2100 trở đi: sai";
+    } else if ((g % 2 == 1) != (m.gender == Gender::female) && !errors.count("gender")) {
+      errors["citizen_id"] = "Chữ số thứ tư của số CCCD (" + std::to_string(g) + ") cho biết " + (g % 2 ? "nữ" : "nam") +
+                             ", nhưng giới tính ghi là " + (m.gender == Gender::female ? "Nữ" : "Nam");
+    } else if (m.birth_date && !errors.count("birth_date")) {
+      const int year = 1900 + (g / 2) * 100 + year2;
+      if (year != m.birth_date->year()) {
+        char digits[8];
+        std::snprintf(digits, sizeof digits, "%d%02d", g, year2);
+        errors["citizen_id"] = "Số CCCD cho biết năm sinh " + std::to_string(year) + " (chữ số thứ 4–6: " + digits +
+                               "), nhưng ngày sinh ghi " + m.birth_date->display();
+      }
+    }
+  }
   if (m.status == MemberStatus::full && !m.full_member_on && !errors.count("status") && orig.status != MemberStatus::full)
     errors["full_member_on"] = "Đảng viên chính thức cần có ngày chính thức";
   if (!errors.empty()) throw ValidationError(std::move(errors));
@@ -369,6 +392,30 @@ Member RegistryService::update_member(const Actor& a, int64_t id, const std::map
   auto cur = find_member(*s, id);
   if (!cur || !a.in_scope(cur->org_path)) throw not_found_member();
   Member next = apply_member_changes(*cur, changes);
+  // One member per CCCD. Held by a member the actor cannot see: a reason that reveals nothing
+  // (docs/security.md), the real one in the audit log under the lowest organization covering both.
+  if (!next.citizen_id.empty() && next.citizen_id != cur->citizen_id) {
+    int64_t other = 0;
+    std::string other_path;
+    soci::indicator ind = soci::i_ok;
+    long long other_ll = 0;
+    const long long self = id;
+    *s << "SELECT id, org_path FROM member WHERE citizen_id = :c AND id <> :id LIMIT 1", soci::use(next.citizen_id),
+        soci::use(self), soci::into(other_ll), soci::into(other_path, ind);
+    other = s->got_data() ? int64_t(other_ll) : 0;
+    if (other != 0) {
+      if (a.in_scope(other_path))
+        throw ValidationError(std::map<std::string, std::string>{{"citizen_id", "Trùng số CCCD với hồ sơ đảng viên số " + std::to_string(other)}});
+      std::string common;
+      for (std::size_t k = 0; k < other_path.size() && k < cur->org_path.size() && other_path[k] == cur->org_path[k]; ++k)
+        if (other_path[k] == '/') common = other_path.substr(0, k + 1);
+      boost::json::object detail{{"member", id}, {"reason", "Số CCCD đã có ở hồ sơ đảng viên số " + std::to_string(other) +
+                                                                   " ngoài phạm vi của người sửa"}};
+      security::audit_append(*s, &a, "update_rejected", "member", std::to_string(id), common, boost::json::serialize(detail));
+      tr.commit();
+      throw ValidationError(std::map<std::string, std::string>{{"citizen_id", "Không lưu được số CCCD này; liên hệ Ban Tổ chức cấp trên"}});
+    }
+  }
   boost::json::object diff;
   for (auto& f : editable_member_fields()) {
     std::string before = member_field_text(*cur, f), after = member_field_text(next, f);

@@ -238,7 +238,12 @@ TEST_P(ImportTest, TheSameRowsThroughAnotherOrganizationAreNotStoredAgain) {
   auto b = import(plain_roster(4), &staff_b, "26737");
   EXPECT_EQ(b.job.rows_rejected, 4);
   EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 4);
-  for (auto& r : rejected_rows(*db, b.job.id, 0, 10)) EXPECT_NE(r.reason.find("tổ chức khác"), std::string::npos) << r.reason;
+  // the reason reveals nothing about the record outside ward B; the real one is audited for the city
+  for (auto& r : rejected_rows(*db, b.job.id, 0, 10)) {
+    EXPECT_NE(r.reason.find("liên hệ Ban Tổ chức cấp trên"), std::string::npos) << r.reason;
+    EXPECT_EQ(r.reason.find("tổ chức khác"), std::string::npos) << r.reason;
+  }
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_reject' AND org_path = '" + root.path + "'"), 4);
 }
 
 TEST_P(ImportTest, AChangedRowUpdatesItsMemberAudited) {
@@ -292,7 +297,10 @@ TEST_P(ImportTest, CitizenIdMatchesInScopeAndRefusesOutside) {
     if (x.line == 3) {
       found = true;
       EXPECT_EQ(x.column, "Số CCCD");
-      EXPECT_NE(x.reason.find("tổ chức khác"), std::string::npos) << x.reason;
+      // nothing about the member of ward B: a neutral reason, the real one audited for the city
+      EXPECT_EQ(x.reason, "Không lưu được dòng này; liên hệ Ban Tổ chức cấp trên");
+      EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_reject' AND org_path = '" + root.path +
+                               "' AND detail LIKE '%079170005678%'"), 1);
     }
   EXPECT_TRUE(found);
   // the next import matches An by its key now: unchanged
@@ -599,6 +607,28 @@ TEST_P(ImportTest, AValueLongerThanTheRegistryAllowsIsRefused) {
   EXPECT_NE(r.rejected[0].reason.find("quá dài"), std::string::npos) << r.rejected[0].reason;
   EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE length(given_name) > 500"), 0);
   EXPECT_NE(raw_of(r.job.id, 2)[2].find(longname), std::string::npos);
+}
+
+// One member per CCCD: a second row of the file with the same CCCD creates no second member (the
+// first is matched like any row), and a CCCD already in the subtree is matched, not duplicated.
+TEST_P(ImportTest, ACitizenIdIsStoredOnceWithinAFileAndAcrossImports) {
+  auto r = import(std::string(kHeader) +
+                      "1,DV001,Nguyễn Văn An,Nam,07/08/1963,079063001234,03/02/1990,03/02/1991,Chính thức,26740.01\r\n"
+                      "2,DV002,Nguyễn Văn Ân,Nam,07/08/1963,079063001234,03/02/1990,03/02/1991,Chính thức,26740.02\r\n",
+                  &staff_a);
+  EXPECT_EQ(r.job.rows_created, 1);
+  EXPECT_EQ(r.job.rows_rejected, 1);
+  ASSERT_EQ(r.rejected.size(), 1u);
+  EXPECT_EQ(r.rejected[0].line, 3);
+  EXPECT_EQ(r.rejected[0].column, "Số CCCD");
+  EXPECT_NE(r.rejected[0].reason.find("Trùng số CCCD với dòng 2"), std::string::npos) << r.rejected[0].reason;
+  // another file, other ids, the same CCCD: matched to the member (updated), not a second one
+  auto r2 = import(std::string(kHeader) +
+                       "1,X-9,Nguyễn Văn An,Nam,07/08/1963,079063001234,03/02/1990,03/02/1991,Chính thức,26740.02\r\n",
+                   &staff_a);
+  EXPECT_EQ(r2.job.rows_created, 0);
+  EXPECT_EQ(r2.job.rows_updated + r2.job.rows_unchanged, 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE citizen_id = '079063001234'"), 1);
 }
 
 // ---- dry runs: nothing written -----------------------------------------------------------------

@@ -215,6 +215,50 @@ TEST_P(Fixture, ValidationNamesTheFieldAndTheRule) {
   EXPECT_EQ(svc.member(admin, id).birth_date->iso(), "1970-05-20");
 }
 
+// A CCCD is one member's: a duplicate is refused (in scope: named; out of scope: a reason that
+// reveals nothing, the real one audited), and its century/gender digit and birth-year digits
+// must agree with the record, with the import's messages.
+TEST_P(Fixture, CitizenIdIsUniqueAndAgreesWithGenderAndBirthYear) {
+  int64_t a = add("Nguyễn", "Văn", "Tư", cell_a);       // male, born 1970
+  int64_t a2 = add("Trần", "Văn", "Sáu", cell_a);
+  int64_t b = add("Nguyễn", "Văn", "Năm", cell_b);
+  RegistryService svc(*db);
+  auto admin = actor(security::Role::admin, root);
+  auto staff_a = actor(security::Role::staff, ward_a);
+  EXPECT_EQ(svc.update_member(admin, b, {{"citizen_id", "079070001111"}}, std::nullopt).citizen_id, "079070001111");
+  EXPECT_EQ(svc.update_member(admin, a2, {{"citizen_id", "079070002222"}}, std::nullopt).citizen_id, "079070002222");
+  auto reason = [&](int64_t id, const std::map<std::string, std::string>& ch) -> std::string {
+    try {
+      svc.update_member(staff_a, id, ch, std::nullopt);
+    } catch (const ValidationError& e) {
+      return e.fields().count("citizen_id") ? e.fields().at("citizen_id") : std::string("?");
+    }
+    return "";
+  };
+  // in scope: named
+  EXPECT_NE(reason(a, {{"citizen_id", "079070002222"}}).find("Trùng số CCCD"), std::string::npos);
+  // out of scope: nothing about the other record
+  std::string r = reason(a, {{"citizen_id", "079070001111"}});
+  EXPECT_NE(r.find("liên hệ Ban Tổ chức cấp trên"), std::string::npos) << r;
+  EXPECT_EQ(r.find("Trùng"), std::string::npos) << r;
+  {
+    auto s = db->session();
+    long long n = 0;
+    *s << "SELECT count(*) FROM audit_log WHERE action = 'update_rejected' AND org_path = :p", soci::use(root.path), soci::into(n);
+    EXPECT_EQ(n, 1);
+  }
+  // birth year 1980 in digits 5–6, born 1970
+  EXPECT_NE(reason(a, {{"citizen_id", "079080003333"}}).find("Số CCCD cho biết năm sinh 1980"), std::string::npos);
+  // digit 4 odd: female, recorded male
+  EXPECT_NE(reason(a, {{"citizen_id", "079170003333"}}).find("cho biết nữ, nhưng giới tính ghi là Nam"), std::string::npos);
+  // digit 4 = 4: born from 2100
+  EXPECT_NE(reason(a, {{"citizen_id", "079470003333"}}).find("từ năm 2100"), std::string::npos);
+  EXPECT_EQ(reason(a, {{"citizen_id", "079070003333"}}), "");
+  // changing the gender alone is checked against the CCCD too
+  EXPECT_NE(reason(a, {{"gender", "female"}}).find("cho biết nam"), std::string::npos);
+  EXPECT_FALSE(security::audit_verify(*db).has_value());
+}
+
 TEST_P(Fixture, ElevenDigitPhoneIsRefusedNotSilentlyChanged) {
   int64_t id = add("Võ", "Thị", "Sáu", cell_a);
   RegistryService svc(*db);
