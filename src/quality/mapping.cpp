@@ -277,10 +277,25 @@ void apply_mapping_file(Mapping& m, const std::string& path) {
 void apply_mapping_json(Mapping& m, std::string_view json, std::string_view source) {
   const std::string path(source);
   boost::json::value v;
-  try {
-    v = boost::json::parse(json);
-  } catch (const std::exception& e) {
-    throw std::runtime_error("Tệp ánh xạ cột " + path + " không phải JSON hợp lệ: " + e.what());
+  {
+    // Where the text stops being JSON, as a line and column (no parser internals).
+    boost::json::stream_parser p;
+    boost::system::error_code ec;
+    const std::size_t used = p.write(json.data(), json.size(), ec);
+    if (!ec) p.finish(ec);
+    if (ec) {
+      const std::size_t at = std::min(used, json.size());
+      std::size_t line = 1, col = 1;
+      for (std::size_t i = 0; i < at; ++i) {
+        if (json[i] == '\n') ++line, col = 1;
+        else if ((static_cast<unsigned char>(json[i]) & 0xC0) != 0x80) ++col;
+      }
+      throw std::runtime_error("Tệp ánh xạ cột " + path + " không phải JSON hợp lệ: lỗi ở dòng " + std::to_string(line) +
+                               ", cột " + std::to_string(col) +
+                               (at >= json.size() ? " (tệp kết thúc khi JSON chưa đóng)" : "") +
+                               "; dạng đúng: {\"columns\": {\"<tên cột>\": \"<trường>\"}}");
+    }
+    v = p.release();
   }
   const auto* root = v.if_object();
   const auto* cols = root ? root->if_contains("columns") : nullptr;

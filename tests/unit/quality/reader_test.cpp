@@ -379,3 +379,24 @@ TEST(Mapping, HeadersInLegacyEncodingsAreRecognised) {
   EXPECT_EQ(h[3], "Số CCCD");
   EXPECT_EQ(quality::recognise_header(h[4]), Field::citizen_id) << h[4];
 }
+
+TEST(Mapping, AMalformedMappingFileSaysWhereInVietnamese) {
+  // bad-mapping.json: a trailing comma; the "}" after it (column 39) is where a name was expected.
+  quality::Mapping m = quality::auto_mapping({"STT", "Họ và tên"});
+  try {
+    quality::apply_mapping_json(m, "{\"columns\": {\"Họ và tên\": \"full_name\",}", "bad-mapping.json");
+    ADD_FAILURE() << "accepted";
+  } catch (const std::runtime_error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("bad-mapping.json không phải JSON hợp lệ: lỗi ở dòng 1, cột 39"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("boost"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find(".hpp"), std::string::npos) << msg;
+  }
+  try {
+    quality::apply_mapping_json(m, "{\n  \"columns\": {\n    \"STT\": \"row_number\"\n", "m.json");
+    ADD_FAILURE() << "accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("dòng 4, cột 1 (tệp kết thúc khi JSON chưa đóng)"), std::string::npos)
+        << e.what();
+  }
+}
