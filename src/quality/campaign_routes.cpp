@@ -4,7 +4,9 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <set>
 
+#include "security/security.hpp"
 #include "base/error.hpp"
 #include "quality/campaign.hpp"
 #include "quality/import_routes.hpp"
@@ -66,6 +68,21 @@ FindingQuery finding_query(const Request& req) {
   if (auto v = req.query_param("import"); v && !v->empty()) q.import_id = positive(*v, false, "import");
   if (auto v = req.query_param("after"); v && !v->empty()) q.after_id = positive(*v, false, "after");
   return q;
+}
+
+// A list of findings names members and shows their original values (CCCDs among them): one read
+// audit entry per request, under the organization listed, with the members' and findings' ids.
+void audit_findings_read(db::Database& db, const security::Actor& a, const registry::Organization& org,
+                         const std::vector<FindingRow>& rows) {
+  json::array members, findings;
+  std::set<int64_t> seen;
+  for (auto& f : rows) {
+    findings.push_back(f.id);
+    if (seen.insert(f.member_id).second) members.push_back(f.member_id);
+  }
+  json::object d{{"org", org.code}, {"count", int64_t(rows.size())}, {"members", std::move(members)},
+                 {"findings", std::move(findings)}};
+  security::audit_read(db, &a, "list", "finding", "", org.path.empty() ? a.org_path : org.path, json::serialize(d));
 }
 
 }  // namespace
@@ -226,7 +243,9 @@ void register_campaign_routes(http::Router& r, web::Context& ctx) {
     FindingQuery q = finding_query(req);
     q.limit = 100;
     if (auto l = req.query_param("limit"); l && !l->empty()) q.limit = int(std::min<int64_t>(1000, positive(*l, false, "limit")));
-    auto rows = list_findings(db, *a, req.query_param("org").value_or(""), q);
+    registry::Organization org;
+    auto rows = list_findings(db, *a, req.query_param("org").value_or(""), q, &org);
+    audit_findings_read(db, *a, org, rows);
     json::object out;
     out["items"] = finding_rows_json(rows);
     out["next"] = (int)rows.size() == q.limit ? json::value(rows.back().id) : json::value(nullptr);
@@ -239,6 +258,7 @@ void register_campaign_routes(http::Router& r, web::Context& ctx) {
     q.limit = 100;
     registry::Organization org;
     auto rows = list_findings(db, *a, req.query_param("org").value_or(""), q, &org);
+    audit_findings_read(db, *a, org, rows);
     bool synthetic = false;
     {
       auto s = db.session();

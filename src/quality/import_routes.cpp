@@ -1,4 +1,5 @@
 // Pages and API of imports: upload, column mapping, live progress (server-sent events), result.
+#include "security/security.hpp"
 #include "quality/import_routes.hpp"
 
 #include <boost/json.hpp>
@@ -498,6 +499,9 @@ void register_import_routes(http::Router& r, web::Context& ctx, const std::strin
     int limit = 1000;
     if (auto l = req.query_param("limit"); l && !l->empty()) limit = int(std::min<int64_t>(5000, positive(*l, false, "limit")));
     auto rows = rejected_rows(db, j.id, after, limit);
+    // the rejected rows of a roster (line, id, reason): one read audit entry per request
+    security::audit_read(db, a, "list", "import_row", std::to_string(j.id), j.org_path,
+                         json::serialize(json::object{{"import", j.id}, {"count", int64_t(rows.size())}, {"after", after}}));
     json::array items;
     for (auto& x : rows)
       items.push_back(json::object{{"line", x.line}, {"key", x.key}, {"column", x.column}, {"reason", x.reason}});

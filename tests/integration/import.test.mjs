@@ -272,4 +272,16 @@ test('the campaign: open findings per unit over time, the findings list and the 
   assert.equal(pageRes.status, 200);
   assert.match(pageRes.text, /id="campaign-chart"/);
   assert.match(pageRes.text, /id="units-table"/);
+  // the lists that name members and show their original values are audited, one entry a request
+  const listPage = await request(`${srv.baseUrl}/campaign/findings?org=HCM`, { token: srv.tokens.admin, headers: { Accept: 'text/html' } });
+  assert.equal(listPage.status, 200);
+  const jobs = (await request(`${API()}/imports`, { token: srv.tokens.admin })).json.items;
+  const rejected = await request(`${API()}/imports/${jobs.at(-1).id}/rejected`, { token: srv.tokens.admin });
+  assert.equal(rejected.status, 200, describe(rejected));
+  const audit = await request(`${srv.baseUrl}/api/v1/audit?action=list&limit=100`, { token: srv.tokens.admin });
+  assert.equal(audit.status, 200, describe(audit));
+  const reads = audit.json.items.filter((e) => e.entity === 'finding');
+  assert.ok(reads.some((e) => e.detail.count === 5 && e.detail.findings.length === 5), JSON.stringify(reads.slice(0, 3)));
+  assert.ok(reads.length >= 2, 'the API list and the page');
+  assert.ok(audit.json.items.some((e) => e.entity === 'import_row' && e.entity_id === String(jobs.at(-1).id)), 'the rejected rows read');
 });
