@@ -1,5 +1,7 @@
 #include "registry/service.hpp"
 
+#include <atomic>
+
 #include <boost/json.hpp>
 #include <soci/soci.h>
 
@@ -266,11 +268,21 @@ std::vector<OrgRow> RegistryService::organizations(const Actor& a, std::optional
   return rows;
 }
 
+namespace {
+std::atomic<uint64_t> g_count_generation{0};
+}
+
+void RegistryService::invalidate_counts() { g_count_generation.fetch_add(1); }
+
 int64_t RegistryService::cached_subtree_count(soci::session& sql, const std::string& path, int64_t cap) {
   auto now = std::chrono::steady_clock::now();
   std::string key = cap == INT64_MAX ? path : std::to_string(cap) + ":" + path;
   {
     std::lock_guard l(count_mu_);
+    if (uint64_t g = g_count_generation.load(); g != counts_generation_) {
+      counts_.clear();
+      counts_generation_ = g;
+    }
     auto it = counts_.find(key);
     if (it != counts_.end() && now - it->second.second < kCountTtl) return it->second.first;
   }

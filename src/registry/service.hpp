@@ -117,10 +117,14 @@ class RegistryService {
   db::Database& db_;
   std::mutex count_mu_, count_fill_mu_;
   std::unordered_map<std::string, std::pair<int64_t, std::chrono::steady_clock::time_point>> counts_;
+  uint64_t counts_generation_ = 0;  // of invalidate_counts() when counts_ was filled
 
  public:
   /// Forgets cached counts (after a restructure or an import).
   void clear_count_cache();
+  /// Forgets the cached counts of every RegistryService in this process (restructure apply and
+  /// undo, import batches call it after their commit: members moved or were added).
+  static void invalidate_counts();
 };
 
 }  // namespace dangbo::registry
