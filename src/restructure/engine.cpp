@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <set>
@@ -685,6 +687,23 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
     std::vector<double> assigned_w(th.size(), 0);
     double share_sum = 0;
     for (double s : tshare) share_sum += s;
+    if (o.rule == SplitRule::proportional) {
+      // Shares are relative weights (1 and 1, 2 and 3, or 40 and 60); but fractions (every share below
+      // 1) that do not add up to 1 are a mistake, not a ratio: 0.7 and 0.7 would become 50/50.
+      bool negative = false, fractions = share_sum > 0;
+      for (double s : tshare) negative = negative || s < 0, fractions = fractions && s < 1;
+      if (negative)
+        S.problem("bad_share", "Tỷ lệ chia tách " + n.code + " không được âm", line, n.code);
+      else if (fractions && std::abs(share_sum - 1) > 1e-6) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", share_sum);
+        std::string sum = buf;
+        std::replace(sum.begin(), sum.end(), '.', ',');
+        S.problem("bad_share",
+                  "Tỷ lệ chia tách " + n.code + " cộng lại " + sum + ", không phải 1: hãy sửa để tổng bằng 1 (hoặc ghi theo phần trăm, tổng 100)",
+                  line, n.code);
+      }
+    }
     auto share = [&](std::size_t k) { return share_sum > 0 ? tshare[k] / share_sum : 1.0 / double(th.size()); };
     auto index_of = [&](Handle h) { return std::size_t(std::find(th.begin(), th.end(), h) - th.begin()); };
     // residence counts per child
@@ -1002,9 +1021,28 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
     else ++pv.orgs_versioned;
   }
   pv.orgs_closed = int64_t(S.consumed.size());
-  for (auto& [id, h] : S.org_map) pv.members_moved += S.nodes.count(id) ? S.nodes[id].direct : 0;
+  // Members whose place in the tree changes: those of merged, split or dissolved organizations,
+  // and those of organizations moved (themselves or with an ancestor). A rename or a change of
+  // kind re-versions the organization but nobody moves.
+  std::function<bool(int64_t)> relocated = [&](int64_t id) -> bool {
+    for (int hops = 0; id && hops < 64; ++hops) {
+      if (S.consumed.count(id) || child_dest.count(id)) return true;
+      auto m = S.modified.find(id);
+      if (m != S.modified.end() && !m->second.parent.empty()) return true;
+      if (!S.version.count(id)) return false;
+      auto it = S.nodes.find(id);
+      if (it == S.nodes.end()) return false;
+      id = it->second.parent;
+    }
+    return false;
+  };
+  for (auto& [id, h] : S.org_map) {
+    int64_t direct = S.nodes.count(id) ? S.nodes[id].direct : 0;
+    pv.memberships_reopened += direct;
+    if (relocated(id)) pv.members_moved += direct;
+  }
   pv.members_moved += int64_t(S.member_map.size());
-  pv.memberships_reopened = pv.members_moved;
+  pv.memberships_reopened += int64_t(S.member_map.size());
 
   // after-state active counts per handle (new rows), aggregated up the new tree
   for (auto& [id, h] : S.org_map)
@@ -1042,9 +1080,52 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
     lin_by_pred.emplace(S.lineage[k].pred, k);
     if (S.lineage[k].succ) lin_by_succ.emplace(S.lineage[k].succ, k);
   }
-  std::unordered_map<Handle, int64_t> received;  // existing targets: active members they receive
-  for (auto& [id, dest] : S.org_map)
-    if (dest > 0) received[dest] += S.nodes[id].direct_active;
+
+  // Members that change place, in groups (where they are now → the after-state handle they go
+  // to, active members): an existing organization's count after the plan is its count now, less
+  // the groups that leave its subtree, plus those that enter it.
+  struct Group {
+    std::string from_path;
+    Handle to;
+    int64_t active;
+  };
+  std::vector<Group> groups;
+  {
+    for (auto& [id, h] : S.org_map)
+      if (S.nodes[id].direct_active) groups.push_back({S.nodes[id].path, h, S.nodes[id].direct_active});
+    std::unordered_map<int64_t, const MemberRec*> rec;
+    for (auto& [id, v] : members_of_consumed)
+      for (auto& m : v) rec[m.id] = &m;
+    for (auto& [mid, h] : S.member_map)
+      if (auto it = rec.find(mid); it != rec.end() && it->second->active)
+        groups.push_back({S.nodes.count(it->second->org_id) ? S.nodes[it->second->org_id].path : it->second->path, h, 1});
+  }
+  std::unordered_map<int64_t, std::string> path_cache;
+  auto existing_path = [&](int64_t id) -> std::string {
+    if (auto it = S.nodes.find(id); it != S.nodes.end()) return it->second.path;
+    if (auto it = path_cache.find(id); it != path_cache.end()) return it->second;
+    auto o = registry::find_org_by_id(sql, id);
+    return path_cache[id] = o ? o->path : std::string();
+  };
+  auto lands_in = [&](Handle to, Handle h, const std::string& hpath) -> bool {
+    for (int hops = 0; to < 0 && hops < 64; ++hops) {
+      if (to == h) return true;
+      to = S.news_of(to).parent;
+    }
+    if (to <= 0) return false;
+    if (to == h) return true;
+    std::string p = existing_path(to);
+    return !hpath.empty() && p.compare(0, hpath.size(), hpath) == 0;
+  };
+  auto net_inflow = [&](Handle h, const std::string& hpath) -> int64_t {
+    int64_t d = 0;
+    for (auto& g : groups) {
+      bool was = g.from_path.compare(0, hpath.size(), hpath) == 0, will = lands_in(g.to, h, hpath);
+      if (was && !will) d -= g.active;
+      if (!was && will) d += g.active;
+    }
+    return d;
+  };
 
   // Named organizations: the level at which the plan acts (sources, targets, modified).
   std::unordered_set<Handle> named_after;
@@ -1123,7 +1204,7 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
                    q.add(registry::subtree_end(n.path)) + " AND status IN " + kActive;
           base_count = sqlu::to_i64(sqlu::scalar(sql, q));
         }
-        r.members = base_count + received[h];
+        r.members = base_count + net_inflow(h, n.path);
         r.change = "receives";
       }
       auto [b, e] = lin_by_succ.equal_range(h);

@@ -31,7 +31,9 @@ std::string_view label_en(OpKind k);
 ///  - listed: every subordinate organization and every member directly in the split
 ///    organization must be named by an assignment row; anything not listed is a problem.
 ///  - proportional: subordinate organizations (largest first) and direct members (by id) go to
-///    the target furthest below its share (column share; equal shares when empty).
+///    the target furthest below its share (column share; equal shares when empty). Shares are
+///    relative weights (1 and 1, 2 and 3, 40 and 60), but fractions (every share < 1) must add up to 1
+///    and no share may be negative: otherwise a blocking problem "bad_share".
 enum class SplitRule { residence, listed, proportional };
 std::string_view to_string(SplitRule r);
 std::optional<SplitRule> parse_split_rule(std::string_view s);

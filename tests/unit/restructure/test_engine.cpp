@@ -531,6 +531,47 @@ TEST_P(EngineTest, ChangeOfKindOnlyBetweenCellAndGrassrootsCommittee) {
   EXPECT_TRUE(ok.ok()) << dump(ok);
 }
 
+TEST_P(EngineTest, PreviewCountsEqualTheCountsAfterApply) {
+  Engine e(*db);
+  // Active members in the subtree of `code` on the effective date, as stored after apply.
+  auto actual = [&](const std::string& code) {
+    auto o = org(code, "2025-07-01");
+    return count("SELECT count(*) FROM member WHERE org_path >= '" + o.path + "' AND org_path < '" +
+                 registry::subtree_end(o.path) + "' AND status IN ('probationary','full','exempted')");
+  };
+  for (std::string body : {
+           // a ward merged into an existing ward (its cells move under it)
+           std::string("merge,26740,26737,,,,,,,QĐ 1,2025-06-16,2025-07-01,\n"),
+           // a cell dissolved into a cell of another ward
+           std::string("dissolve,26734.02,26737.01,,,,,,,QĐ 1,2025-06-16,2025-07-01,\n"),
+           // a ward split between two existing wards, with shares
+           std::string("split,26740,26734,,,,,proportional,0.25,QĐ 1,2025-06-16,2025-07-01,\n"
+                       "split,26740,26737,,,,,proportional,0.75,QĐ 1,2025-06-16,2025-07-01,\n"),
+           // the same between two new wards
+           std::string("split,26740,27001,Đảng bộ A,commune_committee,760,,proportional,2,QĐ 1,2025-06-16,2025-07-01,\n"
+                       "split,26740,27002,Đảng bộ B,commune_committee,760,,proportional,3,QĐ 1,2025-06-16,2025-07-01,\n"),
+       }) {
+    Plan p = csv(body);
+    Preview pv = e.preview(p);
+    ASSERT_TRUE(pv.ok()) << body << dump(pv);
+    e.apply(p, nullptr);
+    ASSERT_FALSE(pv.after.empty());
+    for (auto& r : pv.after) EXPECT_EQ(r.members, actual(r.code)) << body << r.code;
+    e.undo(std::nullopt, nullptr);
+  }
+  // Fractions that do not add up to 1, and negative shares, are problems.
+  EXPECT_TRUE(has(e.preview(csv("split,26740,26734,,,,,proportional,0.7,QĐ 1,2025-06-16,2025-07-01,\n"
+                                "split,26740,26737,,,,,proportional,0.7,QĐ 1,2025-06-16,2025-07-01,\n")),
+                  "bad_share"));
+  EXPECT_TRUE(has(e.preview(csv("split,26740,26734,,,,,proportional,-1,QĐ 1,2025-06-16,2025-07-01,\n"
+                                "split,26740,26737,,,,,proportional,2,QĐ 1,2025-06-16,2025-07-01,\n")),
+                  "parse"));  // refused when read
+  // A rename moves nobody.
+  Preview rn = e.preview(csv("rename,26740,,Đảng bộ phường mới,,,,,,QĐ 1,2025-06-16,2025-07-01,\n"));
+  EXPECT_EQ(rn.members_moved, 0);
+  EXPECT_EQ(rn.memberships_reopened, 7);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, EngineTest, ::testing::ValuesIn(dangbo::testing::backends()),
                          [](const auto& info) { return info.param; });
 
