@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "base/error.hpp"
+#include "registry/service.hpp"
 #include "registry/store.hpp"
 #include "restructure/sql_util.hpp"
 #include "vntext/text.hpp"
@@ -1630,6 +1631,7 @@ ApplyResult Engine::apply(const Plan& plan, const security::Actor* actor) {
   rest_lap("operations and audit");
   for (const char* t : {"rs_closed", "rs_org_map", "rs_member_map"}) sql << (std::string("DROP TABLE ") + t);
   tr.commit();
+  registry::RegistryService::invalidate_counts();  // members moved: cached subtree counts are stale
   rest_lap("commit");
   spdlog::debug("restructure apply rest: {}", rest_timing);
   auto t_end = std::chrono::steady_clock::now();
@@ -1735,6 +1737,7 @@ int64_t Engine::undo(std::optional<int64_t> plan_id, const security::Actor* acto
       soci::use(p);
   security::audit_append(sql, actor, "restructure.undo", "restructure_plan", std::to_string(pid), "", "{\"plan_id\":" + std::to_string(pid) + "}");
   tr.commit();
+  registry::RegistryService::invalidate_counts();
   return pid;
 }
 

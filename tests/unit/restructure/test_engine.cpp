@@ -12,6 +12,7 @@
 #include "base/error.hpp"
 #include "base/rules.hpp"
 #include "registry/lineage.hpp"
+#include "registry/service.hpp"
 #include "registry/store.hpp"
 #include "restructure/engine.hpp"
 #include "restructure/plan.hpp"
@@ -570,6 +571,29 @@ TEST_P(EngineTest, PreviewCountsEqualTheCountsAfterApply) {
   Preview rn = e.preview(csv("rename,26740,,Đảng bộ phường mới,,,,,,QĐ 1,2025-06-16,2025-07-01,\n"));
   EXPECT_EQ(rn.members_moved, 0);
   EXPECT_EQ(rn.memberships_reopened, 7);
+}
+
+TEST_P(EngineTest, ApplyAndUndoRefreshTheCachedMemberCounts) {
+  RegistryService reg(*db);
+  security::Actor a;
+  a.user_id = 1;
+  a.role = security::Role::admin;
+  a.org_id = root.id;
+  a.org_code = root.code;
+  a.org_path = root.path;
+  const std::string today = base::today().iso();
+  auto count_of = [&](const std::string& code) -> int64_t {
+    for (auto& r : reg.organizations(a, OrgKind::commune_committee, "", today, "", 100))
+      if (r.org.code == code) return r.member_count;
+    return -1;
+  };
+  EXPECT_EQ(count_of("26737"), 2);  // fills the cache
+  Engine e(*db);
+  e.apply(csv("merge,26740.02,26737.01,,,,,,,QĐ 8," + today + "," + today + ",\n"), nullptr);
+  EXPECT_EQ(count_of("26737"), 4);
+  EXPECT_EQ(count_of("26740"), 5);
+  e.undo(std::nullopt, nullptr);
+  EXPECT_EQ(count_of("26737"), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, EngineTest, ::testing::ValuesIn(dangbo::testing::backends()),
