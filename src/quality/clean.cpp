@@ -215,10 +215,19 @@ CleanStats run_clean(const registry::RefData& rd, const base::RuleSet& rules, co
     std::string cols;
     for (std::size_t c = 0; c < header.size() && c < 8; ++c) cols += (c ? ", " : "") + header[c];
     if (header.size() > 8) cols += ", …";
+    std::string sheets;
+    if (const auto* x = dynamic_cast<const XlsxReader*>(reader.get()); x && job.sheet.empty()) {
+      const auto names = x->sheet_names();
+      if (names.size() > 1) {
+        for (std::size_t i = 0; i < names.size(); ++i) sheets += (i ? "\", \"" : "\"") + names[i];
+        sheets = fmt::format(" (đã đọc trang tính '{}'; tệp có các trang {}\"; chọn trang bằng --sheet TÊN)",
+                             x->sheet_name(), sheets);
+      }
+    }
     throw std::runtime_error(fmt::format(
-        "Không nhận ra cột nào của hồ sơ đảng viên trong tiêu đề (dòng {}: {}); tệp có đúng là danh sách đảng "
+        "Không nhận ra cột nào của hồ sơ đảng viên trong tiêu đề (dòng {}: {}){}; tệp có đúng là danh sách đảng "
         "viên không? Nếu đúng, hãy chỉ rõ cột bằng --mapping TỆP.json",
-        head[h].line, cols));
+        head[h].line, cols, sheets));
   }
   const bool name_cols = m.has(Field::full_name) || m.has(Field::family_middle) || m.has(Field::given_name);
   std::size_t first_data = h + (two_rows ? 2 : 1);
@@ -469,6 +478,12 @@ void print_clean_summary(std::ostream& o, const CleanStats& s) {
     if (s.mapping.fields[i] != Field::none)
       o << (i ? "; " : " ") << s.mapping.header[i] << " → " << field_name(s.mapping.fields[i]);
   o << "\n";
+  {
+    std::string unmapped;
+    for (std::size_t i = 0; i < s.mapping.header.size(); ++i)
+      if (s.mapping.fields[i] == Field::none) unmapped += (unmapped.empty() ? "" : "; ") + s.mapping.column_key(i);
+    if (!unmapped.empty()) o << "Cột không ánh xạ (giữ nguyên như văn bản): " << unmapped << "\n";
+  }
   for (auto [later, earlier] : s.mapping.duplicates)
     o << fmt::format("Cảnh báo: cột {} '{}' trùng với cột {} '{}'; dùng cột {}, cột {} để nguyên (chọn khác bằng "
                      "--mapping với tên \"{}\")\n",

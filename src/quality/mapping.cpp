@@ -378,7 +378,10 @@ std::vector<std::string> build_header(const std::vector<RawRecord>& records, std
     for (std::size_t c = a; c <= b && c < sub.size(); ++c) {
       const std::string s = clean_cell(sub[c]);
       if (s.empty()) continue;
-      joined[c] = joined[c].empty() ? s : joined[c] + " " + s;
+      // "Ngày" over "vào Đảng" → "Ngày vào Đảng"; "Ngày tháng năm" over "Vào Đảng" is not a
+      // known header joined, but "Vào Đảng" alone is: the sub-header is used.
+      const std::string both = joined[c].empty() ? s : joined[c] + " " + s;
+      joined[c] = recognise_header(both) == Field::none && recognise_header(s) != Field::none ? s : both;
       any = true;
     }
   if (!any) return h;

@@ -103,7 +103,8 @@ std::size_t find_header_row(const std::vector<RawRecord>& records, std::size_t m
 /// The header text of record `header` (cells repaired to UTF-8 NFC and trimmed), completed
 /// from merged cells: a cell merged across columns gives its text to every column it spans, and
 /// when the next record has text under such a merged cell (a two-row header, "Ngày" over
-/// "vào Đảng" and "chính thức") the two are joined ("Ngày vào Đảng") and `*two_rows` is set.
+/// "vào Đảng" and "chính thức") the two are joined ("Ngày vào Đảng") and `*two_rows` is set;
+/// when only the sub-header is a known header ("Ngày tháng năm" over "Vào Đảng"), it is used.
 std::vector<std::string> build_header(const std::vector<RawRecord>& records, std::size_t header,
                                       const std::vector<RecordReader::Merge>& merges, bool* two_rows);
 

@@ -126,15 +126,17 @@ class CsvReader : public RecordReader {
 std::unique_ptr<CsvReader> open_csv(const std::string& path, std::optional<char> delimiter = std::nullopt);
 
 /// XLSX reader (Office Open XML spreadsheet; .xls is not supported).
-/// - The sheet: the one named `sheet` (throws when there is none), else the sheet with the
-///   most rows that have at least two non-empty cells.
+/// - The sheet: the one named `sheet` (throws when there is none), else the sheet whose first
+///   12 rows include a header naming the most member fields (recognise_header, at least two);
+///   ties (and when no sheet has such a header): the most rows of at least two non-empty cells.
 /// - Cells: shared strings (rich-text runs joined, phonetic runs skipped), inline strings,
 ///   formula results, booleans ("TRUE"/"FALSE"), numbers as Excel wrote them. Numbers whose
 ///   cell style is a date format are returned as dd/mm/yyyy (the 1900 date system with its
 ///   leap-year bug: serial 60 becomes "29/02/1900", an impossible date the date standardizer
 ///   flags; the 1904 system when the workbook says so).
-/// - Rows come in sheet order with missing cells as empty strings; `line` is the sheet row
-///   number. Horizontal merged ranges are reported by merges() so a header can be rebuilt.
+/// - Rows come in sheet order with missing cells as empty strings, each at least as wide as the
+///   widest row before it (Excel writes no element for an empty trailing cell); `line` is the
+///   sheet row number. Horizontal merged ranges are reported by merges() so a header can be rebuilt.
 /// The chosen sheet's XML is parsed in memory (about 2–3 times its uncompressed size).
 class XlsxReader : public RecordReader {
  public:

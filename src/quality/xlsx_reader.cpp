@@ -9,9 +9,13 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 #include <stdexcept>
 
+#include "quality/mapping.hpp"
 #include "quality/reader.hpp"
+#include "vntext/encoding.hpp"
+#include "vntext/text.hpp"
 
 namespace dangbo::quality {
 
@@ -173,6 +177,7 @@ struct XlsxReader::Impl {
   pugi::xml_document doc;
   pugi::xml_node row;  // next <row>
   long last_row = 0;
+  std::size_t width = 0;  // the widest row returned so far
   std::vector<Merge> merges;
 
   void open(const std::string& wanted) {
@@ -237,6 +242,10 @@ struct XlsxReader::Impl {
         if (sheets[i].first == wanted) chosen = i, found = true;
       if (!found) throw std::runtime_error("Không có trang tính tên \"" + wanted + "\" trong tệp XLSX");
     } else if (sheets.size() > 1) {
+      // The roster is the sheet whose header (among its first rows) names the most member
+      // fields; ties: the most rows of at least two filled cells (a statistics sheet may have
+      // more rows than the roster).
+      int best_fields = -1;
       long best = -1;
       for (std::size_t i = 0; i < sheets.size(); ++i) {
         auto part = read_part(zip.z, sheets[i].second);
@@ -244,13 +253,27 @@ struct XlsxReader::Impl {
         pugi::xml_document sd;
         if (!sd.load_buffer_inplace(part->data(), part->size())) continue;
         long n = 0;
+        int fields = 0, seen = 0;
         for (pugi::xml_node r : sd.document_element().child("sheetData").children("row")) {
           int filled = 0;
           for (pugi::xml_node c : r.children("c"))
             if (c.child("v") || c.child("is")) ++filled;
           n += filled >= 2;
+          if (filled > 0 && seen < 12) {
+            ++seen;
+            std::set<Field> fs;
+            for (pugi::xml_node c : r.children("c")) {
+              if (!(c.child("v") || c.child("is"))) continue;
+              const std::string t = cell_text(c);
+              if (t.empty() || t.size() >= 200) continue;
+              if (Field f = recognise_header(vntext::collapse_spaces(vntext::repair_text(t).text)); f != Field::none)
+                fs.insert(f);
+            }
+            fields = std::max(fields, int(fs.size()));
+          }
         }
-        if (n > best) best = n, chosen = i;
+        if (fields < 2) fields = 0;  // one word that looks like a header is not a roster
+        if (fields > best_fields || (fields == best_fields && n > best)) best_fields = fields, best = n, chosen = i;
       }
     }
     sheet_name = sheets[chosen].first;
@@ -355,6 +378,10 @@ bool XlsxReader::next(RawRecord& rec) {
       any = true;
     }
     if (!any) continue;  // a row with no values is a blank line
+    // Excel writes no cell for an empty one: a row whose last cells are empty is as wide as the
+    // widest row above it (the header), not a row with missing cells.
+    if (rec.cells.size() < s.width) rec.cells.resize(s.width);
+    s.width = rec.cells.size();
     rec.line = std::size_t(rn);
     return true;
   }

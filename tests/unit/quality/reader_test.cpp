@@ -400,3 +400,106 @@ TEST(Mapping, AMalformedMappingFileSaysWhereInVietnamese) {
         << e.what();
   }
 }
+
+namespace {
+
+// multi-merged-trap.xlsx, as mkxlsx.c builds it: a statistics sheet with more rows than the
+// roster, and the roster with a title row, "Ngày tháng năm" merged over "Sinh / Vào Đảng /
+// Chính thức", and a last column "Ghi chú" left empty in every data row.
+std::string make_trap_xlsx(bool with_roster) {
+  const std::string path = temp_path(with_roster ? "trap.xlsx" : "stats-only.xlsx");
+  lxw_workbook* wb = workbook_new(path.c_str());
+  lxw_worksheet* st = workbook_add_worksheet(wb, "Thống kê");
+  worksheet_write_string(st, 0, 0, "Chỉ tiêu", nullptr);
+  worksheet_write_string(st, 0, 1, "Số lượng", nullptr);
+  for (int r = 1; r <= 30; ++r) {
+    worksheet_write_string(st, r, 0, ("Chỉ tiêu " + std::to_string(r)).c_str(), nullptr);
+    worksheet_write_number(st, r, 1, r * 3, nullptr);
+  }
+  if (!with_roster) {
+    lxw_worksheet* note = workbook_add_worksheet(wb, "Ghi chú");
+    worksheet_write_string(note, 0, 0, "Nội dung", nullptr);
+    worksheet_write_string(note, 0, 1, "Người ghi", nullptr);
+  } else {
+    lxw_worksheet* ws = workbook_add_worksheet(wb, "DS đảng viên");
+    lxw_format* merge = workbook_add_format(wb);
+    worksheet_merge_range(ws, 0, 0, 0, 6, "DANH SÁCH ĐẢNG VIÊN", merge);
+    worksheet_merge_range(ws, 1, 0, 2, 0, "STT", merge);
+    worksheet_merge_range(ws, 1, 1, 2, 1, "Họ và tên", merge);
+    worksheet_merge_range(ws, 1, 2, 1, 4, "Ngày tháng năm", merge);
+    worksheet_write_string(ws, 2, 2, "Sinh", nullptr);
+    worksheet_write_string(ws, 2, 3, "Vào Đảng", nullptr);
+    worksheet_write_string(ws, 2, 4, "Chính thức", nullptr);
+    worksheet_merge_range(ws, 1, 5, 2, 5, "Số CCCD", merge);
+    worksheet_merge_range(ws, 1, 6, 2, 6, "Ghi chú", merge);
+    worksheet_write_string(ws, 3, 0, "1", nullptr);
+    worksheet_write_string(ws, 3, 1, "Nguyễn Văn An", nullptr);
+    worksheet_write_string(ws, 3, 2, "15/03/1970", nullptr);
+    worksheet_write_string(ws, 3, 3, "10/05/1995", nullptr);
+    worksheet_write_string(ws, 3, 4, "10/05/1996", nullptr);
+    worksheet_write_string(ws, 3, 5, "079070339563", nullptr);
+  }
+  EXPECT_EQ(workbook_close(wb), LXW_NO_ERROR);
+  return path;
+}
+
+}  // namespace
+
+TEST(XlsxReader, TheRosterSheetIsChosenByItsHeaderNotItsRowCount) {
+  const std::string path = make_trap_xlsx(true);
+  auto x = quality::XlsxReader::open_file(path);
+  EXPECT_EQ(x->sheet_name(), "DS đảng viên");
+  // No sheet with a member header: the error names the sheets and --sheet.
+  const std::string stats = make_trap_xlsx(false);
+  quality::CleanJob job;
+  job.input = stats;
+  job.output = temp_path("stats-out.csv");
+  job.findings = temp_path("stats-f.csv");
+  try {
+    quality::run_clean(refdata(), rules(), options(), job);
+    ADD_FAILURE() << "cleaned";
+  } catch (const std::runtime_error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("Không nhận ra cột nào"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("đã đọc trang tính 'Thống kê'; tệp có các trang \"Thống kê\", \"Ghi chú\"; chọn trang bằng "
+                       "--sheet TÊN"),
+              std::string::npos)
+        << msg;
+  }
+  std::remove(stats.c_str());
+  std::remove(path.c_str());
+}
+
+TEST(XlsxReader, TrailingEmptyCellsAreNotMissingAndSubHeadersMap) {
+  const std::string path = make_trap_xlsx(true);
+  auto x = quality::XlsxReader::open_file(path);
+  auto recs = read_all(*x);
+  ASSERT_EQ(recs.size(), 4u);  // title, two header rows, one member
+  EXPECT_EQ(recs[3].cells.size(), 7u);  // "Ghi chú" empty: still 7 cells
+  EXPECT_EQ(recs[3].cells[6], "");
+  bool two = false;
+  auto header = quality::build_header(recs, quality::find_header_row(recs), x->merges(), &two);
+  EXPECT_TRUE(two);
+  ASSERT_EQ(header.size(), 7u);
+  EXPECT_EQ(header[2], "Ngày tháng năm Sinh");
+  EXPECT_EQ(header[3], "Vào Đảng");
+  EXPECT_EQ(header[4], "Chính thức");
+  auto m = quality::auto_mapping(header);
+  EXPECT_EQ(m.fields[2], Field::birth_date);
+  EXPECT_EQ(m.fields[3], Field::admitted_on);
+  EXPECT_EQ(m.fields[4], Field::full_member_on);
+  EXPECT_EQ(m.fields[6], Field::none);
+  // `clean`: no row.missing_cells; the unmapped column is printed.
+  quality::CleanJob job;
+  job.input = path;
+  job.output = temp_path("trap-out.csv");
+  job.findings = temp_path("trap-f.csv");
+  job.threads = 1;
+  auto st = quality::run_clean(refdata(), rules(), options(), job);
+  EXPECT_EQ(st.rows_read, 1);
+  EXPECT_EQ(st.by_code.count("row.missing_cells"), 0u);
+  std::ostringstream o;
+  quality::print_clean_summary(o, st);
+  EXPECT_NE(o.str().find("Cột không ánh xạ (giữ nguyên như văn bản): Ghi chú\n"), std::string::npos) << o.str();
+  std::remove(path.c_str());
+}
