@@ -276,6 +276,16 @@ test('preview catches each planted problem, apply refuses while one remains; the
   assert.deepEqual(sorted(new Set(lin.json.formed_from.map((l) => l.code))), sorted(new Set([A, B])));
   const plans = await request(`${API()}/restructure/plans`, { token: srv.tokens.admin });
   assert.equal(plans.json.items[0].id, planId);
+  // the plan's page shows when it was applied in local time, as other pages do
+  const planPage = await request(`${srv.baseUrl}/restructure/plans/${planId}`, { token: srv.tokens.admin });
+  assert.equal(planPage.status, 200, describe(planPage));
+  assert.match(planPage.text, /\d\d\/\d\d\/\d{4} \d\d:\d\d/);
+  assert.doesNotMatch(planPage.text, /\d{4}-\d\d-\d\dT\d\d:\d\d/, 'no raw UTC timestamp');
+  // a rename moves nobody
+  const rename = head + `rename,${C},,Đảng bộ đổi tên,,,,,,QĐ-TEST,${DEC},${EFF}\n`;
+  const rn = await request(`${API()}/restructure/preview`, { method: 'POST', token: srv.tokens.admin, json: { csv: rename } });
+  assert.equal(rn.status, 200, describe(rn));
+  assert.equal(rn.json.members_moved, 0, JSON.stringify(rn.json));
   assert.equal(plans.json.items[0].status, 'applied');
 
   const undo = await request(`${API()}/restructure/undo`, { method: 'POST', token: srv.tokens.admin, json: { plan_id: planId } });

@@ -27,12 +27,12 @@
   <section class="col-lg-6" aria-labelledby="before-title"><div class="card h-100"><div class="card-body">
     <h2 class="h6 card-title" id="before-title">{{T_rs_before}}</h2>
     <div id="tree-before">{{#BEFORE}}<div class="small fw-semibold mt-2">{{PARENT}} <span class="text-muted">{{PARENT_CODE}}</span></div>
-    <table class="table table-sm small mb-1"><tbody>{{#ROW}}<tr class="before-row"><td>{{CODE}}</td><td>{{NAME}}<div class="text-muted">{{KIND}}</div></td><td class="text-end">{{MEMBERS}}</td><td>{{CHANGE}}</td><td>→ {{REL}}</td></tr>{{/ROW}}</tbody></table>{{/BEFORE}}</div>
+    <div class="table-responsive"><table class="table table-sm small mb-1"><tbody>{{#ROW}}<tr class="before-row"><td>{{CODE}}</td><td>{{NAME}}<div class="text-muted">{{KIND}}</div></td><td class="text-end">{{MEMBERS}}</td><td>{{CHANGE}}</td><td>→ {{REL}}</td></tr>{{/ROW}}</tbody></table></div>{{/BEFORE}}</div>
   </div></div></section>
   <section class="col-lg-6" aria-labelledby="after-title"><div class="card h-100"><div class="card-body">
     <h2 class="h6 card-title" id="after-title">{{T_rs_after}}</h2>
     <div id="tree-after">{{#AFTER}}<div class="small fw-semibold mt-2">{{PARENT}} <span class="text-muted">{{PARENT_CODE}}</span></div>
-    <table class="table table-sm small mb-1"><tbody>{{#ROW}}<tr class="after-row"><td>{{CODE}}</td><td>{{NAME}}<div class="text-muted">{{KIND}}</div></td><td class="text-end">{{MEMBERS}}</td><td>{{CHANGE}}</td><td>← {{REL}}</td></tr>{{/ROW}}</tbody></table>{{/AFTER}}</div>
+    <div class="table-responsive"><table class="table table-sm small mb-1"><tbody>{{#ROW}}<tr class="after-row"><td>{{CODE}}</td><td>{{NAME}}<div class="text-muted">{{KIND}}</div></td><td class="text-end">{{MEMBERS}}</td><td>{{CHANGE}}</td><td>← {{REL}}</td></tr>{{/ROW}}</tbody></table></div>{{/AFTER}}</div>
   </div></div></section>
 </div>
 <section class="card mt-3" aria-labelledby="moves-title"><div class="card-body">
