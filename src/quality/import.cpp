@@ -465,6 +465,7 @@ struct Prepared {
   RowResult r;
   bool skip = false;          // committed by an earlier run (resume): only the file checks
   std::string id_value;       // the id column's value (repaired)
+  std::string row_key;        // shown beside the row (import_row.row_key): the id, else the STT
   std::string hash_key;       // SHA-256 of the cells (row-number column left out)
   std::string values_hash;    // SHA-256 of the standardized values
   std::string raw_json;       // the cells as read, JSON
@@ -788,6 +789,9 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           p.id_value = c_id >= 0 && std::size_t(c_id) < p.rec.cells.size()
                            ? vntext::collapse_spaces(vntext::repair_text(p.rec.cells[std::size_t(c_id)]).text)
                            : std::string();
+          p.row_key = !p.id_value.empty() || c_row < 0 || std::size_t(c_row) >= p.rec.cells.size()
+                          ? p.id_value
+                          : vntext::collapse_spaces(vntext::repair_text(p.rec.cells[std::size_t(c_row)]).text);
           buf.clear();
           std::size_t last = p.rec.cells.size();
           while (last > 0 && p.rec.cells[last - 1].empty()) --last;
@@ -1263,7 +1267,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           BulkWriter::RowRec rr;
           rr.import_id = job.id;
           rr.line = int64_t(p.rec.line);
-          rr.key = p.id_value;
+          rr.key = p.row_key;
           rr.raw = p.raw_json;
           rr.outcome = outcome_name(d.outcome);
           rr.member_id = d.outcome == Outcome::rejected ? 0 : d.member_id;
@@ -1339,7 +1343,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         ++res.by_code_severity[f.code][std::size_t(f.severity)];
       }
       if (dec[i].outcome == Outcome::rejected && res.rejected.size() < 1000)
-        res.rejected.push_back({int64_t(batch[i]->rec.line), batch[i]->id_value, dec[i].reject_column, dec[i].reject_reason});
+        res.rejected.push_back({int64_t(batch[i]->rec.line), batch[i]->row_key, dec[i].reject_column, dec[i].reject_reason});
     }
     batch.clear();
     release_held();
@@ -1511,7 +1515,10 @@ void print_import_summary(std::ostream& o, const ImportResult& r, std::size_t ma
       o << "  dòng " << x.line << (x.key.empty() ? "" : " (mã " + x.key + ")")
         << (x.column.empty() ? "" : ", cột '" + x.column + "'") << ": " << x.reason << "\n";
     }
-    if (r.rejected.size() > max_rejected) o << "  … và " << r.rejected.size() - max_rejected << " dòng nữa\n";
+    // r.rejected holds the first rows only (1,000): the rest are counted by the job
+    const int64_t shown = int64_t(std::min(r.rejected.size(), max_rejected));
+    if (j.rows_rejected > shown)
+      o << "  … và " << j.rows_rejected - shown << " dòng nữa (tất cả: /api/v1/imports/" << j.id << "/rejected)\n";
   }
   if (j.rows_blank) o << "Dòng trống bỏ qua: " << j.rows_blank << "\n";
   o << fmt::format("Thời gian: {:.2f} s ({:.0f} dòng/giây)\n", r.seconds,

@@ -631,6 +631,27 @@ TEST_P(ImportTest, ACitizenIdIsStoredOnceWithinAFileAndAcrossImports) {
   EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE citizen_id = '079063001234'"), 1);
 }
 
+// The command line's "… và N dòng nữa" counts every rejected row, not the first thousand kept.
+TEST(ImportSummary, TheRestOfTheRejectedRowsIsCountedFromTheJob) {
+  ImportResult r;
+  r.job.id = 7;
+  r.job.rows_read = 200000;
+  r.job.rows_rejected = 169511;
+  for (int i = 0; i < 1000; ++i) r.rejected.push_back({int64_t(i + 2), "", "Họ và tên", "Thiếu họ và tên"});
+  std::ostringstream out;
+  print_import_summary(out, r, 20);
+  EXPECT_NE(out.str().find("… và 169491 dòng nữa"), std::string::npos) << out.str();
+}
+
+// A file whose only id column is STT: the rejected row shows its STT as its key.
+TEST_P(ImportTest, ARejectedRowShowsItsSttWhenThereIsNoIdColumn) {
+  auto r = import("STT,Họ và tên,Giới tính,Ngày sinh\n17,Nguyễn Văn An,Nam,01/01/1970\n18,,Nam,01/01/1971\n", &staff_a);
+  EXPECT_EQ(r.job.rows_rejected, 1);
+  auto rows = rejected_rows(*db, r.job.id, 0, 10);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].key, "18");
+}
+
 // ---- dry runs: nothing written -----------------------------------------------------------------
 
 // Rows of every table an import writes to (and of the registry and audit tables it may touch).
