@@ -377,7 +377,10 @@ void register_import_routes(http::Router& r, web::Context& ctx, const std::strin
                 row->SetValue("COUNT", web::format_count(c.autofix, lang));
               }
           }
-          if (j.findings_open == 0 && !j.dry_run) res->ShowSection("NO_CODES");
+          // "no findings" only when the list below is empty (findings closed since, or counted on
+          // rows that were not stored, still show as kinds)
+          if (std::none_of(codes.begin(), codes.end(), [](auto& c) { return c.need > 0; }) && auto_total == 0)
+            res->ShowSection("NO_CODES");
           // a dry run keeps its rejections in the summary
           if (j.dry_run)
             if (auto* rj = sum.as_object().if_contains("rejected"))
