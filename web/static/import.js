@@ -13,8 +13,8 @@
 
   var lang = (document.documentElement.getAttribute('lang') || 'vi').slice(0, 2) === 'en' ? 'en' : 'vi';
   var T = {
-    vi: { lost: 'Mất kết nối với máy chủ; đang thử lại…', failed: 'Không theo dõi được tiến độ. Hãy tải lại trang.' },
-    en: { lost: 'Lost the connection to the server; retrying…', failed: 'Cannot follow the progress. Please reload the page.' }
+    vi: { lost: 'Mất kết nối với máy chủ; đang thử lại…', failed: 'Không theo dõi được tiến độ. Hãy tải lại trang.', running: 'Đang chạy' },
+    en: { lost: 'Lost the connection to the server; retrying…', failed: 'Cannot follow the progress. Please reload the page.', running: 'Running' }
   }[lang];
   var nf = new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'vi-VN');
   function fmt(n) { return nf.format(Number(n) || 0); }
@@ -66,6 +66,16 @@
     var percent = total > 0 ? Math.min(100, (100 * read) / total) : 0;
     if (p.status === 'done') percent = 100;
     setBar(barBox, percent);
+    // the badge follows the job: a queued job that reports progress is running
+    var badge = document.getElementById('job-status');
+    var state = p.status === 'running' || (p.status !== 'done' && read > 0 && badge &&
+                                            badge.getAttribute('data-status') === 'queued') ? 'running' : '';
+    if (badge && state === 'running' && badge.getAttribute('data-status') !== 'running') {
+      badge.setAttribute('data-status', 'running');
+      badge.textContent = T.running;
+      badge.classList.remove('text-bg-secondary');
+      badge.classList.add('text-bg-primary');
+    }
     text('progress-read', fmt(read));
     text('progress-total', fmt(Math.max(total, read)));
     text('progress-percent', String(Math.round(percent)));
