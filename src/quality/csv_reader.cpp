@@ -367,6 +367,24 @@ bool CsvReader::next(RawRecord& rec) {
       if (in_q) {
         const void* q = std::memchr(b + i, '"', len_ - i);
         const std::size_t qi = q ? std::size_t(static_cast<const char*>(q) - b) : len_;
+        if (width_ >= 2 && !literal) {
+          // A quoted field that runs over a line end and then over a line that reads as a whole
+          // record of the header's width is a quote never closed: the record is re-read with
+          // its quotes as ordinary characters up to its line end (and marked malformed).
+          if (const void* lf = std::memchr(b + i, '\n', qi - i)) {
+            const std::size_t a = std::size_t(static_cast<const char*>(lf) - b) + 1;
+            const void* lf2 = std::memchr(b + a, '\n', len_ - a);
+            if (!lf2 && !eof_) {
+              incomplete = true;
+              break;
+            }
+            const std::size_t e = lf2 ? std::size_t(static_cast<const char*>(lf2) - b) : len_;
+            if (looks_like_record(std::string_view(b + a, e - a))) {
+              literal = true;
+              goto rescan;
+            }
+          }
+        }
         for (std::size_t k = i; k < qi; ++k) nl += b[k] == '\n';
         i = qi;
         if (i - pos_ > kMaxQuoted) {
@@ -429,6 +447,7 @@ bool CsvReader::next(RawRecord& rec) {
       goto rescan;
     }
     // Materialize the cells.
+    if (width_ == 0 && fb_.size() >= 2 && !literal && !unterminated) width_ = fb_.size();
     rec.line = line_;
     rec.malformed = literal || unterminated;
     rec.cells.resize(fb_.size());
@@ -459,6 +478,30 @@ bool CsvReader::next(RawRecord& rec) {
     pos_ = next_pos;
     return true;
   }
+}
+
+bool CsvReader::looks_like_record(std::string_view line) const {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  std::size_t fields = 1;
+  bool in_q = false, field_start = true;
+  for (std::size_t k = 0; k < line.size(); ++k) {
+    const char c = line[k];
+    if (in_q) {
+      if (c == '"') {
+        if (k + 1 < line.size() && line[k + 1] == '"') ++k;
+        else in_q = false;
+      }
+      continue;
+    }
+    if (c == delim_) {
+      ++fields;
+      field_start = true;
+      continue;
+    }
+    if (c == '"' && field_start) in_q = true;
+    field_start = false;
+  }
+  return !in_q && fields == width_;
 }
 
 std::string CsvReader::describe() const {

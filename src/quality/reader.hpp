@@ -98,7 +98,10 @@ class RecordReader {
 /// - Quotes: "…" with "" for a quote, delimiters and line breaks inside; a quote inside an
 ///   unquoted field is an ordinary character; text after a closing quote is kept. A quoted
 ///   field that runs past 1 MiB is taken to start with a stray quote: that record is re-read
-///   with quotes as ordinary characters up to the end of its line and marked malformed.
+///   with quotes as ordinary characters up to the end of its line and marked malformed. So is
+///   a quoted field that runs over a line end when the next line reads as a whole record as
+///   wide as the first record of two fields or more (the header): a quote never closed does
+///   not swallow the rows after it.
 /// - Line ends: LF, CRLF or CR.
 class CsvReader : public RecordReader {
  public:
@@ -111,6 +114,8 @@ class CsvReader : public RecordReader {
 
  private:
   bool fill();  // reads more bytes into buf_; false at the end of input
+  bool looks_like_record(std::string_view line) const;  // a whole record of width_ fields
+  std::size_t width_ = 0;  // fields of the first record with two or more (the header)
   std::unique_ptr<ByteSource> src_;
   std::string buf_;
   std::size_t pos_ = 0, len_ = 0;

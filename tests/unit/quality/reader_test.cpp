@@ -187,6 +187,43 @@ TEST(CsvReader, StrayQuoteDoesNotSwallowTheFile) {
   EXPECT_EQ(v.back().line, 60000u);
 }
 
+TEST(CsvReader, AnUnclosedQuoteBeforeAWholeRecordIsClosedAtItsLineEnd) {
+  // unclosed-quote.csv: line 4 opens a quote that never closes; line 5 is a whole record.
+  const std::string text =
+      "STT,Họ và tên,Giới tính,Ngày sinh\n"
+      "1,Nguyễn Văn An,Nam,15/03/1970\n"
+      "6,\"Nguyễn Văn Sáu,Nam,01/01/1980\r\n"
+      "7,Lê Văn Bảy,Nam,15/03/1980\n"
+      "8,\"Phạm\nThị Tám\",Nữ,01/02/1990\n";  // a real two-line quoted field stays one cell
+  auto v = csv(text);
+  ASSERT_EQ(v.size(), 5u);
+  EXPECT_TRUE(v[2].malformed);
+  EXPECT_EQ(v[2].line, 3u);
+  EXPECT_EQ(v[2].cells, (std::vector<std::string>{"6", "\"Nguyễn Văn Sáu", "Nam", "01/01/1980"}));
+  EXPECT_FALSE(v[3].malformed);
+  EXPECT_EQ(v[3].line, 4u);
+  EXPECT_EQ(v[3].cells, (std::vector<std::string>{"7", "Lê Văn Bảy", "Nam", "15/03/1980"}));
+  EXPECT_FALSE(v[4].malformed);
+  EXPECT_EQ(v[4].line, 5u);
+  EXPECT_EQ(v[4].cells, (std::vector<std::string>{"8", "Phạm\nThị Tám", "Nữ", "01/02/1990"}));
+
+  // `clean` on the file: every data line is read; the unclosed line is flagged, kept or rejected.
+  const std::string in = temp_path("unclosed-quote.csv");
+  {
+    std::ofstream o(in, std::ios::binary);
+    o << text;
+  }
+  quality::CleanJob job;
+  job.input = in;
+  job.output = temp_path("unclosed-out.csv");
+  job.findings = temp_path("unclosed-f.csv");
+  job.threads = 1;
+  auto st = quality::run_clean(refdata(), rules(), options(), job);
+  EXPECT_EQ(st.rows_read, 4);
+  EXPECT_EQ(st.rows_written + st.rows_rejected, 4);
+  EXPECT_EQ(st.by_code["row.stray_quote"] + st.by_code["row.malformed"], 1);
+}
+
 TEST(CsvReader, LegacyBytesAreRepairedPerField) {
   // Windows-1258 bytes (Việt = V i ê + combining dot below 0xF2, t), TCVN3 and VNI bytes in
   // other cells of the same file.
