@@ -313,16 +313,16 @@ std::string audit_hash(const AuditEntry& e) {
   return sha256_hex(buf);
 }
 
-static std::mutex audit_mutex;
-
 namespace {
 // Appends one entry inside the caller's transaction: the chain's last entry is read and the new
-// one linked to it (PostgreSQL: under an advisory lock held to commit, so two processes never
-// link to the same entry; SQLite: the write lock does that).
+// one linked to it (PostgreSQL: under an advisory lock held to commit, so two transactions never
+// link to the same entry; SQLite: the database's single write lock does that). No lock of the
+// process is taken here: one held while waiting for the database's lock deadlocks against a
+// transaction that holds the database's lock and wants the process's (seen on PostgreSQL with
+// the read-audit writer and concurrent edits).
 void append_entry(soci::session& sql, std::optional<int64_t> actor_id, const std::string& actor_name,
                   std::string_view action, std::string_view entity, std::string_view entity_id,
                   std::string_view org_path, std::string_view detail_json, std::string at) {
-  std::lock_guard lock(audit_mutex);
   if (sql.get_backend_name() == "postgresql") sql << "SELECT pg_advisory_xact_lock(727275)";
   AuditEntry e;
   long long last_seq = 0;
