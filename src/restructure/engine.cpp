@@ -1242,7 +1242,7 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
     };
     std::map<std::pair<int64_t, Handle>, int64_t> agg;
     for (auto& [id, h] : S.org_map)
-      if (S.nodes[id].direct) agg[{named_before(id), named_after_of(h)}] += S.nodes[id].direct;
+      if (S.nodes[id].direct && relocated(id)) agg[{named_before(id), named_after_of(h)}] += S.nodes[id].direct;
     {
       std::unordered_map<int64_t, int64_t> org_of;
       for (auto& [id, v] : members_of_consumed)
@@ -1264,7 +1264,7 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
   if (!for_apply && pv.members_moved > 0) {
     std::vector<int64_t> ids;
     for (auto& [id, h] : S.org_map)
-      if (S.nodes[id].direct) ids.push_back(id);
+      if (S.nodes[id].direct && relocated(id)) ids.push_back(id);
     for (std::size_t k = 0; k < ids.size() && pv.member_sample.size() < 200; ++k) {
       sqlu::Query q;
       q.text = "SELECT id, family_name, middle_name, given_name FROM member WHERE org_id = " + q.add(ids[k]) + " ORDER BY sort_key, id LIMIT " +

@@ -571,6 +571,12 @@ TEST_P(EngineTest, PreviewCountsEqualTheCountsAfterApply) {
   Preview rn = e.preview(csv("rename,26740,,Đảng bộ phường mới,,,,,,QĐ 1,2025-06-16,2025-07-01,\n"));
   EXPECT_EQ(rn.members_moved, 0);
   EXPECT_EQ(rn.memberships_reopened, 7);
+  EXPECT_TRUE(rn.moves.empty());
+  EXPECT_TRUE(rn.member_sample.empty());
+  // A moved cell's members do move.
+  Preview mv = e.preview(csv("move,26740.02,,,,26734,,,,QĐ 1,2025-06-16,2025-07-01,\n"));
+  EXPECT_EQ(mv.members_moved, 2);
+  EXPECT_EQ(mv.moves.size(), 1u);
 }
 
 TEST_P(EngineTest, ApplyAndUndoRefreshTheCachedMemberCounts) {
