@@ -86,6 +86,11 @@ Database::Database(const DbUrl& url, std::size_t pool_size)
     } else {
       s.open(soci::postgresql, url_.connect_string);
       s << "SET client_min_messages = warning";
+      // No parallel query for the app's short requests: starting workers costs more than the
+      // work, and under concurrent requests they take the cores the other requests need
+      // (2,000,000 members, 32 concurrent searches: 32 → 196 req/s, p99 1.8 s → 0.31 s).
+      // Batch jobs that want it can SET it in their own session.
+      s << "SET max_parallel_workers_per_gather = 0";
     }
   }
 }
