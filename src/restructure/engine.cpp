@@ -1155,7 +1155,14 @@ std::unique_ptr<Engine::State> Engine::compute(soci::session& sql, const Plan& p
       r.name = n.name;
       r.kind = std::string(registry::to_string(n.kind));
       std::tie(r.parent_code, r.parent_name) = parent_label(id);
-      r.members = n.loaded_subtree ? subtree_active(id) : -1;
+      if (n.loaded_subtree) {
+        r.members = subtree_active(id);
+      } else {  // a target outside the plan's subtrees: counted (the preview showed '?')
+        sqlu::Query q;
+        q.text = "SELECT count(*) FROM member WHERE org_path >= " + q.add(n.path) + " AND org_path < " +
+                 q.add(registry::subtree_end(n.path)) + " AND status IN " + kActive;
+        r.members = for_apply ? -1 : sqlu::to_i64(sqlu::scalar(sql, q));
+      }
       auto [b, e] = lin_by_pred.equal_range(id);
       std::vector<std::size_t> ks;
       for (auto it = b; it != e; ++it) ks.push_back(it->second);
