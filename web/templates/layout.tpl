@@ -16,7 +16,7 @@
 </head>
 <body class="{{BODY_CLASS}}">
 <header class="app-header">
-  <nav class="navbar navbar-expand-md navbar-dark" aria-label="{{T_nav_main}}">
+  <nav class="navbar navbar-expand-xl navbar-dark" aria-label="{{T_nav_main}}">
     <div class="container-fluid">
       <a class="navbar-brand" href="/">{{T_app_name}}</a>
       {{#USER}}
