@@ -23,6 +23,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "base/bounded_queue.hpp"
 #include "base/error.hpp"
 #include "quality/campaign.hpp"
 #include "quality/import_internal.hpp"
@@ -480,38 +481,7 @@ struct Chunk {
 };
 
 template <class T>
-class Queue {
- public:
-  explicit Queue(std::size_t cap) : cap_(cap) {}
-  void push(T v) {
-    std::unique_lock lk(m_);
-    not_full_.wait(lk, [&] { return q_.size() < cap_ || closed_; });
-    q_.push_back(std::move(v));
-    not_empty_.notify_one();
-  }
-  bool pop(T& v) {
-    std::unique_lock lk(m_);
-    not_empty_.wait(lk, [&] { return !q_.empty() || closed_; });
-    if (q_.empty()) return false;
-    v = std::move(q_.front());
-    q_.pop_front();
-    not_full_.notify_one();
-    return true;
-  }
-  void close() {
-    std::lock_guard lk(m_);
-    closed_ = true;
-    not_empty_.notify_all();
-    not_full_.notify_all();
-  }
-
- private:
-  std::mutex m_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<T> q_;
-  std::size_t cap_;
-  bool closed_ = false;
-};
+using Queue = base::BoundedQueue<T>;  // (src/base/bounded_queue.hpp)
 
 struct OrgEntry {
   int64_t id = 0;

@@ -10,75 +10,18 @@
 #include <string_view>
 #include <vector>
 
+#include "db/sql.hpp"
 #include "quality/import.hpp"
 
 namespace dangbo::quality::isql {
 
-struct Row {
-  std::vector<std::string> v;
-  std::vector<soci::indicator> ind;
-  explicit Row(std::size_t n) : v(n), ind(n, soci::i_null) {}
-  const std::string& s(std::size_t i) const {
-    static const std::string empty;
-    return ind[i] == soci::i_ok ? v[i] : empty;
-  }
-  bool null(std::size_t i) const { return ind[i] != soci::i_ok; }
-  int64_t i(std::size_t k) const {
-    int64_t x = 0;
-    const std::string& t = s(k);
-    std::from_chars(t.data(), t.data() + t.size(), x);
-    return x;
-  }
-};
-
-/// SQL text with :p1, :p2 … parameters bound by name (all as text).
-struct Query {
-  std::string text;
-  std::vector<std::string> params, names;
-  explicit Query(std::string t = "") : text(std::move(t)) {}
-  std::string add(std::string v) {
-    params.push_back(std::move(v));
-    names.push_back("p" + std::to_string(params.size()));
-    return ":" + names.back() + " ";
-  }
-  std::string add(int64_t v) { return add(std::to_string(v)); }
-  std::string add(int v) { return add(std::to_string(v)); }
-};
-
-template <class F>
-void each(soci::session& sql, Query& q, std::size_t ncols, F&& on_row) {
-  Row row(ncols);
-  soci::statement st(sql);
-  for (std::size_t k = 0; k < ncols; ++k) st.exchange(soci::into(row.v[k], row.ind[k]));
-  for (std::size_t k = 0; k < q.params.size(); ++k) st.exchange(soci::use(q.params[k], q.names[k]));
-  st.alloc();
-  st.prepare(q.text);
-  st.define_and_bind();
-  st.execute(false);
-  while (st.fetch()) on_row(row);
-}
-
-inline long long exec(soci::session& sql, Query& q) {
-  soci::statement st(sql);
-  for (std::size_t k = 0; k < q.params.size(); ++k) st.exchange(soci::use(q.params[k], q.names[k]));
-  st.alloc();
-  st.prepare(q.text);
-  st.define_and_bind();
-  st.execute(true);
-  return st.get_affected_rows();
-}
-
-inline std::string scalar(soci::session& sql, Query& q) {
-  std::string out;
-  each(sql, q, 1, [&](const Row& r) { out = r.s(0); });
-  return out;
-}
-
-inline int64_t to_i64(std::string_view t) {
-  int64_t x = 0;
-  std::from_chars(t.data(), t.data() + t.size(), x);
-  return x;
-}
+// The SQL helpers are db::sql's (src/db/sql.hpp).
+using db::sql::each;
+using db::sql::exec;
+using db::sql::Query;
+using db::sql::Row;
+using db::sql::scalar;
+using db::sql::to_i64;
 
 /// "IN (:p1, :p2 …)" for the values.
 inline std::string in_list(Query& q, const std::vector<std::string>& values) {

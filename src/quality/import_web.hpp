@@ -12,24 +12,11 @@
 #include "http/http.hpp"
 #include "quality/import.hpp"
 #include "quality/mapping.hpp"
+#include "web/web.hpp"
 
 namespace dangbo::quality::web_util {
 
-/// "2026-11-29T14:52:51.123Z" (UTC) → "29/11/2026 21:52" (Vietnam time, UTC+7).
-inline std::string vietnam_time(const std::string& iso) {
-  std::tm tm{};
-  if (iso.size() < 19 || std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-    return iso;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  std::time_t t = timegm(&tm) + 7 * 3600;
-  std::tm v{};
-  gmtime_r(&t, &v);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%02d/%02d/%04d %02d:%02d", v.tm_mday, v.tm_mon + 1, v.tm_year + 1900, v.tm_hour, v.tm_min);
-  return buf;
-}
+using web::vietnam_time;  // (src/web/web.hpp)
 
 /// A positive integer path or query value; `what` names it in the 404/422.
 inline int64_t positive(const std::string& s, bool not_found_on_error, const char* what) {

@@ -67,21 +67,6 @@ std::string gender_label(const std::string& lang, Gender g) {
 }
 std::string date_text(const std::optional<CivilDate>& d) { return d ? d->display() : ""; }
 
-// "2026-11-29T14:52:51.123Z" (UTC) → "29/11/2026 21:52" (Vietnam time, UTC+7).
-std::string local_time_text(const std::string& iso) {
-  if (iso.size() < 16) return iso;
-  auto d = base::parse_iso_date(iso.substr(0, 10));
-  if (!d) return iso;
-  int h = std::stoi(iso.substr(11, 2)) + 7, mi = std::stoi(iso.substr(14, 2));
-  if (h >= 24) {
-    h -= 24;
-    *d = base::add_days(*d, 1);
-  }
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", h, mi);
-  return d->display() + " " + buf;
-}
-
 json::object member_json(const Member& m) {
   json::object o;
   o["id"] = m.id;
@@ -407,7 +392,7 @@ void register_routes(http::Router& r, web::Context& ctx) {
       for (auto& e : trail) {
         auto* row = d.AddSectionDictionary("AUDIT");
         row->SetValue("SEQ", std::to_string(e.seq));
-        row->SetValue("AT", local_time_text(e.at));
+        row->SetValue("AT", web::vietnam_time(e.at));
         row->SetValue("ACTOR", e.actor_name);
         row->SetValue("ACTION", R.i18n().t(lang, "audit_" + e.action));
         std::string detail;

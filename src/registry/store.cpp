@@ -7,6 +7,7 @@
 
 #include "base/error.hpp"
 #include "db/database.hpp"
+#include "db/sql.hpp"
 #include "vntext/text.hpp"
 
 namespace dangbo::registry {
@@ -27,27 +28,10 @@ std::optional<CivilDate> opt_date(const std::string& s, soci::indicator ind) {
   return base::parse_iso_date(s);
 }
 
-int64_t to_i64(const std::string& s) {
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
-// Binds every column of a SELECT into strings (SOCI converts numbers to text on both back
-// ends), so one row type serves SQLite and PostgreSQL alike.
-struct TextRow {
-  std::vector<std::string> v;
-  std::vector<soci::indicator> ind;
-  explicit TextRow(std::size_t n) : v(n), ind(n, soci::i_null) {}
-  void bind(soci::statement& st) {
-    for (std::size_t i = 0; i < v.size(); ++i) st.exchange(soci::into(v[i], ind[i]));
-  }
-  const std::string& s(std::size_t i) const {
-    static const std::string empty;
-    return ind[i] == soci::i_ok ? v[i] : empty;
-  }
-  bool null(std::size_t i) const { return ind[i] != soci::i_ok; }
-};
+// Rows read as text, statements with named text parameters: src/db/sql.hpp.
+using TextRow = db::sql::Row;
+using db::sql::Query;
+using db::sql::to_i64;
 
 constexpr const char* kOrgCols =
     "o.id, o.code, o.name, o.kind, o.parent_id, o.admin_unit_code, o.valid_from, o.valid_to, o.path, o.synthetic, "
@@ -116,35 +100,6 @@ Member member_from(const TextRow& r, std::string* sort_key = nullptr) {
   return m;
 }
 
-// A statement with named text parameters (:p1, :p2 …) bound by name, so the order in which
-// add() calls are evaluated inside one expression does not matter; keeps the values alive.
-struct Query {
-  std::string text;
-  std::vector<std::string> params;
-  std::vector<std::string> names;
-  std::string add(std::string v) {
-    params.push_back(std::move(v));
-    names.push_back("p" + std::to_string(params.size()));
-    return ":" + names.back() + " ";
-  }
-  void bind(soci::statement& st) {
-    for (std::size_t i = 0; i < params.size(); ++i) st.exchange(soci::use(params[i], names[i]));
-  }
-};
-
-template <class F>
-void run_rows(soci::session& sql, Query& q, std::size_t ncols, F&& on_row) {
-  TextRow row(ncols);
-  soci::statement st(sql);
-  row.bind(st);
-  q.bind(st);
-  st.alloc();
-  st.prepare(q.text);
-  st.define_and_bind();
-  st.execute(false);
-  while (st.fetch()) on_row(row);
-}
-
 std::string date_or_null(const std::optional<CivilDate>& d) { return d ? d->iso() : std::string(); }
 
 }  // namespace
@@ -187,7 +142,7 @@ std::vector<OrgRow> list_orgs(soci::session& sql, const OrgQuery& oq) {
   if (!oq.after_code.empty()) q.text += " AND o.code > " + q.add(oq.after_code);
   q.text += " ORDER BY o.code LIMIT " + std::to_string(std::clamp(oq.limit, 1, 1000));
   std::vector<OrgRow> out;
-  run_rows(sql, q, kOrgColCount + 2, [&](const TextRow& r) {
+  db::sql::each(sql, q, kOrgColCount + 2, [&](const TextRow& r) {
     OrgRow row;
     row.org = org_from(r);
     row.child_count = to_i64(r.s(kOrgColCount));
@@ -203,7 +158,7 @@ std::optional<Organization> find_org(soci::session& sql, const std::string& code
            q.add(code) + " AND o.valid_from <= " + q.add(as_of) + " AND (o.valid_to IS NULL OR o.valid_to > " + q.add(as_of) +
            ") LIMIT 1";
   std::optional<Organization> out;
-  run_rows(sql, q, kOrgColCount, [&](const TextRow& r) { out = org_from(r); });
+  db::sql::each(sql, q, kOrgColCount, [&](const TextRow& r) { out = org_from(r); });
   return out;
 }
 
@@ -212,7 +167,7 @@ std::optional<Organization> find_org_by_id(soci::session& sql, int64_t id) {
   q.text = std::string("SELECT ") + kOrgCols + " FROM organization o LEFT JOIN organization p ON p.id = o.parent_id WHERE o.id = " +
            q.add(std::to_string(id));
   std::optional<Organization> out;
-  run_rows(sql, q, kOrgColCount, [&](const TextRow& r) { out = org_from(r); });
+  db::sql::each(sql, q, kOrgColCount, [&](const TextRow& r) { out = org_from(r); });
   return out;
 }
 
@@ -386,7 +341,7 @@ MemberPage list_members(soci::session& sql, const MemberQuery& mq) {
            ") p JOIN member m ON m.id = p.pid JOIN organization o ON o.id = m.org_id ORDER BY p.psk, p.pid";
   MemberPage page;
   std::vector<std::string> keys;
-  run_rows(sql, q, kMemberColCount, [&](const TextRow& r) {
+  db::sql::each(sql, q, kMemberColCount, [&](const TextRow& r) {
     std::string sk;
     page.items.push_back(member_from(r, &sk));
     keys.push_back(std::move(sk));
@@ -404,7 +359,7 @@ int64_t count_members(soci::session& sql, const MemberQuery& mq, int64_t cap) {
   member_where(q, mq);
   q.text += cap == INT64_MAX ? ") c" : " LIMIT " + std::to_string(cap) + ") c";
   int64_t n = 0;
-  run_rows(sql, q, 1, [&](const TextRow& r) { n = to_i64(r.s(0)); });
+  db::sql::each(sql, q, 1, [&](const TextRow& r) { n = to_i64(r.s(0)); });
   return n;
 }
 
@@ -416,7 +371,7 @@ int64_t probe_name_matches(soci::session& sql, const std::string& text, int64_t 
     Query q;
     q.text = std::string("SELECT count(*) FROM (SELECT 1 FROM member WHERE ") + col + " >= " + q.add(key) + " AND " + col +
              " < " + q.add(key + "~") + " LIMIT " + std::to_string(cap) + ") c";
-    run_rows(sql, q, 1, [&](const TextRow& r) { total += to_i64(r.s(0)); });
+    db::sql::each(sql, q, 1, [&](const TextRow& r) { total += to_i64(r.s(0)); });
     if (total >= cap) break;
   }
   return total;
@@ -427,7 +382,7 @@ std::optional<Member> find_member(soci::session& sql, int64_t id) {
   q.text = std::string("SELECT ") + kMemberCols + " FROM member m JOIN organization o ON o.id = m.org_id WHERE m.id = " +
            q.add(std::to_string(id));
   std::optional<Member> out;
-  run_rows(sql, q, kMemberColCount, [&](const TextRow& r) { out = member_from(r); });
+  db::sql::each(sql, q, kMemberColCount, [&](const TextRow& r) { out = member_from(r); });
   return out;
 }
 
@@ -437,7 +392,7 @@ std::vector<Membership> member_history(soci::session& sql, int64_t member_id) {
            "JOIN organization o ON o.id = ms.org_id WHERE ms.member_id = " +
            q.add(std::to_string(member_id)) + " ORDER BY ms.valid_from DESC, ms.id DESC";
   std::vector<Membership> out;
-  run_rows(sql, q, 8, [&](const TextRow& r) {
+  db::sql::each(sql, q, 8, [&](const TextRow& r) {
     Membership h;
     h.id = to_i64(r.s(0));
     h.member_id = to_i64(r.s(1));
@@ -564,7 +519,7 @@ Stats member_stats(soci::session& sql, const Organization& org, const std::strin
   {
     Query q;
     q.text = "SELECT m.status, count(*) FROM member m WHERE " + who(q) + " GROUP BY m.status";
-    run_rows(sql, q, 2, [&](const TextRow& r) {
+    db::sql::each(sql, q, 2, [&](const TextRow& r) {
       auto st = parse_member_status(r.s(0)).value_or(MemberStatus::full);
       int64_t n = to_i64(r.s(1));
       s.by_status.push_back({r.s(0), std::string(en ? label_en(st) : label_vi(st)), n});
@@ -574,13 +529,13 @@ Stats member_stats(soci::session& sql, const Organization& org, const std::strin
   {
     Query q;
     q.text = "SELECT count(*) FROM member m WHERE " + who(q) + " AND m.synthetic = 1";
-    run_rows(sql, q, 1, [&](const TextRow& r) { s.synthetic = to_i64(r.s(0)); });
+    db::sql::each(sql, q, 1, [&](const TextRow& r) { s.synthetic = to_i64(r.s(0)); });
   }
   {
     Query q;
     q.text = "SELECT m.gender, count(*) FROM member m WHERE " + who(q) +
              " AND m.status IN ('probationary','full','exempted') GROUP BY m.gender ORDER BY m.gender DESC";
-    run_rows(sql, q, 2, [&](const TextRow& r) {
+    db::sql::each(sql, q, 2, [&](const TextRow& r) {
       bool male = r.s(0) == "male";
       s.by_gender.push_back({r.s(0), male ? (en ? "Male" : "Nam") : (en ? "Female" : "Nữ"), to_i64(r.s(1))});
     });
@@ -594,7 +549,7 @@ Stats member_stats(soci::session& sql, const Organization& org, const std::strin
     Query q;
     q.text = "SELECT substr(m.birth_date, 1, 4), count(*) FROM member m WHERE " + who(q) +
              " AND m.status IN ('probationary','full','exempted') GROUP BY substr(m.birth_date, 1, 4)";
-    run_rows(sql, q, 2, [&](const TextRow& r) {
+    db::sql::each(sql, q, 2, [&](const TextRow& r) {
       int64_t n = to_i64(r.s(1));
       if (r.s(0).size() != 4) {
         unknown += n;
@@ -636,7 +591,7 @@ Stats member_stats(soci::session& sql, const Organization& org, const std::strin
              "substr(o.path, 1, length(o.path) - 1) || '0' AND m.status IN ('probationary','full','exempted')) FROM "
              "organization o WHERE o.parent_id = " +
              q.add(std::to_string(org.id)) + " AND o.valid_to IS NULL ORDER BY o.code";
-    run_rows(sql, q, 3, [&](const TextRow& r) { s.by_child.push_back({r.s(0), r.s(1), to_i64(r.s(2))}); });
+    db::sql::each(sql, q, 3, [&](const TextRow& r) { s.by_child.push_back({r.s(0), r.s(1), to_i64(r.s(2))}); });
   }
   return s;
 }
@@ -647,7 +602,7 @@ int64_t count_active_in_subtree(soci::session& sql, const std::string& path, int
            q.add(subtree_end(path)) + " AND status IN ('probationary','full','exempted')" +
            (cap == INT64_MAX ? std::string() : " LIMIT " + std::to_string(cap)) + ") c";
   int64_t n = 0;
-  run_rows(sql, q, 1, [&](const TextRow& r) { n = to_i64(r.s(0)); });
+  db::sql::each(sql, q, 1, [&](const TextRow& r) { n = to_i64(r.s(0)); });
   return n;
 }
 
@@ -659,7 +614,7 @@ bool any_synthetic(soci::session& sql, const std::string& path, const std::strin
   else
     q.text = "SELECT m.id FROM member m WHERE " + members_on_day(q, as_of, {path}) + " AND m.synthetic = 1 LIMIT 1";
   bool found = false;
-  run_rows(sql, q, 1, [&](const TextRow&) { found = true; });
+  db::sql::each(sql, q, 1, [&](const TextRow&) { found = true; });
   return found;
 }
 

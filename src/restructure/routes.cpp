@@ -22,22 +22,6 @@ namespace json = boost::json;
 
 namespace {
 
-// "2026-11-29T18:55:52Z" (UTC, as stored) → "30/11/2026 01:55" (Vietnam time, UTC+7), as the
-// registry's pages show times.
-std::string local_time_text(const std::string& iso) {
-  if (iso.size() < 16 || iso[10] != 'T') return iso;
-  auto d = base::parse_iso_date(iso.substr(0, 10));
-  if (!d) return iso;
-  int h = std::atoi(iso.substr(11, 2).c_str()) + 7, mi = std::atoi(iso.substr(14, 2).c_str());
-  if (h >= 24) {
-    h -= 24;
-    *d = base::add_days(*d, 1);
-  }
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", h, mi);
-  return d->display() + " " + buf;
-}
-
 constexpr std::size_t kMaxPlanBytes = 8 * 1024 * 1024;
 
 std::string kind_label(const std::string& lang, const std::string& kind) {
@@ -224,7 +208,7 @@ void register_routes(http::Router& r, web::Context& ctx, const std::string& data
                                                       : (lang == "en" ? "undone" : "đã hoàn tác"));
         row->SetValue("STATUS_KEY", p.status);
         row->SetValue("OPS", std::to_string(p.ops));
-        row->SetValue("APPLIED_AT", local_time_text(p.applied_at));
+        row->SetValue("APPLIED_AT", web::vietnam_time(p.applied_at));
         row->SetValue("APPLIED_BY", p.applied_by);
         if (p.status == "applied" && first_applied && svc->is_admin(*a)) {
           row->ShowSection("CAN_UNDO");
@@ -433,9 +417,9 @@ void register_routes(http::Router& r, web::Context& ctx, const std::string& data
       d.SetValue("NAME", p.name);
       d.SetValue("EFFECTIVE", base::parse_iso_date(p.effective_date).value_or(base::CivilDate{}).display());
       d.SetValue("STATUS", p.status == "applied" ? (lang == "en" ? "applied" : "đã áp dụng") : (lang == "en" ? "undone" : "đã hoàn tác"));
-      d.SetValue("APPLIED_AT", local_time_text(p.applied_at));
+      d.SetValue("APPLIED_AT", web::vietnam_time(p.applied_at));
       d.SetValue("APPLIED_BY", p.applied_by);
-      if (!p.undone_at.empty()) d.AddSectionDictionary("UNDONE")->SetValue("AT", local_time_text(p.undone_at));
+      if (!p.undone_at.empty()) d.AddSectionDictionary("UNDONE")->SetValue("AT", web::vietnam_time(p.undone_at));
       if (req.query_param("applied")) d.ShowSection("JUST_APPLIED");
       try {
         auto s = json::parse(p.summary).as_object();

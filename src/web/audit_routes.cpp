@@ -50,23 +50,6 @@ security::AuditQuery audit_query(const Request& req, int max_limit) {
   return q;
 }
 
-// "2026-11-29T14:52:51.123Z" (UTC) → "29/11/2026 21:52:51" (Vietnam, UTC+7, no summer time).
-std::string vietnam_time(const std::string& iso) {
-  std::tm tm{};
-  if (iso.size() < 19 || std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-    return iso;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  std::time_t t = timegm(&tm) + 7 * 3600;
-  std::tm v{};
-  gmtime_r(&t, &v);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%02d/%02d/%04d %02d:%02d:%02d", v.tm_mday, v.tm_mon + 1, v.tm_year + 1900, v.tm_hour,
-                v.tm_min, v.tm_sec);
-  return buf;
-}
-
 std::string page_url(const Request& req, int64_t before) {
   std::string url = "/audit?";
   for (auto& [k, v] : req.query)
@@ -102,7 +85,7 @@ void register_audit_routes(http::Router& r, Context& ctx) {
       for (auto& e : page.items) {
         auto* row = d.AddSectionDictionary("ENTRY");
         row->SetValue("SEQ", std::to_string(e.seq));
-        row->SetValue("AT", vietnam_time(e.at));
+        row->SetValue("AT", vietnam_time(e.at, true));
         row->SetValue("ACTOR", e.actor_name);
         row->SetValue("ACTION", R.i18n().t(lang, "audit_" + e.action));
         row->SetValue("ACTION_KEY", e.action);

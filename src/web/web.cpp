@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <ctime>
+#include <cstdio>
 #include <filesystem>
 #include <strings.h>
 
@@ -111,6 +113,27 @@ std::string Renderer::fragment(const std::string& name, const std::string& lang,
 
 const security::Actor* actor_of(const http::Request& req) {
   return static_cast<const security::Actor*>(req.actor.get());
+}
+
+std::string vietnam_time(const std::string& iso, bool seconds) {
+  std::tm tm{};
+  int n = iso.size() >= 16 ? std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                                         &tm.tm_hour, &tm.tm_min, &tm.tm_sec)
+                           : 0;
+  if (n < 5) return iso;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  std::time_t t = timegm(&tm) + 7 * 3600;
+  std::tm v{};
+  gmtime_r(&t, &v);
+  char buf[32];
+  if (seconds)
+    std::snprintf(buf, sizeof buf, "%02d/%02d/%04d %02d:%02d:%02d", v.tm_mday, v.tm_mon + 1, v.tm_year + 1900, v.tm_hour,
+                  v.tm_min, v.tm_sec);
+  else
+    std::snprintf(buf, sizeof buf, "%02d/%02d/%04d %02d:%02d", v.tm_mday, v.tm_mon + 1, v.tm_year + 1900, v.tm_hour,
+                  v.tm_min);
+  return buf;
 }
 
 std::string lang_of(const http::Request& req) {

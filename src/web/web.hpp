@@ -93,6 +93,10 @@ inline constexpr std::size_t kMaxJsonBodyBytes = 1 << 20;
 const security::Actor* actor_of(const http::Request& req);
 /// "vi" or "en" from the lang cookie.
 std::string lang_of(const http::Request& req);
+/// A stored UTC time "2026-11-29T14:52:51.123Z" as the pages show it, in Vietnam time (UTC+7,
+/// no summer time): "29/11/2026 21:52", or "29/11/2026 21:52:51" with `seconds`. Text that is
+/// not such a time comes back unchanged.
+std::string vietnam_time(const std::string& iso, bool seconds = false);
 bool is_api(const http::Request& req);
 
 /// Registers a route whose handler runs only for a signed-in actor (session cookie or
