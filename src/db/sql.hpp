@@ -84,4 +84,18 @@ inline int64_t to_i64(std::string_view t) {
   return x;
 }
 
+/// True on PostgreSQL (COPY, advisory locks, RETURNING …), false on SQLite.
+inline bool is_postgresql(soci::session& sql) { return sql.get_backend_name() == "postgresql"; }
+
+/// Appends `s` to a COPY … FROM STDIN text-format line, escaped (backslash, tab, newline, CR).
+inline void copy_append(std::string& o, std::string_view s) {
+  for (char c : s) {
+    if (c == '\\') o += "\\\\";
+    else if (c == '\t') o += "\\t";
+    else if (c == '\n') o += "\\n";
+    else if (c == '\r') o += "\\r";
+    else o += c;
+  }
+}
+
 }  // namespace dangbo::db::sql

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "db/database.hpp"
+#include "db/sql.hpp"
 #include "registry/store.hpp"
 
 namespace dangbo::linkage {
@@ -134,7 +135,7 @@ void check_ident(const std::string& s) {
 
 }  // namespace
 
-bool is_postgresql(soci::session& sql) { return sql.get_backend_name() == "postgresql"; }
+bool is_postgresql(soci::session& sql) { return db::sql::is_postgresql(sql); }
 
 void read_members(soci::session& sql, const std::string& path, const std::function<void(const MemberRow&)>& on_row) {
   Query q;

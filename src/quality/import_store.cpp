@@ -28,7 +28,7 @@
 namespace dangbo::quality {
 
 namespace isql {
-bool is_pg(soci::session& sql) { return sql.get_backend_name() == "postgresql"; }
+bool is_pg(soci::session& sql) { return db::sql::is_postgresql(sql); }
 }  // namespace isql
 
 namespace detail {
@@ -76,15 +76,7 @@ void member_values(const registry::Member& m, MemberValues& v) {
 
 bool member_value_nullable(int i) { return i == 10 || i == 20 || i == 21 || i == 23; }
 
-void copy_append(std::string& o, std::string_view s) {
-  for (char c : s) {
-    if (c == '\\') o += "\\\\";
-    else if (c == '\t') o += "\\t";
-    else if (c == '\n') o += "\\n";
-    else if (c == '\r') o += "\\r";
-    else o += c;
-  }
-}
+using db::sql::copy_append;
 
 // ---- SQLite: prepared statements on the raw handle -------------------------------------------
 

@@ -83,7 +83,5 @@ class BulkWriter {
   void pg_copy(const std::string& table_cols, const std::string& data);
 };
 
-/// COPY text-format escaping of one value.
-void copy_append(std::string& out, std::string_view v);
 
 }  // namespace dangbo::quality::detail

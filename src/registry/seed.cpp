@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "base/error.hpp"
+#include "db/sql.hpp"
 #include "registry/store.hpp"
 #include "vntext/text.hpp"
 
@@ -207,13 +208,7 @@ void bulk_values(const Member& m, int64_t id, const std::string& org_path, const
 std::string copy_escape(const std::string& s) {
   std::string o;
   o.reserve(s.size());
-  for (char c : s) {
-    if (c == '\\') o += "\\\\";
-    else if (c == '\t') o += "\\t";
-    else if (c == '\n') o += "\\n";
-    else if (c == '\r') o += "\\r";
-    else o += c;
-  }
+  db::sql::copy_append(o, s);
   return o;
 }
 
