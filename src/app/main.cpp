@@ -19,6 +19,7 @@
 #include "linkage/cli.hpp"
 #include "quality/cli.hpp"
 #include "quality/import_cli.hpp"
+#include "registry/counts.hpp"
 #include "registry/refdata.hpp"
 #include "registry/roster_gen.hpp"
 #include "registry/routes.hpp"
@@ -320,6 +321,13 @@ int main(int argc, char** argv) {
   std::string anchor_file;
   audit_verify->add_option("--anchor", anchor_file, "tệp neo (ngoài cơ sở dữ liệu): so sánh rồi ghi thêm mục cuối");
 
+  auto* counts_cmd = app.add_subcommand("counts", "số đảng viên lưu theo từng tổ chức");
+  counts_cmd->require_subcommand(1);
+  auto* counts_check = counts_cmd->add_subcommand("check", "so số đã lưu với số đếm lại từ hồ sơ (thoát 1 nếu lệch)");
+  counts_check->add_option("--db", db_url);
+  bool counts_repair = false;
+  counts_check->add_flag("--repair", counts_repair, "đếm lại toàn bộ và ghi đè số đã lưu");
+
   app::RestructureCli restructure_cli;
   app::add_restructure_cli(app, db_url, restructure_cli);
   quality::ImportCli import_cli;
@@ -443,6 +451,26 @@ int main(int argc, char** argv) {
       db::migrate(*db, paths.migrations());
       std::cout << "Đã phục hồi từ " << backup_file << " (" << r.bytes << " byte, " << r.seconds << " giây).\n";
       return 0;
+    }
+    if (*counts_check) {
+      // Stored per-organization counts (registry/counts.hpp) against a fresh count.
+      auto db = open_db(db_url, paths);
+      auto s = db->session();
+      auto bad = registry::count_mismatches(*s);
+      for (std::size_t i = 0; i < bad.size() && i < 20; ++i)
+        std::cout << "tổ chức " << bad[i][0] << ": đã lưu " << bad[i][1] << ", đếm lại " << bad[i][2] << "\n";
+      if (bad.empty()) std::cout << "Số đảng viên đã lưu khớp với hồ sơ.\n";
+      else std::cout << bad.size() << " tổ chức lệch số.\n";
+      if (counts_repair && !bad.empty()) {
+        soci::transaction tr(*s);
+        int64_t n = registry::recount_all_orgs(*s);
+        security::audit_append(*s, nullptr, "counts.repair", "organization", "", "",
+                               "{\"mismatched\":" + std::to_string(bad.size()) + "}");
+        tr.commit();
+        std::cout << "Đã đếm lại " << n << " tổ chức có đảng viên.\n";
+        return 0;
+      }
+      return bad.empty() ? 0 : 1;
     }
     if (*routes_cmd) {
       // the same table as `serve`, over a throwaway in-memory database

@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "base/error.hpp"
+#include "registry/counts.hpp"
 #include "registry/service.hpp"
 #include "registry/store.hpp"
 
@@ -386,6 +387,8 @@ int64_t DedupeService::merge(const Actor& a, int64_t pair_id, const std::string&
       if (!recorded) moved.push_back(RefChange{"membership", "member_id", json::object{{"id", row}}, keep.id, true});
     }
   }
+  // The stored per-organization counts: the survivor may move, the absorbed record goes.
+  const registry::CountDelta counts_before = registry::active_by_org(*s, {keep.id, gone.id});
   std::string new_path = keep.org_path;
   if (org_from_gone) {
     long long org = gone.org_id, id = keep.id;
@@ -398,6 +401,7 @@ int64_t DedupeService::merge(const Actor& a, int64_t pair_id, const std::string&
     long long id = gone.id;
     *s << "DELETE FROM member WHERE id = :id", soci::use(id);
   }
+  registry::add_org_counts(*s, registry::count_difference(counts_before, registry::active_by_org(*s, {keep.id, gone.id})));
   auto after = registry::find_member(*s, keep.id);
   MergeRow mr;
   mr.survivor_id = keep.id;
@@ -429,6 +433,7 @@ int64_t DedupeService::merge(const Actor& a, int64_t pair_id, const std::string&
   security::audit_append(*s, &a, "dedupe_merged_into", "member", std::to_string(gone.id), gone.org_path,
                          json::serialize(json::object{{"merge", merge_id}, {"survivor", keep.id}}));
   tr.commit();
+  registry::RegistryService::invalidate_counts();  // a record left the counts
   return merge_id;
 }
 
@@ -460,6 +465,7 @@ void DedupeService::undo_merge(const Actor& a, int64_t merge_id) {
                 "Hồ sơ đã được sửa sau khi hợp nhất; không thể hoàn tác mà không làm mất các thay đổi đó");
   if (registry::find_member(*s, m->absorbed_id))
     throw Error(ErrorKind::conflict, "dedupe.id_taken", "Mã hồ sơ bị nhập đã được dùng lại");
+  const registry::CountDelta counts_before = registry::active_by_org(*s, {m->survivor_id, m->absorbed_id});
   row_restore(*s, "member", gone_row, true);
   for (auto& c : ref_changes(*s, merge_id)) {
     set_reference(*s, c.table, c.column, c.key, c.old_member_id);
@@ -469,6 +475,8 @@ void DedupeService::undo_merge(const Actor& a, int64_t merge_id) {
     }
   }
   row_restore(*s, "member", keep_before, false);
+  registry::add_org_counts(
+      *s, registry::count_difference(counts_before, registry::active_by_org(*s, {m->survivor_id, m->absorbed_id})));
   mark_merge_undone(*s, merge_id, a.username);
   delete_decision(*s, m->survivor_id, m->absorbed_id);
   if (m->pair_id) {
@@ -480,6 +488,7 @@ void DedupeService::undo_merge(const Actor& a, int64_t merge_id) {
   security::audit_append(*s, &a, "dedupe_merge_undo", "member", std::to_string(m->absorbed_id), path_of(gone_row),
                          json::serialize(json::object{{"merge", merge_id}, {"survivor", m->survivor_id}}));
   tr.commit();
+  registry::RegistryService::invalidate_counts();
 }
 
 MergeRow DedupeService::merge_record(const Actor& a, int64_t merge_id) {

@@ -19,6 +19,7 @@
 #include <stdexcept>
 
 #include "db/database.hpp"
+#include "registry/counts.hpp"
 #include "registry/store.hpp"
 #include "quality/import_internal.hpp"
 #include "vntext/encoding.hpp"
@@ -174,6 +175,13 @@ void BulkWriter::rollback() noexcept {
 
 void BulkWriter::insert_members(std::vector<NewMember>& v, const std::string& now) {
   if (v.empty()) return;
+  // The stored per-organization counts (registry/counts.hpp), in the batch's transaction.
+  registry::CountDelta delta;
+  for (auto& nm : v) {
+    auto st = registry::parse_member_status((*nm.values)[kMemberValueStatus]);
+    if (st && registry::is_active(*st)) ++delta[nm.org_id];
+  }
+  registry::add_org_counts(sql_, delta);
   if (!pg_) {
     auto& L = *lite_;
     for (auto& nm : v) {

@@ -22,6 +22,8 @@ namespace dangbo::quality::detail {
 inline constexpr int kMemberValueCount = 30;
 using MemberValues = std::array<std::string, kMemberValueCount>;
 extern const char* const kMemberValueCols;
+/// Index of `status` in MemberValues.
+inline constexpr int kMemberValueStatus = 24;
 /// Fills the values (search and sort keys from the name; dates ISO; empty date = NULL).
 void member_values(const registry::Member& m, MemberValues& v);
 /// Index of the nullable date columns in MemberValues.

@@ -1,5 +1,7 @@
 #include "registry/seed.hpp"
 
+#include "registry/counts.hpp"
+
 #include <cstdlib>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
@@ -158,7 +160,13 @@ constexpr const char* kBulkCols =
     "position, org_id, org_path, synthetic, version, created_at, updated_at";
 constexpr int kBulkColCount = 37;
 // positions in kBulkCols
-constexpr int kColId = 0, kColBirth = 11, kColAdmitted = 21, kColFull = 22, kColCardIssued = 24, kColOrg = 31;
+constexpr int kColId = 0, kColBirth = 11, kColAdmitted = 21, kColFull = 22, kColCardIssued = 24, kColStatus = 25, kColOrg = 31;
+
+// True for the statuses on the rolls (counted in org_member_count).
+bool counts_as_active(const std::string& status) {
+  auto st = parse_member_status(status);
+  return st && is_active(*st);
+}
 
 // Fills the text of each column (empty optional dates → null).
 void bulk_values(const Member& m, int64_t id, const std::string& org_path, const std::string& now,
@@ -373,6 +381,7 @@ int64_t load_roster(db::Database& db, const RefData& ref, const std::vector<Gene
     while (more) {
       check(sqlite3_exec(h, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr));
       int64_t in_batch = 0;
+      CountDelta counts;  // the stored per-organization counts, committed with the batch
       while (in_batch < batch && (more = (r = rows.next()) != nullptr)) {
         for (int i = 0; i < kBulkColCount; ++i) {
           if (r->null[i]) sqlite3_bind_null(ins, i + 1);
@@ -388,8 +397,10 @@ int64_t load_roster(db::Database& db, const RefData& ref, const std::vector<Gene
         sqlite3_bind_text(ms, 4, "dữ liệu minh họa", -1, SQLITE_STATIC);
         check(sqlite3_step(ms));
         sqlite3_reset(ms);
+        if (counts_as_active(r->v[kColStatus])) ++counts[r->org_id];
         ++in_batch;
       }
+      add_org_counts(sql, counts);
       check(sqlite3_exec(h, "COMMIT", nullptr, nullptr, nullptr));
       done += in_batch;
       if (progress && in_batch) progress(done);
@@ -464,6 +475,7 @@ int64_t load_roster(db::Database& db, const RefData& ref, const std::vector<Gene
   while (more) {
     if (!one_transaction) exec("BEGIN");
     std::vector<std::tuple<int64_t, int64_t, std::string>> mships;
+    CountDelta counts;  // the stored per-organization counts, committed with the batch
     exec(std::string("COPY member(") + kBulkCols + ") FROM STDIN");
     std::string buf;
     int64_t in_batch = 0;
@@ -474,6 +486,7 @@ int64_t load_roster(db::Database& db, const RefData& ref, const std::vector<Gene
       }
       buf += '\n';
       mships.emplace_back(r->id, r->org_id, r->from);
+      if (counts_as_active(r->v[kColStatus])) ++counts[r->org_id];
       if (buf.size() > (1 << 20)) {
         put(buf);
         buf.clear();
@@ -493,6 +506,7 @@ int64_t load_roster(db::Database& db, const RefData& ref, const std::vector<Gene
     }
     if (!buf.empty()) put(buf);
     end_copy();
+    add_org_counts(sql, counts);
     if (!one_transaction) exec("COMMIT");
     done += in_batch;
     if (progress && in_batch) progress(done);

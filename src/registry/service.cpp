@@ -439,6 +439,7 @@ Member RegistryService::update_member(const Actor& a, int64_t id, const std::map
                 "Hồ sơ vừa được người khác sửa. Hãy tải lại trang để xem bản mới nhất rồi sửa lại.");
   security::audit_append(*s, &a, "update", "member", std::to_string(id), cur->org_path, boost::json::serialize(diff));
   tr.commit();
+  if (diff.contains("status")) invalidate_counts();  // on or off the rolls: the cached sums are stale
   auto fresh = find_member(*s, id);
   return *fresh;
 }

@@ -104,11 +104,12 @@ class RegistryService {
   void require(const Actor& a, security::Action act);
   security::Keyring keys();
   security::KeyStore* keys_ = nullptr;
-  /// Today's subtree member count, cached for kCountTtl (tree pages at national scale would
-  /// otherwise count millions of rows per view). Edits do not move members between units, and
-  /// restructuring clears the cache.
+  /// Today's subtree member count: the stored per-organization counts (counts.hpp) summed,
+  /// cached for kCountTtl (a national root sums 300,000 organizations). Restructuring, imports
+  /// and merges clear the cache of the process that did them; other processes see the change
+  /// within kCountTtl.
   int64_t cached_subtree_count(soci::session& sql, const std::string& path, int64_t cap = INT64_MAX);
-  static constexpr std::chrono::seconds kCountTtl{60};
+  static constexpr std::chrono::seconds kCountTtl{10};
   /// Picks the member-list plan (see MemberQuery::Plan): a scope of kLargeScope members or
   /// more, and a name search matching kBroadSearch or more, walk the sort order instead.
   void choose_plan(soci::session& sql, MemberQuery& q);

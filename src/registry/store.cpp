@@ -1,5 +1,7 @@
 #include "registry/store.hpp"
 
+#include "registry/counts.hpp"
+
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -112,8 +114,9 @@ std::vector<OrgRow> list_orgs(soci::session& sql, const OrgQuery& oq) {
            " AND (c.valid_to IS NULL OR c.valid_to > " + d2 + "))";
   if (oq.count_members) {
     if (oq.today) {
-      q.text += ", (SELECT count(*) FROM member m WHERE m.org_path >= o.path AND m.org_path < "
-                "substr(o.path, 1, length(o.path) - 1) || '0' AND m.status IN ('probationary','full','exempted'))";
+      // The stored per-organization counts (counts.hpp), summed over the subtree.
+      q.text += ", (SELECT coalesce(sum(sc.active), 0) FROM organization so JOIN org_member_count sc ON sc.org_id = so.id "
+                "WHERE so.path >= o.path AND so.path < substr(o.path, 1, length(o.path) - 1) || '0')";
     } else {
       std::string a = q.add(oq.as_of), b = q.add(oq.as_of);
       // Active members (status today: status history is not kept) whose membership was valid that day.
@@ -256,7 +259,23 @@ std::string members_on_day(Query& q, const std::string& as_of, const std::vector
   return t + ")";
 }
 
-void member_where(Query& q, const MemberQuery& mq) {
+constexpr const char* kFormCols[4] = {"search_key", "given_key", "family_given_key", "middle_given_key"};
+
+// "(… OR …)": the folded search text `key` is a prefix of one of the key forms in `forms`
+// (NameForm order). opaque = true wraps the columns in `|| ''` so that no name-key index drives
+// the query (the sort-order walk).
+std::string name_condition(Query& q, const std::string& key, const std::array<bool, 4>& forms, bool opaque) {
+  std::string out;
+  for (int f = 0; f < 4; ++f) {
+    if (!forms[f]) continue;
+    std::string c = opaque ? "(m." + std::string(kFormCols[f]) + " || '')" : "m." + std::string(kFormCols[f]);
+    out += std::string(out.empty() ? "" : " OR ") + "(" + c + " >= " + q.add(key) + " AND " + c + " < " + q.add(key + "~") + ")";
+  }
+  return "(" + out + ")";
+}
+
+// The scope, status, gender and age filters of a member query (no name condition): " WHERE …".
+void member_filters(Query& q, const MemberQuery& mq) {
   if (!mq.as_of.empty()) {
     // History: the members whose membership that day was inside the scope.
     std::vector<std::string> paths = mq.scope_paths;
@@ -286,6 +305,10 @@ void member_where(Query& q, const MemberQuery& mq) {
     auto [lo, hi] = birth_range(*it, mq.today);
     q.text += " AND m.birth_date > " + q.add(lo) + " AND m.birth_date <= " + q.add(hi);
   }
+}
+
+void member_where(Query& q, const MemberQuery& mq) {
+  member_filters(q, mq);
   std::string raw = vntext::collapse_spaces(mq.q);
   if (!raw.empty()) {
     std::string key = vntext::search_key(raw);
@@ -293,16 +316,9 @@ void member_where(Query& q, const MemberQuery& mq) {
     if (digits) {
       q.text += " AND (m.citizen_id = " + q.add(raw) + " OR m.card_number = " + q.add(raw) + " OR m.phone = " + q.add(raw) + ")";
     } else if (!key.empty()) {
-      std::string end = key + "~";
-      auto col = [&](const char* c) {
-        return mq.plan == MemberQuery::Plan::by_sort ? "(m." + std::string(c) + " || '')" : "m." + std::string(c);
-      };
-      std::string sk = col("search_key"), gk = col("given_key"), fk = col("family_given_key"), mk = col("middle_given_key");
       // Four prefix ranges, each an index range: the name as written (family middle given), the
       // given name first ("loc tran"), family + given ("tran loc"), middle + given ("van loc").
-      q.text += " AND ((" + sk + " >= " + q.add(key) + " AND " + sk + " < " + q.add(end) + ") OR (" + gk + " >= " +
-                q.add(key) + " AND " + gk + " < " + q.add(end) + ") OR (" + fk + " >= " + q.add(key) + " AND " + fk +
-                " < " + q.add(end) + ") OR (" + mk + " >= " + q.add(key) + " AND " + mk + " < " + q.add(end) + "))";
+      q.text += " AND " + name_condition(q, key, {true, true, true, true}, mq.plan == MemberQuery::Plan::by_sort);
     }
   }
 }
@@ -481,6 +497,7 @@ void insert_member(soci::session& sql, Member& m, const std::string& valid_from,
   if (!pg) sql << "SELECT last_insert_rowid()", soci::into(id);
   m.id = id;
   m.version = 1;
+  if (is_active(m.status)) add_org_counts(sql, {{m.org_id, 1}});
   sql << "INSERT INTO membership(member_id, org_id, valid_from, reason) VALUES (:m, :o, :f, :r)", soci::use(id),
       soci::use(m.org_id), soci::use(valid_from), soci::use(reason);
 }
@@ -495,6 +512,8 @@ bool update_member(soci::session& sql, const Member& m, int64_t expected_version
   }
   std::string now = db::now_utc();
   long long id = m.id, ver = expected_version;
+  // The stored counts change when the member becomes active or stops being active.
+  CountDelta before = active_by_org(sql, {m.id});
   soci::statement st(sql);
   for (std::size_t i = 0; i < vals.size(); ++i) st.exchange(soci::use(vals[i].second, inds[i]));
   st.exchange(soci::use(now));
@@ -504,7 +523,9 @@ bool update_member(soci::session& sql, const Member& m, int64_t expected_version
   st.prepare("UPDATE member SET " + set + "version = version + 1, updated_at = :u WHERE id = :id AND version = :v");
   st.define_and_bind();
   st.execute(true);
-  return st.get_affected_rows() == 1;
+  if (st.get_affected_rows() != 1) return false;
+  add_org_counts(sql, count_difference(before, active_by_org(sql, {m.id})));
+  return true;
 }
 
 Stats member_stats(soci::session& sql, const Organization& org, const std::string& day, bool en, bool history) {
@@ -587,8 +608,8 @@ Stats member_stats(soci::session& sql, const Organization& org, const std::strin
     }
   } else {
     Query q;
-    q.text = "SELECT o.code, o.name, (SELECT count(*) FROM member m WHERE m.org_path >= o.path AND m.org_path < "
-             "substr(o.path, 1, length(o.path) - 1) || '0' AND m.status IN ('probationary','full','exempted')) FROM "
+    q.text = "SELECT o.code, o.name, (SELECT coalesce(sum(sc.active), 0) FROM organization so JOIN org_member_count sc ON "
+             "sc.org_id = so.id WHERE so.path >= o.path AND so.path < substr(o.path, 1, length(o.path) - 1) || '0') FROM "
              "organization o WHERE o.parent_id = " +
              q.add(std::to_string(org.id)) + " AND o.valid_to IS NULL ORDER BY o.code";
     db::sql::each(sql, q, 3, [&](const TextRow& r) { s.by_child.push_back({r.s(0), r.s(1), to_i64(r.s(2))}); });
@@ -596,14 +617,8 @@ Stats member_stats(soci::session& sql, const Organization& org, const std::strin
   return s;
 }
 
-int64_t count_active_in_subtree(soci::session& sql, const std::string& path, int64_t cap) {
-  Query q;
-  q.text = "SELECT count(*) FROM (SELECT 1 FROM member WHERE org_path >= " + q.add(path) + " AND org_path < " +
-           q.add(subtree_end(path)) + " AND status IN ('probationary','full','exempted')" +
-           (cap == INT64_MAX ? std::string() : " LIMIT " + std::to_string(cap)) + ") c";
-  int64_t n = 0;
-  db::sql::each(sql, q, 1, [&](const TextRow& r) { n = to_i64(r.s(0)); });
-  return n;
+int64_t count_active_in_subtree(soci::session& sql, const std::string& path, int64_t) {
+  return stored_subtree_count(sql, path);
 }
 
 bool any_synthetic(soci::session& sql, const std::string& path, const std::string& as_of) {

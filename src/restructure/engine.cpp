@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "base/error.hpp"
+#include "registry/counts.hpp"
 #include "registry/service.hpp"
 #include "registry/store.hpp"
 #include "restructure/sql_util.hpp"
@@ -1509,7 +1510,23 @@ ApplyResult Engine::apply(const Plan& plan, const security::Actor* actor) {
     sql << upd + " membership SET valid_to = :e, closed_by_plan = :p WHERE valid_to IS NULL AND org_id IN (SELECT id FROM rs_closed)",
         soci::use(eff), soci::use(pl);
     lap("closed");
+    // The stored per-organization counts (registry/counts.hpp) move with the members: each
+    // delta is taken just before the update it describes (a member moved on its own may then
+    // sit in an organization that moves as a whole).
+    auto moved_counts = [&](const std::string& q) {
+      registry::CountDelta d;
+      sqlu::Query cq(q);
+      sqlu::each(sql, cq, 3, [&](const sqlu::Row& r) {
+        d[r.i(0)] -= r.i(2);
+        d[r.i(1)] += r.i(2);
+      });
+      registry::add_org_counts(sql, d);
+    };
+    moved_counts("SELECT m.org_id, mm.new_id, count(*) FROM rs_member_map mm JOIN member m ON m.id = mm.member_id WHERE "
+                 "m.status IN ('probationary','full','exempted') GROUP BY m.org_id, mm.new_id");
     sql << upd + " member SET org_id = mm.new_id, org_path = mm.new_path FROM rs_member_map mm WHERE mm.member_id = member.id";
+    moved_counts("SELECT om.old_id, om.new_id, count(*) FROM rs_org_map om JOIN member m ON m.org_id = om.old_id WHERE "
+                 "m.status IN ('probationary','full','exempted') GROUP BY om.old_id, om.new_id");
     sql << upd + " member SET org_id = om.new_id, org_path = om.new_path FROM rs_org_map om WHERE om.old_id = member.org_id";
     lap("members");
     sql << upd + " organization SET valid_to = :e, closed_by_plan = :p WHERE id IN (SELECT id FROM rs_closed)", soci::use(eff),
@@ -1726,18 +1743,30 @@ int64_t Engine::undo(std::optional<int64_t> plan_id, const security::Actor* acto
   soci::transaction tr(sql);
   long long p = pid;
   std::string now = db::now_utc(), who = actor ? actor->username : "system";
+  // The stored per-organization counts: the members go back where they were before the plan.
+  auto active_of_moved = [&](int sign, registry::CountDelta& d) {
+    sqlu::Query cq;
+    cq.text = "SELECT org_id, count(*) FROM member WHERE status IN ('probationary','full','exempted') AND id IN (SELECT member_id "
+              "FROM membership WHERE opened_by_plan = " + cq.add(int64_t(pid)) + ") GROUP BY org_id";
+    sqlu::each(sql, cq, 2, [&](const sqlu::Row& r) { d[r.i(0)] += sign * r.i(1); });
+  };
+  registry::CountDelta undo_delta;
+  active_of_moved(-1, undo_delta);
   sql << "UPDATE member SET org_id = (SELECT ms.org_id FROM membership ms WHERE ms.member_id = member.id AND ms.closed_by_plan = :p "
          "ORDER BY ms.valid_from DESC, ms.id DESC LIMIT 1) WHERE id IN (SELECT member_id FROM membership WHERE opened_by_plan = :p2)",
       soci::use(p), soci::use(p);
   sql << "UPDATE member SET org_path = (SELECT o.path FROM organization o WHERE o.id = member.org_id) WHERE id IN "
          "(SELECT member_id FROM membership WHERE opened_by_plan = :p)",
       soci::use(p);
+  active_of_moved(+1, undo_delta);
+  registry::add_org_counts(sql, undo_delta);
   sql << "DELETE FROM membership WHERE opened_by_plan = :p", soci::use(p);
   sql << "UPDATE membership SET valid_to = NULL, closed_by_plan = NULL WHERE closed_by_plan = :p", soci::use(p);
   sql << "UPDATE role_grant SET org_id = (SELECT gm.old_org_id FROM restructure_grant_move gm WHERE gm.plan_id = :p AND gm.grant_id = "
          "role_grant.id) WHERE id IN (SELECT grant_id FROM restructure_grant_move WHERE plan_id = :p2)",
       soci::use(p), soci::use(p);
   sql << "DELETE FROM org_lineage WHERE plan_id = :p", soci::use(p);
+  sql << "DELETE FROM org_member_count WHERE org_id IN (SELECT id FROM organization WHERE opened_by_plan = :p)", soci::use(p);
   sql << "DELETE FROM organization WHERE opened_by_plan = :p", soci::use(p);
   sql << "UPDATE organization SET valid_to = NULL, closed_by_plan = NULL WHERE closed_by_plan = :p", soci::use(p);
   sql << "UPDATE restructure_plan SET status = 'undone', undone_at = :a, undone_by = :b WHERE id = :p", soci::use(now), soci::use(who),

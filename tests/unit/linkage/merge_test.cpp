@@ -9,6 +9,7 @@
 #include "base/rules.hpp"
 #include "linkage/service.hpp"
 #include "linkage/store.hpp"
+#include "registry/counts.hpp"
 #include "registry/refdata.hpp"
 #include "registry/roster_gen.hpp"
 #include "registry/service.hpp"
@@ -224,6 +225,13 @@ TEST_P(MergeFixture, MergeLosesNothingAndUndoRestoresExactly) {
   EXPECT_EQ(trail.front().action, "dedupe_merge");
   EXPECT_FALSE(security::audit_verify(*db));
 
+  // the stored counts (registry/counts.hpp): a left cell A, b's record left cell B, a joined it
+  {
+    auto s = db->session();
+    EXPECT_EQ(registry::stored_subtree_count(*s, cell_a.path), 0);
+    EXPECT_EQ(registry::stored_subtree_count(*s, cell_b.path), 1);
+    EXPECT_TRUE(registry::count_mismatches(*s).empty());
+  }
   // the pair is no longer open; merging again is refused
   EXPECT_THROW(svc.merge(staff, pid, "a", {}), base::Error);
 
@@ -232,6 +240,12 @@ TEST_P(MergeFixture, MergeLosesNothingAndUndoRestoresExactly) {
   EXPECT_EQ(rows("member", "id", {a, b}), members_before);
   EXPECT_EQ(rows("membership", "member_id", {a, b}), memberships_before);
   EXPECT_THROW(svc.undo_merge(staff, merge_id), base::Error);  // once only
+  {
+    auto s = db->session();
+    EXPECT_EQ(registry::stored_subtree_count(*s, cell_a.path), 1);
+    EXPECT_EQ(registry::stored_subtree_count(*s, ward.path), 2);
+    EXPECT_TRUE(registry::count_mismatches(*s).empty());
+  }
   EXPECT_FALSE(security::audit_verify(*db));
 }
 

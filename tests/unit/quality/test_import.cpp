@@ -20,6 +20,7 @@
 #include "quality/import.hpp"
 #include "quality/import_cli.hpp"
 #include "quality/reader.hpp"
+#include "registry/counts.hpp"
 #include "registry/refdata.hpp"
 #include "registry/service.hpp"
 #include "registry/store.hpp"
@@ -223,6 +224,11 @@ TEST_P(ImportTest, RerunningTheSameFileStoresNothingTwice) {
   auto p3 = import(renumbered, &staff_a);
   EXPECT_EQ(p3.job.rows_unchanged, 5);
   EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 7);
+  // the stored per-organization counts (registry/counts.hpp) took each created member once
+  EXPECT_EQ(count(*db, "SELECT coalesce(sum(active), 0) FROM org_member_count"),
+            count(*db, "SELECT count(*) FROM member WHERE status IN ('probationary','full','exempted')"));
+  auto s = db->session();
+  EXPECT_TRUE(registry::count_mismatches(*s).empty());
 }
 
 TEST_P(ImportTest, TheSameRowsThroughAnotherOrganizationAreNotStoredAgain) {

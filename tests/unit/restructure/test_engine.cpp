@@ -11,6 +11,7 @@
 
 #include "base/error.hpp"
 #include "base/rules.hpp"
+#include "registry/counts.hpp"
 #include "registry/lineage.hpp"
 #include "registry/service.hpp"
 #include "registry/store.hpp"
@@ -187,6 +188,11 @@ TEST_P(EngineTest, MergeKeepsHistoryMovesMembersAndRecordsLineage) {
   for (auto& r : list_orgs(*s, q)) after[r.org.code] = r.member_count;
   EXPECT_EQ(before, (std::map<std::string, int64_t>{{"26734", 3}, {"26737", 2}, {"26740", 7}}));
   EXPECT_EQ(after, (std::map<std::string, int64_t>{{"26740", 7}, {"27000", 5}}));
+  // Today's stored counts moved with the members (registry/counts.hpp): 3 + 2 in the new ward.
+  EXPECT_EQ(stored_subtree_count(*s, nw.path), 5);
+  EXPECT_EQ(stored_subtree_count(*s, cell_new.path), 2);  // An and Bình, from 26734.01
+  EXPECT_EQ(stored_subtree_count(*s, w1.path), 0);
+  EXPECT_TRUE(count_mismatches(*s).empty());
 
   // Lineage: what formed the new ward; what the old ones became.
   auto preds = org_predecessors(*s, nw.id);
@@ -402,6 +408,11 @@ TEST_P(EngineTest, UndoRestoresTheTreeUnlessSomethingLaterDependsOnIt) {
   EXPECT_EQ(member("An").org_id, c11.id);
   EXPECT_EQ(member("An").org_path, c11.path);
   EXPECT_EQ(codes("2025-07-01", OrgKind::commune_committee), (std::set<std::string>{"26734", "26737", "26740"}));
+  {
+    auto s = db->session();
+    EXPECT_EQ(stored_subtree_count(*s, w1.path), 3);  // back where they were
+    EXPECT_TRUE(count_mismatches(*s).empty());
+  }
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE action = 'restructure.undo'"), 1);
   EXPECT_FALSE(security::audit_verify(*db));
   // Nothing left to undo.

@@ -1,0 +1,80 @@
+#include "registry/counts.hpp"
+
+#include "db/sql.hpp"
+#include "registry/store.hpp"
+
+namespace dangbo::registry {
+
+using db::sql::Query;
+using Row = db::sql::Row;
+
+namespace {
+constexpr const char* kActive = "('probationary','full','exempted')";
+}
+
+void add_org_counts(soci::session& sql, const CountDelta& delta) {
+  // Up to 500 organizations per statement (a national load touches 300,000).
+  Query q;
+  int rows = 0;
+  auto flush = [&] {
+    if (!rows) return;
+    q.text += " ON CONFLICT (org_id) DO UPDATE SET active = org_member_count.active + excluded.active";
+    db::sql::exec(sql, q);
+    q = Query();
+    rows = 0;
+  };
+  for (auto& [org, d] : delta) {
+    if (d == 0) continue;
+    q.text += rows ? ", (" : "INSERT INTO org_member_count(org_id, active) VALUES (";
+    q.text += q.add(org) + ", " + q.add(d) + ")";
+    if (++rows == 500) flush();
+  }
+  flush();
+}
+
+CountDelta active_by_org(soci::session& sql, const std::vector<int64_t>& member_ids) {
+  CountDelta out;
+  for (std::size_t i = 0; i < member_ids.size(); i += 200) {
+    Query q;
+    q.text = std::string("SELECT org_id, count(*) FROM member WHERE status IN ") + kActive + " AND id IN (";
+    for (std::size_t k = i; k < member_ids.size() && k < i + 200; ++k) q.text += (k > i ? ", " : "") + q.add(member_ids[k]);
+    q.text += ") GROUP BY org_id";
+    db::sql::each(sql, q, 2, [&](const Row& r) { out[r.i(0)] += r.i(1); });
+  }
+  return out;
+}
+
+CountDelta count_difference(const CountDelta& before, const CountDelta& after) {
+  CountDelta d = after;
+  for (auto& [org, n] : before) d[org] -= n;
+  return d;
+}
+
+int64_t recount_all_orgs(soci::session& sql) {
+  Query del("DELETE FROM org_member_count");
+  db::sql::exec(sql, del);
+  Query ins(std::string("INSERT INTO org_member_count(org_id, active) SELECT org_id, count(*) FROM member WHERE status IN ") +
+            kActive + " GROUP BY org_id");
+  return db::sql::exec(sql, ins);
+}
+
+int64_t stored_subtree_count(soci::session& sql, const std::string& path) {
+  Query q;
+  q.text = "SELECT coalesce(sum(c.active), 0) FROM organization o JOIN org_member_count c ON c.org_id = o.id WHERE o.path >= " +
+           q.add(path) + " AND o.path < " + q.add(subtree_end(path));
+  return db::sql::to_i64(db::sql::scalar(sql, q));
+}
+
+std::vector<std::array<int64_t, 3>> count_mismatches(soci::session& sql) {
+  std::map<int64_t, std::array<int64_t, 2>> m;  // org → {stored, actual}
+  Query s("SELECT org_id, active FROM org_member_count");
+  db::sql::each(sql, s, 2, [&](const Row& r) { m[r.i(0)][0] = r.i(1); });
+  Query a(std::string("SELECT org_id, count(*) FROM member WHERE status IN ") + kActive + " GROUP BY org_id");
+  db::sql::each(sql, a, 2, [&](const Row& r) { m[r.i(0)][1] = r.i(1); });
+  std::vector<std::array<int64_t, 3>> out;
+  for (auto& [org, v] : m)
+    if (v[0] != v[1]) out.push_back({org, v[0], v[1]});
+  return out;
+}
+
+}  // namespace dangbo::registry

@@ -1,0 +1,203 @@
+// Stored per-organization member counts (org_member_count, src/registry/counts.hpp) on both
+// back ends: every write path keeps them equal to a fresh count of the member table, and the
+// tree, the API and the dashboard read their sums. Expected values are counted by hand from
+// the members each test adds, and checked again against plain SQL over the member table.
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include <map>
+#include <string>
+
+#include "common/temp_db.hpp"
+
+#include "base/rules.hpp"
+#include "registry/counts.hpp"
+#include "registry/refdata.hpp"
+#include "registry/roster_gen.hpp"
+#include "registry/seed.hpp"
+#include "registry/store.hpp"
+
+using namespace dangbo;
+using namespace dangbo::registry;
+
+namespace {
+
+struct OrgCounts : ::testing::TestWithParam<std::string> {
+  std::unique_ptr<dangbo::testing::TempDatabase> tmp;
+  db::Database* db = nullptr;
+  Organization root, ward_a, ward_b, cell_a1, cell_a2, cell_b;
+
+  void SetUp() override {
+    base::RuleSet::set_global(base::RuleSet::load(std::string(DANGBO_SOURCE_DIR) + "/config/rules.json"));
+    tmp = dangbo::testing::TempDatabase::make(GetParam());
+    if (!tmp) GTEST_SKIP() << "no PostgreSQL cluster (DANGBO_TEST_PG_URL unset)";
+    db = &tmp->db();
+  }
+  void make_tree() {
+    auto s = db->session();
+    auto mk = [&](Organization& o, std::string code, std::string name, OrgKind k, const Organization* parent) {
+      o.code = code;
+      o.name = name;
+      o.kind = k;
+      o.valid_from = base::make_date(2025, 7, 1);
+      if (parent) o.parent_id = parent->id;
+      insert_org(*s, o, parent ? parent->path : "");
+    };
+    mk(root, "HCM", "Đảng bộ Thành phố Hồ Chí Minh", OrgKind::city, nullptr);
+    mk(ward_a, "26740", "Đảng bộ phường Sài Gòn", OrgKind::commune_committee, &root);
+    mk(ward_b, "26737", "Đảng bộ phường Tân Định", OrgKind::commune_committee, &root);
+    mk(cell_a1, "26740.01", "Chi bộ Khu phố 1", OrgKind::cell, &ward_a);
+    mk(cell_a2, "26740.02", "Chi bộ Khu phố 2", OrgKind::cell, &ward_a);
+    mk(cell_b, "26737.01", "Chi bộ Khu phố 1", OrgKind::cell, &ward_b);
+  }
+  int64_t add(const std::string& given, const Organization& cell, MemberStatus st = MemberStatus::full) {
+    Member m;
+    m.family_name = "Nguyễn";
+    m.middle_name = "Văn";
+    m.given_name = given;
+    m.birth_date = base::make_date(1970, 5, 20);
+    m.admitted_on = base::make_date(1995, 3, 1);
+    m.full_member_on = base::make_date(1996, 3, 1);
+    m.status = st;
+    m.org_id = cell.id;
+    m.org_path = cell.path;
+    auto s = db->session();
+    insert_member(*s, m, "2025-07-01", "test");
+    return m.id;
+  }
+  int64_t stored(const Organization& o) {
+    auto s = db->session();
+    return stored_subtree_count(*s, o.path);
+  }
+  // The same number from the member table, with plain SQL.
+  int64_t counted(const Organization& o) {
+    auto s = db->session();
+    long long n = 0;
+    std::string lo = o.path, hi = subtree_end(o.path);
+    *s << "SELECT count(*) FROM member WHERE org_path >= :a AND org_path < :b AND status IN ('probationary','full','exempted')",
+        soci::use(lo), soci::use(hi), soci::into(n);
+    return n;
+  }
+  std::vector<std::array<int64_t, 3>> mismatches() {
+    auto s = db->session();
+    return count_mismatches(*s);
+  }
+};
+
+TEST_P(OrgCounts, InsertAndStatusChangesAdjustTheStoredCounts) {
+  make_tree();
+  add("An", cell_a1);
+  add("Bình", cell_a1, MemberStatus::probationary);
+  add("Cường", cell_a2, MemberStatus::exempted);
+  add("Dũng", cell_a2, MemberStatus::transferred_out);  // not on the rolls
+  int64_t e = add("Em", cell_b);
+  EXPECT_EQ(stored(cell_a1), 2);
+  EXPECT_EQ(stored(cell_a2), 1);
+  EXPECT_EQ(stored(ward_a), 3);
+  EXPECT_EQ(stored(ward_b), 1);
+  EXPECT_EQ(stored(root), 4);
+  // Em leaves the rolls (deceased), then the edit is repeated: one decrement only.
+  {
+    auto s = db->session();
+    auto m = find_member(*s, e);
+    ASSERT_TRUE(m);
+    m->status = MemberStatus::deceased;
+    ASSERT_TRUE(update_member(*s, *m, m->version));
+    m = find_member(*s, e);
+    ASSERT_TRUE(update_member(*s, *m, m->version));
+    // a stale version changes nothing, counts included
+    EXPECT_FALSE(update_member(*s, *m, m->version - 1));
+  }
+  EXPECT_EQ(stored(ward_b), 0);
+  EXPECT_EQ(stored(root), 3);
+  // … and comes back (a correction): counted again.
+  {
+    auto s = db->session();
+    auto m = find_member(*s, e);
+    m->status = MemberStatus::full;
+    ASSERT_TRUE(update_member(*s, *m, m->version));
+  }
+  EXPECT_EQ(stored(ward_b), 1);
+  for (auto* o : {&root, &ward_a, &ward_b, &cell_a1, &cell_a2, &cell_b}) EXPECT_EQ(stored(*o), counted(*o)) << o->code;
+  EXPECT_TRUE(mismatches().empty());
+}
+
+TEST_P(OrgCounts, TheTreeAndTheDashboardReadTheStoredSums) {
+  make_tree();
+  add("An", cell_a1);
+  add("Bình", cell_a2);
+  add("Cường", cell_a2);
+  add("Dũng", cell_b, MemberStatus::expelled);
+  auto s = db->session();
+  OrgQuery q;
+  q.parent_id = root.id;
+  q.as_of = "2026-01-01";
+  std::map<std::string, int64_t> got;
+  for (auto& r : list_orgs(*s, q)) got[r.org.code] = r.member_count;
+  EXPECT_EQ(got, (std::map<std::string, int64_t>{{"26737", 0}, {"26740", 3}}));
+  auto st = member_stats(*s, root, "2026-01-01", false, false);
+  std::map<std::string, int64_t> by_child;
+  for (auto& c : st.by_child) by_child[c.key] = c.count;
+  EXPECT_EQ(by_child, (std::map<std::string, int64_t>{{"26737", 0}, {"26740", 3}}));
+  EXPECT_EQ(count_active_in_subtree(*s, ward_a.path), 3);
+}
+
+TEST_P(OrgCounts, BulkLoadsCountWhatTheyLoadAndTheMigrationCountsWhatWasThere) {
+  auto ref = RefData::load(std::string(DANGBO_SOURCE_DIR) + "/data");
+  load_reference_data(*db, ref);
+  GenOptions opts;
+  opts.members = 3000;
+  opts.seed = 9;
+  auto tree = generate_org_tree(ref, opts);
+  load_org_tree(*db, tree, opts);
+  EXPECT_EQ(load_roster(*db, ref, tree, opts, nullptr), 3000);
+  opts.members = 500;  // a second load adds to the counts
+  opts.seed = 10;
+  EXPECT_EQ(load_roster(*db, ref, tree, opts, nullptr), 500);
+  EXPECT_TRUE(mismatches().empty());
+  auto s = db->session();
+  long long active = 0, orgs_with_members = 0;
+  *s << "SELECT count(*) FROM member WHERE status IN ('probationary','full','exempted')", soci::into(active);
+  *s << "SELECT count(DISTINCT org_id) FROM member WHERE status IN ('probationary','full','exempted')",
+      soci::into(orgs_with_members);
+  auto hcm = find_org(*s, "HCM", "2026-01-01");
+  ASSERT_TRUE(hcm);
+  EXPECT_EQ(stored_subtree_count(*s, hcm->path), active);
+  EXPECT_GT(active, 3000 * 8 / 10);  // most generated members are on the rolls
+  // Repair recounts from the member table: the same numbers, one row per organization with members.
+  *s << "UPDATE org_member_count SET active = active + 7 WHERE org_id = (SELECT min(org_id) FROM org_member_count)";
+  EXPECT_EQ(count_mismatches(*s).size(), 1u);
+  EXPECT_EQ(recount_all_orgs(*s), orgs_with_members);
+  EXPECT_TRUE(count_mismatches(*s).empty());
+}
+
+TEST_P(OrgCounts, AddedDeltasAccumulateAndZeroesAreSkipped) {
+  make_tree();
+  auto s = db->session();
+  add_org_counts(*s, {{cell_a1.id, 2}, {cell_b.id, 0}});
+  add_org_counts(*s, {{cell_a1.id, -1}, {cell_a2.id, 5}});
+  long long n = 0;
+  *s << "SELECT count(*) FROM org_member_count", soci::into(n);
+  EXPECT_EQ(n, 2);  // the zero delta wrote no row
+  EXPECT_EQ(stored_subtree_count(*s, cell_a1.path), 1);
+  EXPECT_EQ(stored_subtree_count(*s, ward_a.path), 6);
+  // more than one statement's worth of organizations (500 per statement)
+  CountDelta many;
+  for (int i = 0; i < 1203; ++i) {
+    Organization o;
+    o.code = "26740.9" + std::to_string(1000 + i);
+    o.name = "Chi bộ " + std::to_string(i);
+    o.kind = OrgKind::cell;
+    o.valid_from = base::make_date(2025, 7, 1);
+    o.parent_id = ward_b.id;
+    insert_org(*s, o, ward_b.path);
+    many[o.id] = 1 + i % 3;
+  }
+  add_org_counts(*s, many);
+  EXPECT_EQ(stored_subtree_count(*s, ward_b.path), 401 * (1 + 2 + 3));  // 1203 = 3 × 401
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, OrgCounts, ::testing::ValuesIn(dangbo::testing::backends()),
+                         [](const auto& i) { return i.param; });
+
+}  // namespace
