@@ -159,7 +159,8 @@ void register_routes(http::Router& r, web::Context& ctx) {
     int64_t total = svc->member_count(*a, org.code, q);
     d.SetValue("ORG_CODE", org.code);
     d.SetValue("Q", q.q);
-    d.SetValue("TOTAL", web::format_count(total, lang) + (total >= RegistryService::kCountCap ? "+" : ""));
+    const bool capped = !RegistryService::unfiltered(q) && total >= RegistryService::kCountCap;
+    d.SetValue("TOTAL", web::format_count(total, lang) + (capped ? "+" : ""));
     fill_member_rows(d, page, lang);
     // filter chips (removable) and selects
     auto chip = [&](const std::string& label, const std::string& drop) {

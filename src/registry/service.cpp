@@ -365,6 +365,8 @@ int64_t RegistryService::member_count(const Actor& a, const std::string& org_cod
   if (a.role == Role::member) return 0;
   auto s = db_.session();
   member_scope(a, *s, org_code, q);
+  // No filter: the stored count of the subtree, exact (counts.hpp).
+  if (unfiltered(q) && q.scope_paths.empty()) return cached_subtree_count(*s, q.scope_path);
   if (q.today.empty()) q.today = today_iso();
   choose_plan(*s, q);
   return count_members(*s, q, kCountCap);

@@ -63,8 +63,13 @@ class RegistryService {
                                     const std::string& as_of, const std::string& after, int limit);
   /// Members of the subtree of `org_code` (defaults to the actor's scope).
   MemberPage members(const Actor& a, const std::string& org_code, MemberQuery q);
-  /// Counts at most kCountCap (pages show "10.000+" beyond).
+  /// With a filter, counts at most kCountCap (pages show "10.000+" beyond); without, exact.
   int64_t member_count(const Actor& a, const std::string& org_code, MemberQuery q);
+  /// True when the list has no filter beyond its subtree (today, on the rolls, any name,
+  /// gender and age): then member_count is the exact stored count, not capped at kCountCap.
+  static bool unfiltered(const MemberQuery& q) {
+    return q.q.empty() && q.status.empty() && q.gender.empty() && q.age_band.empty() && q.as_of.empty() && !q.org_id;
+  }
   static constexpr int64_t kCountCap = 10000;
   /// One member; audited as a view unless the actor is that member. not_found when out of scope.
   Member member(const Actor& a, int64_t id, bool audit_view = true);

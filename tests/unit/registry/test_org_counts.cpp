@@ -15,6 +15,8 @@
 #include "registry/refdata.hpp"
 #include "registry/roster_gen.hpp"
 #include "registry/seed.hpp"
+#include "registry/service.hpp"
+#include "security/security.hpp"
 #include "registry/store.hpp"
 
 using namespace dangbo;
@@ -142,7 +144,42 @@ TEST_P(OrgCounts, TheTreeAndTheDashboardReadTheStoredSums) {
   EXPECT_EQ(count_active_in_subtree(*s, ward_a.path), 3);
 }
 
-TEST_P(OrgCounts, BulkLoadsCountWhatTheyLoadAndTheMigrationCountsWhatWasThere) {
+TEST_P(OrgCounts, AnUnfilteredListCountsFromTheStoredCountsAndAFilteredOneFromTheRows) {
+  make_tree();
+  add("An", cell_a1);
+  add("Bình", cell_a1, MemberStatus::probationary);
+  add("Cường", cell_a2, MemberStatus::removed);
+  add("Dũng", cell_b);
+  RegistryService svc(*db);
+  security::Actor admin;
+  admin.user_id = 1;
+  admin.username = "t";
+  admin.role = security::Role::admin;
+  admin.org_id = root.id;
+  admin.org_code = root.code;
+  admin.org_path = root.path;
+  EXPECT_TRUE(RegistryService::unfiltered(MemberQuery{}));
+  EXPECT_EQ(svc.member_count(admin, "26740", MemberQuery{}), 2);
+  EXPECT_EQ(svc.member_count(admin, "", MemberQuery{}), 3);
+  // The stored count is what the unfiltered total shows: make it disagree on purpose (as a
+  // lost write would) and the unfiltered total follows it while the filtered ones count rows.
+  {
+    auto s = db->session();
+    add_org_counts(*s, {{cell_b.id, 10}});
+  }
+  RegistryService fresh(*db);
+  RegistryService::invalidate_counts();
+  EXPECT_EQ(fresh.member_count(admin, "26737", MemberQuery{}), 11);
+  MemberQuery all;
+  all.status = "all";
+  EXPECT_FALSE(RegistryService::unfiltered(all));
+  EXPECT_EQ(fresh.member_count(admin, "26740", all), 3);  // the removed member too, counted from rows
+  MemberQuery named;
+  named.q = "nguyen van an";
+  EXPECT_EQ(fresh.member_count(admin, "", named), 1);
+}
+
+TEST_P(OrgCounts, BulkLoadsCountWhatTheyLoadAndRepairRecountsEverything) {
   auto ref = RefData::load(std::string(DANGBO_SOURCE_DIR) + "/data");
   load_reference_data(*db, ref);
   GenOptions opts;
