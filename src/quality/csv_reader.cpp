@@ -5,7 +5,9 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include "quality/reader.hpp"
 #include "vntext/utf8.hpp"
@@ -205,6 +207,24 @@ std::string_view to_string(FileEncoding e) {
   return "?";
 }
 
+namespace {
+// UTF-16 by its BOM (encoding, 2 bytes to skip) or, without one, by the NUL that ASCII
+// characters leave in every other byte of the first 4 KB (encoding, 0); nullopt otherwise.
+// Shared by check_table_bytes (UTF-16 is text, not binary) and the reader (which decodes it).
+std::optional<std::pair<FileEncoding, std::size_t>> utf16_of(std::string_view head) {
+  auto u8 = [&](std::size_t i) { return static_cast<unsigned char>(head[i]); };
+  if (head.size() >= 2 && u8(0) == 0xFF && u8(1) == 0xFE) return std::pair{FileEncoding::utf16le, std::size_t(2)};
+  if (head.size() >= 2 && u8(0) == 0xFE && u8(1) == 0xFF) return std::pair{FileEncoding::utf16be, std::size_t(2)};
+  const std::size_t n = std::min<std::size_t>(head.size(), 4096) & ~std::size_t(1);
+  std::size_t z_even = 0, z_odd = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (head[i] == '\0') (i % 2 ? z_odd : z_even)++;
+  if (n >= 4 && z_odd * 10 >= n * 3 / 2 && z_even * 10 < z_odd) return std::pair{FileEncoding::utf16le, std::size_t(0)};
+  if (n >= 4 && z_even * 10 >= n * 3 / 2 && z_odd * 10 < z_even) return std::pair{FileEncoding::utf16be, std::size_t(0)};
+  return std::nullopt;
+}
+}  // namespace
+
 void check_table_bytes(std::string_view head, std::string_view name) {
   auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
   struct Kind {
@@ -237,14 +257,7 @@ void check_table_bytes(std::string_view head, std::string_view name) {
                     "hãy mở bằng Excel và lưu lại thành .xlsx hoặc CSV UTF-8");
   if (zip) return;
   // UTF-16 text has NULs in every other byte; the CSV reader recognises it (BOM or pattern).
-  if (head.size() >= 2 && ((head[0] == '\xFF' && head[1] == '\xFE') || (head[0] == '\xFE' && head[1] == '\xFF')))
-    return;
-  const std::size_t n = std::min<std::size_t>(head.size(), 4096) & ~std::size_t(1);
-  std::size_t z_even = 0, z_odd = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    if (head[i] == '\0') (i % 2 ? z_odd : z_even)++;
-  if (n >= 4 && ((z_odd * 10 >= n * 3 / 2 && z_even * 10 < z_odd) || (z_even * 10 >= n * 3 / 2 && z_odd * 10 < z_even)))
-    return;
+  if (utf16_of(head)) return;
   // Real exports sometimes carry a stray NUL or control byte in a cell (removed cell by cell by
   // the text standardizer); binary bytes have many. Refused only when NULs and the C0 control
   // bytes no text uses are more than 1 % of the bytes looked at (and at least 4). TAB LF CR FF
@@ -280,19 +293,10 @@ CsvReader::CsvReader(std::unique_ptr<ByteSource> src, std::optional<char> delimi
   auto u8 = [&](std::size_t i) { return static_cast<unsigned char>(head[i]); };
   if (got >= 3 && u8(0) == 0xEF && u8(1) == 0xBB && u8(2) == 0xBF) {
     enc_ = FileEncoding::utf8_bom, skip = 3;
-  } else if (got >= 2 && u8(0) == 0xFF && u8(1) == 0xFE) {
-    enc_ = FileEncoding::utf16le, skip = 2;
-  } else if (got >= 2 && u8(0) == 0xFE && u8(1) == 0xFF) {
-    enc_ = FileEncoding::utf16be, skip = 2;
+  } else if (auto u16 = utf16_of(head)) {
+    enc_ = u16->first, skip = u16->second;
   } else {
-    // UTF-16 without BOM: ASCII characters leave a NUL in every other byte.
-    const std::size_t n = std::min<std::size_t>(got, 4096) & ~std::size_t(1);
-    std::size_t z_even = 0, z_odd = 0;
-    for (std::size_t i = 0; i < n; ++i)
-      if (head[i] == '\0') (i % 2 ? z_odd : z_even)++;
-    if (n >= 4 && z_odd * 10 >= n * 3 / 2 && z_even * 10 < z_odd) enc_ = FileEncoding::utf16le;
-    else if (n >= 4 && z_even * 10 >= n * 3 / 2 && z_odd * 10 < z_even) enc_ = FileEncoding::utf16be;
-    else enc_ = utf8_prefix_ok(head) ? FileEncoding::utf8 : FileEncoding::legacy;
+    enc_ = utf8_prefix_ok(head) ? FileEncoding::utf8 : FileEncoding::legacy;
   }
   head.erase(0, skip);
   std::unique_ptr<ByteSource> s = std::make_unique<PrefixSource>(std::move(head), std::move(src));
