@@ -1,0 +1,50 @@
+// The connection pool on PostgreSQL: a connection the server dropped is opened again before it
+// is lent, so a restart of PostgreSQL costs the one request that met the dead connection.
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include <string>
+
+#include "common/temp_db.hpp"
+
+using namespace dangbo;
+
+namespace {
+
+long long backend_pid(db::Session& s) {
+  long long pid = 0;
+  *s << "SELECT pg_backend_pid()", soci::into(pid);
+  return pid;
+}
+
+TEST(Pool, ADroppedPostgreSqlConnectionIsReopenedBeforeItIsLent) {
+  auto tmp = dangbo::testing::TempDatabase::make("postgresql", 1);  // one connection: every lease is the same slot
+  if (!tmp) GTEST_SKIP() << "no PostgreSQL cluster (DANGBO_TEST_PG_URL unset)";
+  long long first = 0;
+  {
+    auto s = tmp->db().session();
+    first = backend_pid(s);
+  }
+  // The server ends that backend (as a restart or an administrator would), from outside the pool.
+  {
+    soci::session admin(soci::postgresql, tmp->url());
+    long long gone = first;
+    int ok = 0;
+    admin << "SELECT CASE WHEN pg_terminate_backend(:p) THEN 1 ELSE 0 END", soci::use(gone), soci::into(ok);
+    ASSERT_EQ(ok, 1);
+  }
+  // The request that meets the dead connection fails …
+  {
+    auto s = tmp->db().session();
+    EXPECT_ANY_THROW(backend_pid(s));
+  }
+  // … and the next one gets a fresh connection with the app's settings.
+  auto s = tmp->db().session();
+  long long second = backend_pid(s);
+  EXPECT_NE(second, first);
+  std::string parallel;
+  *s << "SHOW max_parallel_workers_per_gather", soci::into(parallel);
+  EXPECT_EQ(parallel, "0");
+}
+
+}  // namespace
