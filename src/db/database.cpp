@@ -71,6 +71,9 @@ void configure_postgresql(soci::session& s) {
   // (2,000,000 members, 32 concurrent searches: 32 → 196 req/s, p99 1.8 s → 0.31 s).
   // Batch jobs that want it can SET it in their own session.
   s << "SET max_parallel_workers_per_gather = 0";
+  // No JIT either: it compiles for a query's estimated cost, and a short listing whose estimate
+  // is high paid 14 ms of compilation for 1 ms of work.
+  s << "SET jit = off";
 }
 }  // namespace
 

@@ -60,8 +60,8 @@ int64_t recount_all_orgs(soci::session& sql) {
 
 int64_t stored_subtree_count(soci::session& sql, const std::string& path) {
   Query q;
-  q.text = "SELECT coalesce(sum(c.active), 0) FROM organization o JOIN org_member_count c ON c.org_id = o.id WHERE o.path >= " +
-           q.add(path) + " AND o.path < " + q.add(subtree_end(path));
+  q.text = "SELECT coalesce(sum((SELECT c.active FROM org_member_count c WHERE c.org_id = o.id)), 0) FROM organization o "
+           "WHERE o.path >= " + q.add(path) + " AND o.path < " + q.add(subtree_end(path));
   return db::sql::to_i64(db::sql::scalar(sql, q));
 }
 

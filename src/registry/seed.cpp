@@ -523,6 +523,7 @@ int64_t load_roster(db::Database& db, const RefData& ref, const std::vector<Gene
   // from the start (store.cpp list_members); ANALYZE gives the planner the new sizes.
   exec("VACUUM (ANALYZE) member");
   exec("VACUUM (ANALYZE) membership");
+  exec("VACUUM (ANALYZE) org_member_count");
   auto t_end = std::chrono::steady_clock::now();
   spdlog::info("bulk load (COPY): rows {:.2f} s, indexes + analyze {:.2f} s",
                std::chrono::duration<double>(t_index - t_insert).count(),

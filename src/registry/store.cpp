@@ -115,8 +115,10 @@ std::vector<OrgRow> list_orgs(soci::session& sql, const OrgQuery& oq) {
   if (oq.count_members) {
     if (oq.today) {
       // The stored per-organization counts (counts.hpp), summed over the subtree.
-      q.text += ", (SELECT coalesce(sum(sc.active), 0) FROM organization so JOIN org_member_count sc ON sc.org_id = so.id "
-                "WHERE so.path >= o.path AND so.path < substr(o.path, 1, length(o.path) - 1) || '0')";
+      // (A scalar lookup per organization of the subtree: a join let PostgreSQL hash the whole
+      // count table once per row, 20 ms each.)
+      q.text += ", (SELECT coalesce(sum((SELECT sc.active FROM org_member_count sc WHERE sc.org_id = so.id)), 0) FROM "
+                "organization so WHERE so.path >= o.path AND so.path < substr(o.path, 1, length(o.path) - 1) || '0')";
     } else {
       std::string a = q.add(oq.as_of), b = q.add(oq.as_of);
       // Active members (status today: status history is not kept) whose membership was valid that day.
@@ -608,8 +610,8 @@ Stats member_stats(soci::session& sql, const Organization& org, const std::strin
     }
   } else {
     Query q;
-    q.text = "SELECT o.code, o.name, (SELECT coalesce(sum(sc.active), 0) FROM organization so JOIN org_member_count sc ON "
-             "sc.org_id = so.id WHERE so.path >= o.path AND so.path < substr(o.path, 1, length(o.path) - 1) || '0') FROM "
+    q.text = "SELECT o.code, o.name, (SELECT coalesce(sum((SELECT sc.active FROM org_member_count sc WHERE sc.org_id = so.id)), "
+             "0) FROM organization so WHERE so.path >= o.path AND so.path < substr(o.path, 1, length(o.path) - 1) || '0') FROM "
              "organization o WHERE o.parent_id = " +
              q.add(std::to_string(org.id)) + " AND o.valid_to IS NULL ORDER BY o.code";
     db::sql::each(sql, q, 3, [&](const TextRow& r) { s.by_child.push_back({r.s(0), r.s(1), to_i64(r.s(2))}); });
