@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "registry/member_columns.hpp"
 #include "registry/model.hpp"
 
 namespace soci {
@@ -17,17 +18,13 @@ class session;
 
 namespace dangbo::quality::detail {
 
-/// The member columns computed from a standardized record (keys included), in the order of
-/// kMemberValueCols; the writer adds org_id, org_path, synthetic, version and the times.
-inline constexpr int kMemberValueCount = 30;
-using MemberValues = std::array<std::string, kMemberValueCount>;
-extern const char* const kMemberValueCols;
-/// Index of `status` in MemberValues.
-inline constexpr int kMemberValueStatus = 24;
-/// Fills the values (search and sort keys from the name; dates ISO; empty date = NULL).
-void member_values(const registry::Member& m, MemberValues& v);
-/// Index of the nullable date columns in MemberValues.
-bool member_value_nullable(int i);
+// The member columns: one definition for every writer (registry/member_columns.hpp).
+using registry::kMemberValueCols;
+using registry::kMemberValueCount;
+using registry::kMemberValueStatus;
+using registry::member_value_nullable;
+using registry::member_values;
+using registry::MemberValues;
 
 class BulkWriter {
  public:

@@ -1,6 +1,7 @@
 #include "registry/seed.hpp"
 
 #include "registry/counts.hpp"
+#include "registry/member_columns.hpp"
 
 #include <cstdlib>
 #include <soci/postgresql/soci-postgresql.h>
@@ -152,15 +153,12 @@ struct OrgIndex {
 };
 
 // The member columns written by the bulk path, in order.
-constexpr const char* kBulkCols =
-    "id, family_name, middle_name, given_name, other_names, search_key, given_key, sort_key, family_given_key, middle_given_key, gender, "
-    "birth_date, "
-    "birth_place, home_town, ethnicity, religion, citizen_id, residence, residence_unit_code, phone, email, admitted_on, "
-    "full_member_on, card_number, card_issued_on, status, education, professional_qualification, theory_level, occupation, "
-    "position, org_id, org_path, synthetic, version, created_at, updated_at";
-constexpr int kBulkColCount = 37;
+// id, the value columns (member_columns.hpp), then the row's own columns.
+const std::string kBulkCols =
+    std::string("id, ") + kMemberValueCols + ", org_id, org_path, synthetic, version, created_at, updated_at";
+constexpr int kBulkColCount = 1 + kMemberValueCount + 6;
 // positions in kBulkCols
-constexpr int kColId = 0, kColBirth = 11, kColAdmitted = 21, kColFull = 22, kColCardIssued = 24, kColStatus = 25, kColOrg = 31;
+constexpr int kColId = 0, kColStatus = 1 + kMemberValueStatus, kColOrg = 1 + kMemberValueCount;
 
 // True for the statuses on the rolls (counted in org_member_count).
 bool counts_as_active(const std::string& status) {
@@ -171,46 +169,18 @@ bool counts_as_active(const std::string& status) {
 // Fills the text of each column (empty optional dates → null).
 void bulk_values(const Member& m, int64_t id, const std::string& org_path, const std::string& now,
                  std::array<std::string, kBulkColCount>& v, std::array<bool, kBulkColCount>& null) {
-  auto d = [](const std::optional<CivilDate>& x) { return x ? x->iso() : std::string(); };
-  v = {std::to_string(id),
-       m.family_name,
-       m.middle_name,
-       m.given_name,
-       m.other_names,
-       vntext::search_key(m.full_name()),
-       vntext::search_key(m.given_name + " " + m.family_name + " " + m.middle_name),
-       vntext::person_sort_key(m.family_name, m.middle_name, m.given_name),
-       vntext::search_key(m.family_name + " " + m.given_name + " " + m.middle_name),
-       vntext::search_key(m.middle_name + " " + m.given_name + " " + m.family_name),
-       std::string(to_string(m.gender)),
-       d(m.birth_date),
-       m.birth_place,
-       m.home_town,
-       m.ethnicity,
-       m.religion,
-       m.citizen_id,
-       m.residence,
-       m.residence_unit_code,
-       m.phone,
-       m.email,
-       d(m.admitted_on),
-       d(m.full_member_on),
-       m.card_number,
-       d(m.card_issued_on),
-       std::string(to_string(m.status)),
-       m.education,
-       m.professional_qualification,
-       m.theory_level,
-       m.occupation,
-       m.position,
-       std::to_string(m.org_id),
-       org_path,
-       m.synthetic ? "1" : "0",
-       "1",
-       now,
-       now};
+  MemberValues mv;
+  member_values(m, mv);
+  v[kColId] = std::to_string(id);
+  for (int i = 0; i < kMemberValueCount; ++i) v[1 + i] = std::move(mv[i]);
+  v[kColOrg] = std::to_string(m.org_id);
+  v[kColOrg + 1] = org_path;
+  v[kColOrg + 2] = m.synthetic ? "1" : "0";
+  v[kColOrg + 3] = "1";
+  v[kColOrg + 4] = now;
+  v[kColOrg + 5] = now;
   null.fill(false);
-  for (int i : {kColBirth, kColAdmitted, kColFull, kColCardIssued}) null[i] = v[i].empty();
+  for (int i = 0; i < kMemberValueCount; ++i) null[1 + i] = member_value_nullable(i) && v[1 + i].empty();
 }
 
 std::string copy_escape(const std::string& s) {

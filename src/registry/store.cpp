@@ -1,6 +1,7 @@
 #include "registry/store.hpp"
 
 #include "registry/counts.hpp"
+#include "registry/member_columns.hpp"
 
 #include <soci/soci.h>
 
@@ -426,43 +427,14 @@ std::vector<Membership> member_history(soci::session& sql, int64_t member_id) {
 }
 
 namespace {
-// The editable columns, in one order for INSERT and UPDATE.
+// The editable columns (member_columns.hpp), in one order for INSERT and UPDATE.
 std::vector<std::pair<const char*, std::string>> member_values(const Member& m) {
-  return {
-      {"family_name", m.family_name},
-      {"middle_name", m.middle_name},
-      {"given_name", m.given_name},
-      {"other_names", m.other_names},
-      {"search_key", vntext::search_key(m.full_name())},
-      {"given_key", vntext::search_key(m.given_name + " " + m.family_name + " " + m.middle_name)},
-      {"family_given_key", vntext::search_key(m.family_name + " " + m.given_name + " " + m.middle_name)},
-      {"middle_given_key", vntext::search_key(m.middle_name + " " + m.given_name + " " + m.family_name)},
-      {"sort_key", vntext::person_sort_key(m.family_name, m.middle_name, m.given_name)},
-      {"gender", std::string(to_string(m.gender))},
-      {"birth_date", date_or_null(m.birth_date)},
-      {"birth_place", m.birth_place},
-      {"home_town", m.home_town},
-      {"ethnicity", m.ethnicity},
-      {"religion", m.religion},
-      {"citizen_id", m.citizen_id},
-      {"residence", m.residence},
-      {"residence_unit_code", m.residence_unit_code},
-      {"phone", m.phone},
-      {"email", m.email},
-      {"admitted_on", date_or_null(m.admitted_on)},
-      {"full_member_on", date_or_null(m.full_member_on)},
-      {"card_number", m.card_number},
-      {"card_issued_on", date_or_null(m.card_issued_on)},
-      {"status", std::string(to_string(m.status))},
-      {"education", m.education},
-      {"professional_qualification", m.professional_qualification},
-      {"theory_level", m.theory_level},
-      {"occupation", m.occupation},
-      {"position", m.position},
-  };
-}
-bool nullable_date_col(std::string_view c) {
-  return c == "birth_date" || c == "admitted_on" || c == "full_member_on" || c == "card_issued_on";
+  MemberValues v;
+  registry::member_values(m, v);
+  std::vector<std::pair<const char*, std::string>> out;
+  out.reserve(kMemberValueCount);
+  for (int i = 0; i < kMemberValueCount; ++i) out.emplace_back(kMemberValueNames[i], std::move(v[i]));
+  return out;
 }
 }  // namespace
 
@@ -473,7 +445,7 @@ void insert_member(soci::session& sql, Member& m, const std::string& valid_from,
   for (auto& [c, v] : vals) {
     cols += std::string(c) + ", ";
     ph += ":" + std::string(c) + ", ";
-    inds.push_back(nullable_date_col(c) && v.empty() ? soci::i_null : soci::i_ok);
+    inds.push_back(member_value_nullable(int(inds.size())) && v.empty() ? soci::i_null : soci::i_ok);
   }
   std::string now = db::now_utc(), syn = m.synthetic ? "1" : "0", org = std::to_string(m.org_id);
   std::string text = "INSERT INTO member(" + cols + "org_id, org_path, synthetic, version, created_at, updated_at) VALUES (" +
@@ -510,7 +482,7 @@ bool update_member(soci::session& sql, const Member& m, int64_t expected_version
   std::vector<soci::indicator> inds;
   for (auto& [c, v] : vals) {
     set += std::string(c) + " = :" + c + ", ";
-    inds.push_back(nullable_date_col(c) && v.empty() ? soci::i_null : soci::i_ok);
+    inds.push_back(member_value_nullable(int(inds.size())) && v.empty() ? soci::i_null : soci::i_ok);
   }
   std::string now = db::now_utc();
   long long id = m.id, ver = expected_version;
