@@ -18,7 +18,11 @@ mkdir -p "$OUT"
 cd "$ROOT"
 PGDIR="$OUT/pg"
 bash scripts/pg-cluster.sh stop "$PGDIR" >/dev/null 2>&1 || true
-ADMIN=$(PGTEST_PORT=55433 bash scripts/pg-cluster.sh start "$PGDIR")
+# shared_buffers: the 6,000,000-member database with its indexes is several GB (its size is
+# printed after the load); with the test
+# default (256 MB) every search walk copies pages in from the OS cache. docs/operations.md sizes
+# production at 16 GB; here PG_SHARED_BUFFERS (default 6GB, the machine has 24 GB).
+ADMIN=$(PGTEST_PORT=55433 PGTEST_SHARED_BUFFERS="${PG_SHARED_BUFFERS:-6GB}" bash scripts/pg-cluster.sh start "$PGDIR")
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; bash scripts/pg-cluster.sh stop "$PGDIR" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -29,6 +33,7 @@ echo "== load: $N_PG members into PostgreSQL with COPY =="
 line=$("$BIN" gen-roster --members "$N_PG" --seed 21 --db "$PGURL" 2>/dev/null | grep '^generated')
 echo "  $line"
 pg_rate=$(sed -E 's/.*\(([0-9]+) members\/s\).*/\1/' <<<"$line")
+echo "  database size: $(psql "$PGURL" -Atc "SELECT pg_size_pretty(pg_database_size(current_database()))"), shared_buffers $(psql "$PGURL" -Atc "SHOW shared_buffers")"
 
 if [[ ! -f "$OUT/sqlite-$N_SQLITE.db" ]]; then
   echo "== load: $N_SQLITE members into SQLite =="

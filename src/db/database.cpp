@@ -111,12 +111,17 @@ Database::~Database() = default;
 Session Database::session() {
   std::size_t pos = pool_->lease();
   if (url_.dialect == Dialect::postgresql) {
-    // A connection the server dropped (restart, fail-over, idle timeout, terminated backend)
-    // is known to libpq after the request that met it failed; open it again before lending it,
-    // so one failed request is all a restart of PostgreSQL costs (not every later one).
+    // A connection the server dropped (restart, fail-over, idle timeout, terminated backend) is
+    // opened again before it is lent, so a restart costs only the requests running at that moment.
     soci::session& s = pool_->at(pos);
     auto* be = static_cast<soci::postgresql_session_backend*>(s.get_backend());
-    if (!be || !be->conn_ || PQstatus(be->conn_) != CONNECTION_OK) {
+    // PQconsumeInput reads what the server sent while the connection sat in the pool (nothing,
+    // usually: one non-blocking recv); a server that restarted or ended the backend has closed
+    // the socket, and libpq then reports the connection bad before any request is sent on it.
+    // (A terminated backend sends its FATAL message and then closes: the first read takes the
+    // message, the second meets the end of the stream.)
+    auto gone = [](PGconn* c) { return PQconsumeInput(c) == 0 || PQconsumeInput(c) == 0 || PQstatus(c) != CONNECTION_OK; };
+    if (!be || !be->conn_ || gone(be->conn_)) {
       try {
         spdlog::warn("db: PostgreSQL connection {} was lost; reconnecting", pos);
         s.reconnect();

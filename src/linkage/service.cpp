@@ -295,6 +295,7 @@ int64_t DedupeService::merge(const Actor& a, int64_t pair_id, const std::string&
     throw Error(ErrorKind::bad_request, "survivor", "Cần chọn hồ sơ được giữ lại (a hoặc b)");
   auto s = db_.session();
   soci::transaction tr(*s);
+  registry::lock_member_writes(*s);  // counts move with the records (registry/counts.hpp)
   auto p = find_pair(*s, pair_id);
   if (!p || !a.in_scope(p->org_path_a) || !a.in_scope(p->org_path_b)) throw pair_not_found();
   if (p->status != "open")
@@ -441,6 +442,7 @@ void DedupeService::undo_merge(const Actor& a, int64_t merge_id) {
   require(a);
   auto s = db_.session();
   soci::transaction tr(*s);
+  registry::lock_member_writes(*s);
   auto m = find_merge(*s, merge_id);
   if (!m) throw merge_not_found();
   json::object gone_row, keep_before;
@@ -465,6 +467,18 @@ void DedupeService::undo_merge(const Actor& a, int64_t merge_id) {
                 "Hồ sơ đã được sửa sau khi hợp nhất; không thể hoàn tác mà không làm mất các thay đổi đó");
   if (registry::find_member(*s, m->absorbed_id))
     throw Error(ErrorKind::conflict, "dedupe.id_taken", "Mã hồ sơ bị nhập đã được dùng lại");
+  // Both records go back to their organizations: each must still exist today (a plan applied
+  // since may have dissolved or reorganised it; its members were moved, and so must these be).
+  for (const json::object* row : {&gone_row, &keep_before}) {
+    auto it = row->find("org_id");
+    int64_t org_id = it != row->end() && it->value().is_int64() ? it->value().as_int64() : 0;
+    auto org = registry::find_org_by_id(*s, org_id);
+    if (!org || org->valid_to)
+      throw Error(ErrorKind::conflict, "dedupe.org_closed",
+                  "Tổ chức cũ của hồ sơ" + (org ? " (" + org->code + ")" : std::string()) +
+                      " đã giải thể hoặc được sắp xếp lại sau lần hợp nhất này; không thể hoàn tác. Hãy sửa hồ sơ trực "
+                      "tiếp nếu cần tách lại.");
+  }
   const registry::CountDelta counts_before = registry::active_by_org(*s, {m->survivor_id, m->absorbed_id});
   row_restore(*s, "member", gone_row, true);
   for (auto& c : ref_changes(*s, merge_id)) {

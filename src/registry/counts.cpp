@@ -1,5 +1,7 @@
 #include "registry/counts.hpp"
 
+#include <soci/soci.h>
+
 #include "db/sql.hpp"
 #include "registry/store.hpp"
 
@@ -65,13 +67,30 @@ int64_t stored_subtree_count(soci::session& sql, const std::string& path) {
   return db::sql::to_i64(db::sql::scalar(sql, q));
 }
 
+void lock_member_writes(soci::session& sql) {
+  if (db::sql::is_postgresql(sql)) sql << "LOCK TABLE member IN EXCLUSIVE MODE";
+}
+
+std::optional<std::pair<int64_t, std::string>> member_org_status_for_update(soci::session& sql, int64_t member_id) {
+  Query q;
+  q.text = "SELECT org_id, status FROM member WHERE id = " + q.add(member_id) +
+           (db::sql::is_postgresql(sql) ? " FOR UPDATE" : "");
+  std::optional<std::pair<int64_t, std::string>> out;
+  db::sql::each(sql, q, 2, [&](const Row& r) { out = std::pair{r.i(0), r.s(1)}; });
+  return out;
+}
+
 std::vector<std::array<int64_t, 3>> count_mismatches(soci::session& sql) {
+  // One snapshot for both reads (SQLite: a read transaction; PostgreSQL: repeatable read).
+  soci::transaction tr(sql);
+  if (db::sql::is_postgresql(sql)) sql << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
   std::map<int64_t, std::array<int64_t, 2>> m;  // org → {stored, actual}
   Query s("SELECT org_id, active FROM org_member_count");
   db::sql::each(sql, s, 2, [&](const Row& r) { m[r.i(0)][0] = r.i(1); });
   Query a(std::string("SELECT org_id, count(*) FROM member WHERE status IN ") + kActive + " GROUP BY org_id");
   db::sql::each(sql, a, 2, [&](const Row& r) { m[r.i(0)][1] = r.i(1); });
   std::vector<std::array<int64_t, 3>> out;
+  tr.commit();
   for (auto& [org, v] : m)
     if (v[0] != v[1]) out.push_back({org, v[0], v[1]});
   return out;

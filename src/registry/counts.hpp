@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <array>
 #include <map>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,19 @@ void add_org_counts(soci::session& sql, const CountDelta& delta);
 /// before and after a change of a few members (merge, undo), the difference is the delta.
 CountDelta active_by_org(soci::session& sql, const std::vector<int64_t>& member_ids);
 
+/// Before a bulk move of members (restructure apply/undo, dedupe merge/undo) whose count
+/// deltas are taken from reads: on PostgreSQL takes `LOCK TABLE member IN EXCLUSIVE MODE` for
+/// the rest of the transaction (reads go on; every other writer of member, e.g. a status edit,
+/// waits until commit, so no delta is computed from a row that changes meanwhile and no two
+/// writers lock member and count rows in opposite orders). On SQLite the write transaction
+/// (BEGIN IMMEDIATE) already excludes other writers: nothing to do.
+void lock_member_writes(soci::session& sql);
+
+/// The member's organization and status, locked for the rest of the transaction on PostgreSQL
+/// (SELECT … FOR UPDATE): a status edit's delta is then charged to the organization the member
+/// is in when the edit commits. Empty when there is no such member.
+std::optional<std::pair<int64_t, std::string>> member_org_status_for_update(soci::session& sql, int64_t member_id);
+
 /// after − before, organization by organization.
 CountDelta count_difference(const CountDelta& before, const CountDelta& after);
 
@@ -40,7 +55,9 @@ int64_t recount_all_orgs(soci::session& sql);
 int64_t stored_subtree_count(soci::session& sql, const std::string& path);
 
 /// Organizations whose stored count differs from a fresh count of the member table, as
-/// (org id, stored, actual); empty when consistent. For tests and `dangbo counts check`.
+/// (org id, stored, actual); empty when consistent. Both are read from one snapshot (a
+/// repeatable-read transaction), so writes running meanwhile raise no false alarm. For tests and
+/// `dangbo counts check`; call it outside a transaction.
 std::vector<std::array<int64_t, 3>> count_mismatches(soci::session& sql);
 
 }  // namespace dangbo::registry

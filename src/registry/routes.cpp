@@ -159,8 +159,9 @@ void register_routes(http::Router& r, web::Context& ctx) {
     int64_t total = svc->member_count(*a, org.code, q);
     d.SetValue("ORG_CODE", org.code);
     d.SetValue("Q", q.q);
-    const bool capped = !RegistryService::unfiltered(q) && total >= RegistryService::kCountCap;
-    d.SetValue("TOTAL", web::format_count(total, lang) + (capped ? "+" : ""));
+    // A filtered count stops after kCountCap + 1 rows: more than kCountCap shows as "10.000+".
+    const bool capped = !RegistryService::unfiltered(q) && total > RegistryService::kCountCap;
+    d.SetValue("TOTAL", capped ? web::format_count(RegistryService::kCountCap, lang) + "+" : web::format_count(total, lang));
     fill_member_rows(d, page, lang);
     // filter chips (removable) and selects
     auto chip = [&](const std::string& label, const std::string& drop) {
@@ -185,7 +186,7 @@ void register_routes(http::Router& r, web::Context& ctx) {
     if (!q.gender.empty()) chip(q.gender == "male" ? gender_label(lang, Gender::male) : gender_label(lang, Gender::female), "gender");
     if (!q.age_band.empty()) chip(q.age_band, "age");
     for (auto st : {MemberStatus::probationary, MemberStatus::full, MemberStatus::exempted, MemberStatus::transferred_out,
-                    MemberStatus::removed, MemberStatus::deceased}) {
+                    MemberStatus::removed, MemberStatus::expelled, MemberStatus::deceased}) {
       auto* o = d.AddSectionDictionary("STATUS_OPT");
       o->SetValue("VALUE", std::string(to_string(st)));
       o->SetValue("LABEL", lbl(lang, st));

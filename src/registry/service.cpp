@@ -275,28 +275,25 @@ void RegistryService::invalidate_counts() { g_count_generation.fetch_add(1); }
 
 int64_t RegistryService::cached_subtree_count(soci::session& sql, const std::string& path, int64_t cap) {
   auto now = std::chrono::steady_clock::now();
-  std::string key = cap == INT64_MAX ? path : std::to_string(cap) + ":" + path;
   {
     std::lock_guard l(count_mu_);
     if (uint64_t g = g_count_generation.load(); g != counts_generation_) {
       counts_.clear();
       counts_generation_ = g;
     }
-    auto it = counts_.find(key);
+    auto it = counts_.find(path);
     if (it != counts_.end() && now - it->second.second < kCountTtl) return it->second.first;
   }
-  // One computation at a time: concurrent misses (a burst of requests on a cold cache) wait for
-  // the first instead of all counting the same millions of rows.
-  std::lock_guard fill(count_fill_mu_);
-  {
-    std::lock_guard l(count_mu_);
-    auto it = counts_.find(key);
-    if (it != counts_.end() && now - it->second.second < kCountTtl) return it->second.first;
-  }
+  // Most subtrees sum a few hundred stored counts in well under a millisecond: always fresh,
+  // whichever process wrote last. Only a sum that took kCacheAbove or more (a national root:
+  // 200,000 organizations) is kept, for kCountTtl.
   int64_t n = count_active_in_subtree(sql, path, cap);
-  std::lock_guard l(count_mu_);
-  if (counts_.size() > 200000) counts_.clear();
-  counts_[key] = {n, std::chrono::steady_clock::now()};
+  auto took = std::chrono::steady_clock::now() - now;
+  if (took >= kCacheAbove) {
+    std::lock_guard l(count_mu_);
+    if (counts_.size() > 10000) counts_.clear();
+    counts_[path] = {n, std::chrono::steady_clock::now()};
+  }
   return n;
 }
 
@@ -359,6 +356,15 @@ void RegistryService::choose_plan(soci::session& sql, MemberQuery& q) {
                                                                        : MemberQuery::Plan::by_key;
 }
 
+bool RegistryService::unfiltered(const MemberQuery& q) {
+  // The same reading of the name text as member_where (store.cpp): digits search the numbers,
+  // other text its folded key, and a text that folds to nothing filters nothing.
+  std::string raw = vntext::collapse_spaces(q.q);
+  bool digits = !raw.empty() && raw.find_first_not_of("0123456789") == std::string::npos;
+  bool no_name = raw.empty() || (!digits && vntext::search_key(raw).empty());
+  return no_name && q.status.empty() && q.gender.empty() && q.age_band.empty() && q.as_of.empty() && !q.org_id;
+}
+
 int64_t RegistryService::member_count(const Actor& a, const std::string& org_code, MemberQuery q) {
   require(a, Action::read_member);
   if (a.role == Role::member) return 0;
@@ -368,7 +374,7 @@ int64_t RegistryService::member_count(const Actor& a, const std::string& org_cod
   if (unfiltered(q) && q.scope_paths.empty()) return cached_subtree_count(*s, q.scope_path);
   if (q.today.empty()) q.today = today_iso();
   choose_plan(*s, q);
-  return count_members(*s, q, kCountCap);
+  return count_members(*s, q, kCountCap + 1);
 }
 
 Member RegistryService::member(const Actor& a, int64_t id, bool audit_view) {

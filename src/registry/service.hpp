@@ -63,13 +63,13 @@ class RegistryService {
                                     const std::string& as_of, const std::string& after, int limit);
   /// Members of the subtree of `org_code` (defaults to the actor's scope).
   MemberPage members(const Actor& a, const std::string& org_code, MemberQuery q);
-  /// With a filter, counts at most kCountCap (pages show "10.000+" beyond); without, exact.
+  /// With a filter, counts at most kCountCap + 1 (pages show "10.000+" beyond kCountCap);
+  /// without, exact.
   int64_t member_count(const Actor& a, const std::string& org_code, MemberQuery q);
   /// True when the list has no filter beyond its subtree (today, on the rolls, any name,
   /// gender and age): then member_count is the exact stored count, not capped at kCountCap.
-  static bool unfiltered(const MemberQuery& q) {
-    return q.q.empty() && q.status.empty() && q.gender.empty() && q.age_band.empty() && q.as_of.empty() && !q.org_id;
-  }
+  /// A name text that folds to nothing ("  ", "---") is no filter.
+  static bool unfiltered(const MemberQuery& q);
   static constexpr int64_t kCountCap = 10000;
   /// One member; audited as a view unless the actor is that member. not_found when out of scope.
   Member member(const Actor& a, int64_t id, bool audit_view = true);
@@ -109,19 +109,20 @@ class RegistryService {
   void require(const Actor& a, security::Action act);
   security::Keyring keys();
   security::KeyStore* keys_ = nullptr;
-  /// Today's subtree member count: the stored per-organization counts (counts.hpp) summed,
-  /// cached for kCountTtl (a national root sums 300,000 organizations). Restructuring, imports
-  /// and merges clear the cache of the process that did them; other processes see the change
-  /// within kCountTtl.
+  /// Today's subtree member count: the stored per-organization counts (counts.hpp) summed.
+  /// Fresh on every call, except a subtree whose sum took kCacheAbove or more (a national root
+  /// sums 200,000 organizations): that one is cached for kCountTtl, and restructuring, imports
+  /// and merges clear the cache of the process that did them.
   int64_t cached_subtree_count(soci::session& sql, const std::string& path, int64_t cap = INT64_MAX);
   static constexpr std::chrono::seconds kCountTtl{10};
+  static constexpr std::chrono::milliseconds kCacheAbove{20};
   /// Picks the member-list plan (see MemberQuery::Plan): a scope of kLargeScope members or
   /// more, and a name search matching kBroadSearch or more, walk the sort order instead.
   void choose_plan(soci::session& sql, MemberQuery& q);
   static constexpr int64_t kLargeScope = 20000;
   static constexpr int64_t kBroadSearch = 3000;
   db::Database& db_;
-  std::mutex count_mu_, count_fill_mu_;
+  std::mutex count_mu_;
   std::unordered_map<std::string, std::pair<int64_t, std::chrono::steady_clock::time_point>> counts_;
   uint64_t counts_generation_ = 0;  // of invalidate_counts() when counts_ was filled
 

@@ -486,8 +486,9 @@ bool update_member(soci::session& sql, const Member& m, int64_t expected_version
   }
   std::string now = db::now_utc();
   long long id = m.id, ver = expected_version;
-  // The stored counts change when the member becomes active or stops being active.
-  CountDelta before = active_by_org(sql, {m.id});
+  // The stored counts change when the member becomes active or stops being active; the row is
+  // locked first (PostgreSQL), so the delta is charged where the member is when this commits.
+  auto cur = member_org_status_for_update(sql, m.id);
   soci::statement st(sql);
   for (std::size_t i = 0; i < vals.size(); ++i) st.exchange(soci::use(vals[i].second, inds[i]));
   st.exchange(soci::use(now));
@@ -497,8 +498,10 @@ bool update_member(soci::session& sql, const Member& m, int64_t expected_version
   st.prepare("UPDATE member SET " + set + "version = version + 1, updated_at = :u WHERE id = :id AND version = :v");
   st.define_and_bind();
   st.execute(true);
-  if (st.get_affected_rows() != 1) return false;
-  add_org_counts(sql, count_difference(before, active_by_org(sql, {m.id})));
+  if (st.get_affected_rows() != 1 || !cur) return st.get_affected_rows() == 1;
+  auto was = parse_member_status(cur->second);
+  const bool was_active = was && is_active(*was), now_active = is_active(m.status);
+  if (was_active != now_active) add_org_counts(sql, {{cur->first, now_active ? 1 : -1}});
   return true;
 }
 

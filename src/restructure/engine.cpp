@@ -15,6 +15,8 @@
 #include <unordered_set>
 
 #include "base/error.hpp"
+#include "db/database.hpp"
+#include "db/sql.hpp"
 #include "registry/counts.hpp"
 #include "registry/service.hpp"
 #include "registry/store.hpp"
@@ -1342,8 +1344,9 @@ ApplyResult Engine::apply(const Plan& plan, const security::Actor* actor) {
     sql << "PRAGMA foreign_keys=OFF";
     sql << "PRAGMA cache_size=-262144";
   }
-  soci::transaction tr(sql);
+  db::WriteTransaction tr(sql);  // SQLite: BEGIN IMMEDIATE, no "database is locked" half-way
   if (pg) sql << "SELECT pg_advisory_xact_lock(727276)";  // one restructuring at a time
+  registry::lock_member_writes(sql);  // member counts move with the members (counts.hpp)
   auto st = compute(sql, plan, true);
   State& S = *st;
   if (!S.pv.ok()) {
@@ -1740,7 +1743,9 @@ int64_t Engine::undo(std::optional<int64_t> plan_id, const security::Actor* acto
   }
   auto s = db_.session();
   soci::session& sql = *s;
-  soci::transaction tr(sql);
+  db::WriteTransaction tr(sql);
+  if (db::sql::is_postgresql(sql)) sql << "SELECT pg_advisory_xact_lock(727276)";  // one restructuring at a time
+  registry::lock_member_writes(sql);
   long long p = pid;
   std::string now = db::now_utc(), who = actor ? actor->username : "system";
   // The stored per-organization counts: the members go back where they were before the plan.

@@ -330,4 +330,28 @@ TEST_P(MergeFixture, RunFindsInjectedDuplicatesAndRemembersDifferentPeople) {
       EXPECT_FALSE(p.member_a == first[0].member_a && p.member_b == first[0].member_b);
 }
 
+TEST_P(MergeFixture, UndoRefusedWhenAnOrganizationWasDissolvedSince) {
+  int64_t a = add(person_a(), cell_a, "2019-01-01");
+  int64_t b = add(person_a_again(), cell_b, "2021-06-01");
+  DedupeService svc(*db);
+  auto staff = actor(security::Role::staff, root);
+  int64_t merge_id = svc.merge(staff, pair_for(a, b, cell_a, cell_b), "a", {});
+  {
+    // cell B (the absorbed record's) closes, as a plan dissolving it would close it
+    auto s = db->session();
+    long long id = cell_b.id;
+    *s << "UPDATE organization SET valid_to = '2026-01-01' WHERE id = :id", soci::use(id);
+  }
+  try {
+    svc.undo_merge(staff, merge_id);
+    ADD_FAILURE() << "undo into a dissolved organization was accepted";
+  } catch (const base::Error& e) {
+    EXPECT_EQ(e.code(), "dedupe.org_closed");
+    EXPECT_NE(std::string(e.what()).find("26740.02"), std::string::npos) << e.what();
+  }
+  auto s = db->session();
+  EXPECT_FALSE(registry::find_member(*s, b)) << "nothing restored";
+  EXPECT_TRUE(registry::count_mismatches(*s).empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, MergeFixture, ::testing::ValuesIn(dangbo::testing::backends()));

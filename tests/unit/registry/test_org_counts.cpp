@@ -174,6 +174,13 @@ TEST_P(OrgCounts, AnUnfilteredListCountsFromTheStoredCountsAndAFilteredOneFromTh
   all.status = "all";
   EXPECT_FALSE(RegistryService::unfiltered(all));
   EXPECT_EQ(fresh.member_count(admin, "26740", all), 3);  // the removed member too, counted from rows
+  MemberQuery blank;  // a name text that folds to nothing filters nothing
+  blank.q = " --- ";
+  EXPECT_TRUE(RegistryService::unfiltered(blank));
+  EXPECT_EQ(fresh.member_count(admin, "26737", blank), 11);
+  MemberQuery digits;
+  digits.q = "079";
+  EXPECT_FALSE(RegistryService::unfiltered(digits));
   MemberQuery named;
   named.q = "nguyen van an";
   EXPECT_EQ(fresh.member_count(admin, "", named), 1);
