@@ -257,7 +257,28 @@ void check_table_bytes(std::string_view head, std::string_view name) {
                     "hãy mở bằng Excel và lưu lại thành .xlsx hoặc CSV UTF-8");
   if (zip) return;
   // UTF-16 text has NULs in every other byte; the CSV reader recognises it (BOM or pattern).
-  if (utf16_of(head)) return;
+  // Its 16-bit units are checked instead: U+0000, the C0 controls no text uses and unpaired
+  // surrogates over 1 % of the units looked at (and at least 4) mean binary bytes behind a
+  // UTF-16 start (a header row followed by garbage).
+  if (auto u16 = utf16_of(head)) {
+    const bool be = u16->first == FileEncoding::utf16be;
+    std::size_t units = 0, bad = 0;
+    bool high = false;  // a high surrogate waits for its low half
+    for (std::size_t i = u16->second; i + 1 < head.size(); i += 2, ++units) {
+      const unsigned a = static_cast<unsigned char>(head[i]), b = static_cast<unsigned char>(head[i + 1]);
+      const unsigned u = be ? (a << 8 | b) : (b << 8 | a);
+      const bool is_high = u >= 0xD800 && u <= 0xDBFF, is_low = u >= 0xDC00 && u <= 0xDFFF;
+      if (high && !is_low) ++bad;
+      if (!high && is_low) ++bad;
+      high = is_high;
+      if (u < 0x20 && u != '\t' && u != '\n' && u != '\r' && u != 0x0C && u != 0x1B) ++bad;
+    }
+    if (bad >= 4 && bad * 100 > units)
+      throw NotATable("Tệp không phải văn bản: " + std::to_string(bad) + " ký tự điều khiển hoặc mã UTF-16 hỏng trong " +
+                      std::to_string(units) +
+                      " ký tự đầu (tệp UTF-16 bị hỏng hoặc tệp nhị phân); hãy lưu lại thành .xlsx hoặc CSV UTF-8");
+    return;
+  }
   // Real exports sometimes carry a stray NUL or control byte in a cell (removed cell by cell by
   // the text standardizer); binary bytes have many. Refused only when NULs and the C0 control
   // bytes no text uses are more than 1 % of the bytes looked at (and at least 4). TAB LF CR FF

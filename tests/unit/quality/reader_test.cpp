@@ -146,6 +146,16 @@ TEST(CsvReader, BinaryFilesAreRefusedWithAReason) {
   EXPECT_EQ(refused(utf16(text, false, false)), "");
   EXPECT_EQ(refused(utf16(text, true, true)), "");
   EXPECT_EQ(refused("Hä vµ tªn,Ngµy sinh\nNguyÔn V\xA8n A,1970\n"), "");
+  // A UTF-16 start followed by binary bytes is not text either: NUL units, controls and broken
+  // surrogate pairs are counted in 16-bit units (here 1,000 NUL/control pairs after a header).
+  std::string u16bin = utf16("Họ và tên,Ngày sinh\r\n", false, true);
+  for (int i = 0; i < 1000; ++i) u16bin += std::string("\x00\x00\x07\x00", 4);
+  EXPECT_NE(refused(u16bin).find("không phải văn bản"), std::string::npos) << refused(u16bin);
+  std::string u16surr = utf16("Họ và tên\r\n", true, true);
+  for (int i = 0; i < 100; ++i) u16surr += std::string("\xDC\x00\x00\x41", 4);  // lone low surrogates, then 'A'
+  EXPECT_NE(refused(u16surr).find("UTF-16"), std::string::npos) << refused(u16surr);
+  // … while real UTF-16 with surrogate pairs (𠀀, U+20000) and tabs is read.
+  EXPECT_EQ(refused(utf16("Tên\tGhi chú\r\nAn\t\xF0\xA0\x80\x80\r\n", false, true)), "");
 }
 
 TEST(CsvReader, AStrayNulInATextFileIsRead) {
