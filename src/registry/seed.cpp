@@ -126,7 +126,7 @@ int64_t load_org_tree(db::Database& db, const std::vector<GeneratedOrg>& orgs, c
     if (!g.parent_code.empty()) {
       auto it = by_code.find(g.parent_code);
       if (it == by_code.end())
-        throw std::runtime_error("organization " + g.code + " names unknown parent " + g.parent_code);
+        throw std::runtime_error("Tổ chức " + g.code + " ghi tổ chức cấp trên " + g.parent_code + " không có trong cây");
       o.parent_id = it->second.first;
       parent_path = it->second.second;
     }
@@ -257,7 +257,10 @@ class RowSource {
         c->n = 0;
         while (c->n < c->rows.size() && (more = gen_.next(m, code))) {
           auto it = orgs_.find(code);
-          if (it == orgs_.end()) throw std::runtime_error("generated member names unknown organization " + code);
+          if (it == orgs_.end())
+            throw std::runtime_error("Không sinh được đảng viên: tổ chức " + code +
+                                     " không còn trong cây hiện nay (đã giải thể hoặc sắp xếp lại); cây tổ chức đã khác cây "
+                                     "mà bộ sinh dữ liệu minh họa dựa vào");
           PreparedRow& r = c->rows[c->n++];
           m.org_id = it->second.first;
           r.id = next_id_++;
