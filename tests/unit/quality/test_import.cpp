@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/registry_fixture.hpp"
 #include "common/temp_db.hpp"
 
 #include "base/error.hpp"
@@ -86,12 +87,7 @@ struct ImportTest : ::testing::TestWithParam<std::string> {
     {
       auto s = db->session();
       auto mk = [&](Organization& o, std::string code, std::string name, OrgKind k, const Organization* parent) {
-        o.code = code;
-        o.name = name;
-        o.kind = k;
-        o.valid_from = base::make_date(2025, 7, 1);
-        if (parent) o.parent_id = parent->id;
-        registry::insert_org(*s, o, parent ? parent->path : "");
+        dangbo::testing::add_org(*s, o, code, name, k, parent);
       };
       mk(root, "HCM", "Đảng bộ Thành phố Hồ Chí Minh", OrgKind::city, nullptr);
       mk(ward_a, "26740", "Đảng bộ phường Sài Gòn", OrgKind::commune_committee, &root);

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "common/registry_fixture.hpp"
 #include "common/temp_db.hpp"
 
 #include "base/rules.hpp"
@@ -36,33 +37,17 @@ struct OrgCounts : ::testing::TestWithParam<std::string> {
     db = &tmp->db();
   }
   void make_tree() {
+    using dangbo::testing::add_org;
     auto s = db->session();
-    auto mk = [&](Organization& o, std::string code, std::string name, OrgKind k, const Organization* parent) {
-      o.code = code;
-      o.name = name;
-      o.kind = k;
-      o.valid_from = base::make_date(2025, 7, 1);
-      if (parent) o.parent_id = parent->id;
-      insert_org(*s, o, parent ? parent->path : "");
-    };
-    mk(root, "HCM", "Đảng bộ Thành phố Hồ Chí Minh", OrgKind::city, nullptr);
-    mk(ward_a, "26740", "Đảng bộ phường Sài Gòn", OrgKind::commune_committee, &root);
-    mk(ward_b, "26737", "Đảng bộ phường Tân Định", OrgKind::commune_committee, &root);
-    mk(cell_a1, "26740.01", "Chi bộ Khu phố 1", OrgKind::cell, &ward_a);
-    mk(cell_a2, "26740.02", "Chi bộ Khu phố 2", OrgKind::cell, &ward_a);
-    mk(cell_b, "26737.01", "Chi bộ Khu phố 1", OrgKind::cell, &ward_b);
+    add_org(*s, root, "HCM", "Đảng bộ Thành phố Hồ Chí Minh", OrgKind::city, nullptr);
+    add_org(*s, ward_a, "26740", "Đảng bộ phường Sài Gòn", OrgKind::commune_committee, &root);
+    add_org(*s, ward_b, "26737", "Đảng bộ phường Tân Định", OrgKind::commune_committee, &root);
+    add_org(*s, cell_a1, "26740.01", "Chi bộ Khu phố 1", OrgKind::cell, &ward_a);
+    add_org(*s, cell_a2, "26740.02", "Chi bộ Khu phố 2", OrgKind::cell, &ward_a);
+    add_org(*s, cell_b, "26737.01", "Chi bộ Khu phố 1", OrgKind::cell, &ward_b);
   }
   int64_t add(const std::string& given, const Organization& cell, MemberStatus st = MemberStatus::full) {
-    Member m;
-    m.family_name = "Nguyễn";
-    m.middle_name = "Văn";
-    m.given_name = given;
-    m.birth_date = base::make_date(1970, 5, 20);
-    m.admitted_on = base::make_date(1995, 3, 1);
-    m.full_member_on = base::make_date(1996, 3, 1);
-    m.status = st;
-    m.org_id = cell.id;
-    m.org_path = cell.path;
+    Member m = dangbo::testing::member_in(cell, given, st);
     auto s = db->session();
     insert_member(*s, m, "2025-07-01", "test");
     return m.id;
@@ -229,12 +214,8 @@ TEST_P(OrgCounts, AddedDeltasAccumulateAndZeroesAreSkipped) {
   CountDelta many;
   for (int i = 0; i < 1203; ++i) {
     Organization o;
-    o.code = "26740.9" + std::to_string(1000 + i);
-    o.name = "Chi bộ " + std::to_string(i);
-    o.kind = OrgKind::cell;
-    o.valid_from = base::make_date(2025, 7, 1);
-    o.parent_id = ward_b.id;
-    insert_org(*s, o, ward_b.path);
+    dangbo::testing::add_org(*s, o, "26740.9" + std::to_string(1000 + i), "Chi bộ " + std::to_string(i), OrgKind::cell,
+                             &ward_b);
     many[o.id] = 1 + i % 3;
   }
   add_org_counts(*s, many);

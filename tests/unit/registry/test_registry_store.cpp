@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "common/registry_fixture.hpp"
 #include "common/temp_db.hpp"
 
 #include "base/rules.hpp"
@@ -30,12 +31,7 @@ struct Fixture : ::testing::TestWithParam<std::string> {
     db = &tmp->db();
     auto s = db->session();
     auto mk = [&](Organization& o, std::string code, std::string name, OrgKind k, const Organization* parent) {
-      o.code = code;
-      o.name = name;
-      o.kind = k;
-      o.valid_from = base::make_date(2025, 7, 1);
-      if (parent) o.parent_id = parent->id;
-      insert_org(*s, o, parent ? parent->path : "");
+      dangbo::testing::add_org(*s, o, code, name, k, parent);
     };
     mk(root, "HCM", "Đảng bộ Thành phố Hồ Chí Minh", OrgKind::city, nullptr);
     mk(ward_a, "26740", "Đảng bộ phường Sài Gòn", OrgKind::commune_committee, &root);
@@ -47,16 +43,7 @@ struct Fixture : ::testing::TestWithParam<std::string> {
 
   int64_t add(const std::string& family, const std::string& middle, const std::string& given, const Organization& cell,
               MemberStatus st = MemberStatus::full) {
-    Member m;
-    m.family_name = family;
-    m.middle_name = middle;
-    m.given_name = given;
-    m.birth_date = base::make_date(1970, 5, 20);
-    m.admitted_on = base::make_date(1995, 3, 1);
-    m.full_member_on = base::make_date(1996, 3, 1);
-    m.status = st;
-    m.org_id = cell.id;
-    m.org_path = cell.path;
+    Member m = dangbo::testing::member_in(cell, given, st, family, middle);
     auto s = db->session();
     insert_member(*s, m, "2025-07-01", "test");
     return m.id;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include "common/registry_fixture.hpp"
 #include "common/temp_db.hpp"
 
 #include "base/rules.hpp"
@@ -41,13 +42,8 @@ struct StatsAsOf : ::testing::TestWithParam<std::string> {
     auto s = db->session();
     auto mk = [&](Organization& o, std::string code, std::string name, OrgKind k, const Organization* parent,
                   CivilDate from, std::optional<CivilDate> to) {
-      o.code = code;
-      o.name = name;
-      o.kind = k;
-      o.valid_from = from;
       o.valid_to = to;
-      if (parent) o.parent_id = parent->id;
-      insert_org(*s, o, parent ? parent->path : "");
+      dangbo::testing::add_org(*s, o, code, name, k, parent, from);
     };
     auto d2020 = base::make_date(2020, 1, 1), merger = base::make_date(2025, 7, 1);
     mk(hcm, "HCM", "Đảng bộ Thành phố Hồ Chí Minh", OrgKind::city, nullptr, d2020, std::nullopt);

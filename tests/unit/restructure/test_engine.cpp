@@ -9,6 +9,7 @@
 
 #include <set>
 
+#include "../common/registry_fixture.hpp"
 #include "../common/temp_db.hpp"
 
 #include "base/error.hpp"
@@ -44,13 +45,7 @@ struct EngineTest : ::testing::TestWithParam<std::string> {
     db = &tmp->db();
     auto s = db->session();
     auto mk = [&](Organization& o, std::string code, std::string name, OrgKind k, const Organization* parent, std::string unit = "") {
-      o.code = code;
-      o.name = name;
-      o.kind = k;
-      o.admin_unit_code = unit;
-      o.valid_from = base::make_date(2025, 1, 1);
-      if (parent) o.parent_id = parent->id;
-      insert_org(*s, o, parent ? parent->path : "");
+      dangbo::testing::add_org(*s, o, code, name, k, parent, base::make_date(2025, 1, 1), unit);
     };
     mk(root, "HCM", "Đảng bộ Thành phố Hồ Chí Minh", OrgKind::city, nullptr, "79");
     mk(dist, "760", "Đảng bộ quận 1", OrgKind::upper_committee, &root, "760");
@@ -78,17 +73,8 @@ struct EngineTest : ::testing::TestWithParam<std::string> {
   void TearDown() override { tmp.reset(); }
 
   void add(const std::string& given, const Organization& org, const std::string& residence) {
-    Member m;
-    m.family_name = "Nguyễn";
-    m.middle_name = "Văn";
-    m.given_name = given;
-    m.birth_date = base::make_date(1970, 5, 20);
-    m.admitted_on = base::make_date(1995, 3, 1);
-    m.full_member_on = base::make_date(1996, 3, 1);
-    m.status = MemberStatus::full;
+    Member m = dangbo::testing::member_in(org, given);
     m.residence_unit_code = residence;
-    m.org_id = org.id;
-    m.org_path = org.path;
     auto s = db->session();
     insert_member(*s, m, "2025-01-01", "test");
     member_of[given] = m.id;

@@ -15,6 +15,7 @@
 #include <map>
 
 #include "base/rules.hpp"
+#include "common/registry_fixture.hpp"
 #include "common/temp_db.hpp"
 #include "registry/store.hpp"
 #include "security/crypto.hpp"
@@ -80,16 +81,7 @@ struct Tree : ::testing::TestWithParam<std::string> {
 
   int64_t add_member(soci::session& sql, const std::string& family, const std::string& middle,
                      const std::string& given, const registry::Organization& cell) {
-    registry::Member m;
-    m.family_name = family;
-    m.middle_name = middle;
-    m.given_name = given;
-    m.birth_date = base::make_date(1970, 5, 20);
-    m.admitted_on = base::make_date(1995, 3, 1);
-    m.full_member_on = base::make_date(1996, 3, 1);
-    m.status = registry::MemberStatus::full;
-    m.org_id = cell.id;
-    m.org_path = cell.path;
+    registry::Member m = dangbo::testing::member_in(cell, given, registry::MemberStatus::full, family, middle);
     registry::insert_member(sql, m, "2025-07-01", "test");
     return m.id;
   }
