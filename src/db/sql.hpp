@@ -59,6 +59,13 @@ void each(soci::session& sql, Query& q, std::size_t ncols, F&& on_row) {
   while (st.fetch()) on_row(row);
 }
 
+/// "(:p1, :p2 …)" binding each value, for "col IN " + in_list(q, values).
+inline std::string in_list(Query& q, const std::vector<std::string>& values) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < values.size(); ++i) s += (i ? "," : "") + q.add(values[i]);
+  return s + ")";
+}
+
 /// Runs a statement that returns no rows; returns the number of rows affected.
 inline long long exec(soci::session& sql, Query& q) {
   soci::statement st(sql);

@@ -349,7 +349,7 @@ ImportJob Importer::create_job(const security::Actor* a, const std::string& org_
              "," + q.add(mapping) + "," + q.add(dry_run ? 1 : 0) + "," + q.add(status) + "," + q.add(batch_size) + "," +
              q.add(p.rows_estimate) + "," + (a ? q.add(a->user_id) : std::string("NULL")) + "," +
              q.add(a ? a->username : std::string("system")) + "," + q.add(now) + ")";
-    if (isql::is_pg(*s)) {
+    if (isql::is_postgresql(*s)) {
       q.text += " RETURNING id";
       id = isql::to_i64(isql::scalar(*s, q));
     } else {
@@ -885,8 +885,8 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
       } catch (...) {
       }
     }
-  } cache_size(sql, !isql::is_pg(sql) && !job.dry_run);
-  const bool pg = isql::is_pg(sql);
+  } cache_size(sql, !isql::is_postgresql(sql) && !job.dry_run);
+  const bool pg = isql::is_postgresql(sql);
   std::vector<std::string> dry_rejected;
 
   double t_db = 0;  // seconds spent writing batches (the rest of the writer's time: waiting for rows)

@@ -13,26 +13,10 @@
 #include "db/sql.hpp"
 #include "quality/import.hpp"
 
-namespace dangbo::quality::isql {
-
-// The SQL helpers are db::sql's (src/db/sql.hpp).
-using db::sql::each;
-using db::sql::exec;
-using db::sql::Query;
-using db::sql::Row;
-using db::sql::scalar;
-using db::sql::to_i64;
-
-/// "IN (:p1, :p2 …)" for the values.
-inline std::string in_list(Query& q, const std::vector<std::string>& values) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < values.size(); ++i) s += (i ? "," : "") + q.add(values[i]);
-  return s + ")";
-}
-
-bool is_pg(soci::session& sql);
-
-}  // namespace dangbo::quality::isql
+namespace dangbo::quality {
+// The SQL helpers are db::sql's (src/db/sql.hpp), under the importer's short name.
+namespace isql = db::sql;
+}  // namespace dangbo::quality
 
 namespace dangbo::quality::detail {
 

@@ -28,10 +28,6 @@
 
 namespace dangbo::quality {
 
-namespace isql {
-bool is_pg(soci::session& sql) { return db::sql::is_postgresql(sql); }
-}  // namespace isql
-
 namespace detail {
 using namespace sqlite_api;  // SOCI wraps sqlite3.h in this namespace
 
@@ -63,7 +59,7 @@ struct BulkWriter::Sqlite {
   }
 };
 
-BulkWriter::BulkWriter(soci::session& sql) : sql_(sql), pg_(isql::is_pg(sql)) {
+BulkWriter::BulkWriter(soci::session& sql) : sql_(sql), pg_(db::sql::is_postgresql(sql)) {
   if (pg_) return;
   lite_ = std::make_unique<Sqlite>();
   lite_->h = static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
