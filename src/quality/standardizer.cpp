@@ -11,6 +11,7 @@
 
 #include "quality/address.hpp"
 #include "quality/vocab.hpp"
+#include "registry/citizen_id.hpp"
 #include "vntext/text.hpp"
 
 namespace dangbo::quality {
@@ -661,22 +662,12 @@ void Standardizer::Impl::rules_check(const Mapping& m, RowResult& out, const Par
   }
 
   // Citizen ID against the record: 4th digit = century and gender, 5th–6th = year of birth
-  // (Thông tư 07/2016/TT-BCA art. 7; datacleaning.md §3.1).
+  // (registry/citizen_id.hpp, the same check as member edits).
   if (p.cid.kind == CitizenId::cccd) {
-    const int g = p.cid.century_gender;
-    if (p.gender != GenderValue::unknown && (g % 2 == 1) != (p.gender == GenderValue::female))
-      add(out, c_cid, "citizen_id.gender_mismatch", Severity::error,
-          fmt::format("Chữ số thứ tư của số CCCD ({}) cho biết {}, nhưng giới tính ghi là {}", g,
-                      g % 2 ? "nữ" : "nam", p.gender == GenderValue::female ? "Nữ" : "Nam"),
-          p.cid.digits);
-    if (p.birth) {
-      const int year = 1900 + (g / 2) * 100 + p.cid.year2;
-      if (year != p.birth->year())
-        add(out, c_cid, "citizen_id.birth_year_mismatch", Severity::error,
-            fmt::format("Số CCCD cho biết năm sinh {} (chữ số thứ 4–6: {}{:02d}), nhưng ngày sinh ghi {}", year, g,
-                        p.cid.year2, show(*p.birth)),
-            p.cid.digits);
-    }
+    std::optional<bool> female;
+    if (p.gender != GenderValue::unknown) female = p.gender == GenderValue::female;
+    for (auto& [code, message] : registry::cccd_mismatches(p.cid.digits, female, p.birth))
+      add(out, c_cid, code, Severity::error, message, p.cid.digits);
     // Province of birth registration vs. place of birth: information only (registration
     // may be elsewhere).
     if (!p.birth_province.empty()) {

@@ -1,5 +1,8 @@
 #include "registry/service.hpp"
 
+#include "registry/citizen_id.hpp"
+#include "registry/counts.hpp"
+
 #include <atomic>
 
 #include <boost/json.hpp>
@@ -174,27 +177,19 @@ Member apply_member_changes(const Member& orig, const std::map<std::string, std:
   if (m.full_member_on && m.card_issued_on && !errors.count("card_issued_on") && !errors.count("full_member_on") &&
       *m.card_issued_on < *m.full_member_on)
     errors["card_issued_on"] = "Thẻ đảng viên chỉ cấp cho đảng viên chính thức: ngày cấp thẻ phải sau ngày chính thức";
-  // A 12-digit CCCD against gender and birth date (Nghị định 137/2015/NĐ-CP, Điều 7; Thông tư
-  // 07/2016/TT-BCA, Điều 7: digit 4 is century and gender, digits 5–6 the birth year), with the
-  // messages of the import's checks (quality/standardizer.cpp). Checked when one of the three
-  // changes, so an edit of another field is not blocked by an old record's mismatch.
+  // A 12-digit CCCD against gender and birth date (citizen_id.hpp, the import's check too).
+  // Checked when one of the three changes, so an edit of another field is not blocked by an old
+  // record's mismatch.
   if ((changes.count("citizen_id") || changes.count("gender") || changes.count("birth_date")) &&
       !errors.count("citizen_id") && m.citizen_id.size() == 12) {
     const int g = m.citizen_id[3] - '0';
-    const int year2 = (m.citizen_id[4] - '0') * 10 + (m.citizen_id[5] - '0');
     if (g > 3) {
       errors["citizen_id"] = "Chữ số thứ tư của số CCCD (" + std::to_string(g) + ") chỉ người sinh từ năm 2100 trở đi: sai";
-    } else if ((g % 2 == 1) != (m.gender == Gender::female) && !errors.count("gender")) {
-      errors["citizen_id"] = "Chữ số thứ tư của số CCCD (" + std::to_string(g) + ") cho biết " + (g % 2 ? "nữ" : "nam") +
-                             ", nhưng giới tính ghi là " + (m.gender == Gender::female ? "Nữ" : "Nam");
-    } else if (m.birth_date && !errors.count("birth_date")) {
-      const int year = 1900 + (g / 2) * 100 + year2;
-      if (year != m.birth_date->year()) {
-        char digits[8];
-        std::snprintf(digits, sizeof digits, "%d%02d", g, year2);
-        errors["citizen_id"] = "Số CCCD cho biết năm sinh " + std::to_string(year) + " (chữ số thứ 4–6: " + digits +
-                               "), nhưng ngày sinh ghi " + m.birth_date->display();
-      }
+    } else {
+      auto mm = cccd_mismatches(m.citizen_id,
+                                errors.count("gender") ? std::nullopt : std::optional<bool>(m.gender == Gender::female),
+                                errors.count("birth_date") ? std::nullopt : m.birth_date);
+      if (!mm.empty()) errors["citizen_id"] = mm.front().second;
     }
   }
   if (m.status == MemberStatus::full && !m.full_member_on && !errors.count("status") && orig.status != MemberStatus::full)
@@ -273,7 +268,7 @@ std::atomic<uint64_t> g_count_generation{0};
 
 void RegistryService::invalidate_counts() { g_count_generation.fetch_add(1); }
 
-int64_t RegistryService::cached_subtree_count(soci::session& sql, const std::string& path, int64_t cap) {
+int64_t RegistryService::cached_subtree_count(soci::session& sql, const std::string& path) {
   auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard l(count_mu_);
@@ -287,7 +282,7 @@ int64_t RegistryService::cached_subtree_count(soci::session& sql, const std::str
   // Most subtrees sum a few hundred stored counts in well under a millisecond: always fresh,
   // whichever process wrote last. Only a sum that took kCacheAbove or more (a national root:
   // 200,000 organizations) is kept, for kCountTtl.
-  int64_t n = count_active_in_subtree(sql, path, cap);
+  int64_t n = stored_subtree_count(sql, path);
   auto took = std::chrono::steady_clock::now() - now;
   if (took >= kCacheAbove) {
     std::lock_guard l(count_mu_);
@@ -345,7 +340,7 @@ MemberPage RegistryService::members(const Actor& a, const std::string& org_code,
 
 void RegistryService::choose_plan(soci::session& sql, MemberQuery& q) {
   // Large scopes only (a ward's few thousand members are cheapest through its path range).
-  if (!q.as_of.empty() || q.org_id || cached_subtree_count(sql, q.scope_path, kLargeScope) < kLargeScope) return;
+  if (!q.as_of.empty() || q.org_id || cached_subtree_count(sql, q.scope_path) < kLargeScope) return;
   bool digits = !q.q.empty() && q.q.find_first_not_of("0123456789 ") == std::string::npos;
   if (digits) return;
   if (vntext::search_key(q.q).empty()) {

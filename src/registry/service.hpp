@@ -113,7 +113,7 @@ class RegistryService {
   /// Fresh on every call, except a subtree whose sum took kCacheAbove or more (a national root
   /// sums 200,000 organizations): that one is cached for kCountTtl, and restructuring, imports
   /// and merges clear the cache of the process that did them.
-  int64_t cached_subtree_count(soci::session& sql, const std::string& path, int64_t cap = INT64_MAX);
+  int64_t cached_subtree_count(soci::session& sql, const std::string& path);
   static constexpr std::chrono::seconds kCountTtl{10};
   static constexpr std::chrono::milliseconds kCacheAbove{20};
   /// Picks the member-list plan (see MemberQuery::Plan): a scope of kLargeScope members or

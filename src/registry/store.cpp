@@ -594,10 +594,6 @@ Stats member_stats(soci::session& sql, const Organization& org, const std::strin
   return s;
 }
 
-int64_t count_active_in_subtree(soci::session& sql, const std::string& path, int64_t) {
-  return stored_subtree_count(sql, path);
-}
-
 bool any_synthetic(soci::session& sql, const std::string& path, const std::string& as_of) {
   Query q;
   if (as_of.empty())

@@ -110,10 +110,6 @@ struct Stats {
   std::vector<CountItem> by_status, by_gender, by_age_band, by_child;
   int64_t synthetic = 0;  // members marked synthetic in the subtree
 };
-/// Members on the rolls (probationary, full, exempted) in the subtree under `path`, today,
-/// from the stored per-organization counts (counts.hpp); `cap` is kept for callers and ignored
-/// (the sum is cheap).
-int64_t count_active_in_subtree(soci::session& sql, const std::string& path, int64_t cap = INT64_MAX);
 /// True when some member under `path` is synthetic (one indexed probe); with `as_of` (ISO
 /// date), some member whose membership that day was under `path`.
 bool any_synthetic(soci::session& sql, const std::string& path, const std::string& as_of = "");

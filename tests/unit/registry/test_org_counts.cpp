@@ -126,7 +126,7 @@ TEST_P(OrgCounts, TheTreeAndTheDashboardReadTheStoredSums) {
   std::map<std::string, int64_t> by_child;
   for (auto& c : st.by_child) by_child[c.key] = c.count;
   EXPECT_EQ(by_child, (std::map<std::string, int64_t>{{"26737", 0}, {"26740", 3}}));
-  EXPECT_EQ(count_active_in_subtree(*s, ward_a.path), 3);
+  EXPECT_EQ(stored_subtree_count(*s, ward_a.path), 3);
 }
 
 TEST_P(OrgCounts, AnUnfilteredListCountsFromTheStoredCountsAndAFilteredOneFromTheRows) {
