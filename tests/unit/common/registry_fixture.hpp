@@ -9,6 +9,7 @@
 #include "base/date.hpp"
 #include "registry/model.hpp"
 #include "registry/store.hpp"
+#include "security/security.hpp"
 
 namespace dangbo::testing {
 
@@ -41,6 +42,19 @@ inline registry::Member member_in(const registry::Organization& org, const std::
   m.org_id = org.id;
   m.org_path = org.path;
   return m;
+}
+
+/// A signed-in actor with `role` granted on `org` (not a stored account: for service calls).
+inline security::Actor actor_at(security::Role role, const registry::Organization& org, int64_t user_id = 1,
+                                const std::string& username = "t") {
+  security::Actor a;
+  a.user_id = user_id;
+  a.username = username;
+  a.role = role;
+  a.org_id = org.id;
+  a.org_code = org.code;
+  a.org_path = org.path;
+  return a;
 }
 
 }  // namespace dangbo::testing

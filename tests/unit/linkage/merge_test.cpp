@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include "common/registry_fixture.hpp"
 #include "common/temp_db.hpp"
 
 #include "base/rules.hpp"
@@ -52,14 +53,7 @@ struct MergeFixture : ::testing::TestWithParam<std::string> {
   void TearDown() override { tmp.reset(); }
 
   security::Actor actor(security::Role r, const registry::Organization& o) {
-    security::Actor a;
-    a.user_id = 0;
-    a.username = "canbo";
-    a.role = r;
-    a.org_id = o.id;
-    a.org_code = o.code;
-    a.org_path = o.path;
-    return a;
+    return dangbo::testing::actor_at(r, o, 0, "canbo");
   }
 
   int64_t add(registry::Member m, const registry::Organization& cell, const std::string& from = "2020-01-01") {

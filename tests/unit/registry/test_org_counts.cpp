@@ -136,13 +136,7 @@ TEST_P(OrgCounts, AnUnfilteredListCountsFromTheStoredCountsAndAFilteredOneFromTh
   add("Cường", cell_a2, MemberStatus::removed);
   add("Dũng", cell_b);
   RegistryService svc(*db);
-  security::Actor admin;
-  admin.user_id = 1;
-  admin.username = "t";
-  admin.role = security::Role::admin;
-  admin.org_id = root.id;
-  admin.org_code = root.code;
-  admin.org_path = root.path;
+  auto admin = dangbo::testing::actor_at(security::Role::admin, root);
   EXPECT_TRUE(RegistryService::unfiltered(MemberQuery{}));
   EXPECT_EQ(svc.member_count(admin, "26740", MemberQuery{}), 2);
   EXPECT_EQ(svc.member_count(admin, "", MemberQuery{}), 3);

@@ -67,14 +67,7 @@ struct Fixture : ::testing::TestWithParam<std::string> {
   }
 
   security::Actor actor(security::Role r, const Organization& o) {
-    security::Actor a;
-    a.user_id = 1;
-    a.username = "t";
-    a.role = r;
-    a.org_id = o.id;
-    a.org_code = o.code;
-    a.org_path = o.path;
-    return a;
+    return dangbo::testing::actor_at(r, o, 1, "t");
   }
 };
 

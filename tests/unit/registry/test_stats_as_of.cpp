@@ -100,14 +100,7 @@ struct StatsAsOf : ::testing::TestWithParam<std::string> {
   }
 
   security::Actor actor(security::Role r, const Organization& o) {
-    security::Actor x;
-    x.user_id = 1;
-    x.username = "t";
-    x.role = r;
-    x.org_id = o.id;
-    x.org_code = o.code;
-    x.org_path = o.path;
-    return x;
+    return dangbo::testing::actor_at(r, o, 1, "t");
   }
 
   static std::map<std::string, int64_t> by(const std::vector<CountItem>& v) {
