@@ -45,7 +45,7 @@ std::vector<registry::ControlledValue> status_values() {
       cv("Chính thức", {"Đảng viên chính thức", "ĐVCT", "CT"}),
       cv("Miễn công tác và sinh hoạt đảng",
          {"Miễn sinh hoạt", "Miễn công tác", "Miễn SH", "Miễn sinh hoạt đảng", "Miễn công tác, sinh hoạt đảng",
-          "Miễn CT và SHĐ"}),
+          "Miễn CT và SHĐ", "Miễn công tác và sinh hoạt" /* the registry's own label (exports) */}),
       cv("Đã chuyển đi", {"Chuyển đi", "Chuyển sinh hoạt", "Đã chuyển sinh hoạt"}),
       cv("Xóa tên", {"Xoá tên", "Đã xóa tên"}),
       cv("Khai trừ", {"Bị khai trừ", "Đã khai trừ"}),
@@ -468,13 +468,13 @@ void Standardizer::Impl::row(const Mapping& m, const std::vector<std::string>& c
   }
   // Names given in parts.
   if (!m.has(Field::full_name)) {
-    if (!family_middle.empty() || !given_only.empty()) {
+    if (!family_middle.empty()) {  // "Họ và tên đệm" + "Tên"
       vntext::NameParts fm = vntext::split_full_name(family_middle + " x");
       out.name.family = fm.family;
       out.name.middle = fm.middle;
       out.name.given = given_only;
       if (out.name.family.empty() && !family_middle.empty()) out.name.family = family_middle;
-    } else if (!fam.empty() || !mid.empty() || !given_only.empty()) {
+    } else if (!fam.empty() || !mid.empty() || !given_only.empty()) {  // "Họ", "Tên đệm", "Tên"
       out.name.family = fam;
       out.name.middle = mid;
       out.name.given = given_only;

@@ -11,6 +11,7 @@
 #include "quality/mapping.hpp"
 #include "quality/messy.hpp"
 #include "quality/reader.hpp"
+#include "registry/model.hpp"
 #include "quality_test_util.hpp"
 
 using namespace dangbo;
@@ -46,6 +47,34 @@ TEST(Rules, ACorrectRowHasNoFindings) {
   EXPECT_EQ(r.member.birth_date->iso(), "1963-08-07");
   EXPECT_EQ(r.member.status, registry::MemberStatus::full);
   EXPECT_EQ(r.member.citizen_id, "079063001234");
+}
+
+// Names in parts, as the registry's own export writes them ("Họ", "Tên đệm", "Tên") and as
+// older forms do ("Họ và tên đệm", "Tên"): every part reaches the member record.
+TEST(Rules, NamesGivenInPartsKeepEveryPart) {
+  const std::vector<std::string> three = {"Họ", "Tên đệm", "Tên", "Giới tính", "Ngày sinh"};
+  auto r = standardizer().standardize_row(quality::auto_mapping(three), {"Đặng", "Thị Quỳnh", "Anh", "Nữ", "07/08/1963"});
+  EXPECT_EQ(r.member.family_name, "Đặng");
+  EXPECT_EQ(r.member.middle_name, "Thị Quỳnh");
+  EXPECT_EQ(r.member.given_name, "Anh");
+  const std::vector<std::string> two = {"Họ và tên đệm", "Tên", "Giới tính", "Ngày sinh"};
+  r = standardizer().standardize_row(quality::auto_mapping(two), {"Đặng Thị Quỳnh", "Anh", "Nữ", "07/08/1963"});
+  EXPECT_EQ(r.member.family_name, "Đặng");
+  EXPECT_EQ(r.member.middle_name, "Thị Quỳnh");
+  EXPECT_EQ(r.member.given_name, "Anh");
+}
+
+// The registry's own status labels (its pages and CSV export) read back as the same status, so
+// an exported roster re-imports unchanged.
+TEST(Rules, EveryRegistryStatusLabelReadsBackAsItsStatus) {
+  using registry::MemberStatus;
+  for (auto st : {MemberStatus::probationary, MemberStatus::full, MemberStatus::exempted, MemberStatus::transferred_out,
+                  MemberStatus::removed, MemberStatus::expelled, MemberStatus::deceased}) {
+    auto row = good();
+    row[STATUS] = std::string(registry::label_vi(st));
+    auto r = check(row);
+    EXPECT_EQ(r.member.status, st) << row[STATUS];
+  }
 }
 
 TEST(Rules, AdmissionAge) {
