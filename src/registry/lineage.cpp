@@ -96,6 +96,9 @@ std::vector<std::string> scope_paths_as_of(soci::session& sql, const security::A
     if (!sql.got_data() || ind != soci::i_ok || as_of >= from) return out;
   }
   // Predecessors, transitively (bounded: a chain of reorganisations, not a graph walk of the country).
+  // Not through a split: a unit that received part of another does not see all of it (ADR 0004:
+  // scope over time follows mergers, renames, moves; a split predecessor's other part belongs to
+  // the other successor's staff).
   std::set<int64_t> seen{a.org_id};
   std::vector<int64_t> frontier{a.org_id};
   for (int depth = 0; depth < 16 && !frontier.empty() && seen.size() < 5000; ++depth) {
@@ -104,7 +107,7 @@ std::vector<std::string> scope_paths_as_of(soci::session& sql, const security::A
       long long x = id;
       std::string pred, path, vfrom;
       soci::statement st = (sql.prepare << "SELECT l.predecessor_id, o.path, o.valid_from FROM org_lineage l JOIN organization o ON "
-                                           "o.id = l.predecessor_id WHERE l.successor_id = :id",
+                                           "o.id = l.predecessor_id WHERE l.successor_id = :id AND l.operation <> 'split'",
                             soci::use(x), soci::into(pred), soci::into(path), soci::into(vfrom));
       st.execute();
       while (st.fetch()) {

@@ -440,6 +440,20 @@ TEST_P(EngineTest, RoleGrantsFollowTheirUnitAndScopeSeesThePast) {
   EXPECT_EQ(scope_paths_as_of(*s, a, "2025-07-01"), std::vector<std::string>{nw.path});
 }
 
+// A unit that received part of a split unit does not see the whole predecessor on earlier days:
+// its other part's members belong to the other successor (found by a newcomer test).
+TEST_P(EngineTest, ScopeOverTimeDoesNotFollowASplit) {
+  Engine e(*db);
+  e.apply(csv("split,26740,27001,Đảng bộ phường Bến Thành,commune_committee,HCM,27001,residence,,QĐ 1,2025-06-16,2025-07-01,\n"
+              "split,26740,27002,Đảng bộ phường Sài Gòn,commune_committee,HCM,27002,residence,,QĐ 1,2025-06-16,2025-07-01,\n"
+              "assign,member:" + std::to_string(member_of["Oanh"]) + ",27001,,,,,,,,,,\n"),
+          nullptr);
+  auto part = org("27001", "2025-07-01");
+  auto a = dangbo::testing::actor_at(security::Role::staff, part);
+  auto s = db->session();
+  EXPECT_EQ(scope_paths_as_of(*s, a, "2025-06-30"), std::vector<std::string>{part.path});
+}
+
 TEST(PlanCsv, ParsesGroupsAndReportsMalformedRows) {
   Plan p = parse_plan_csv(std::string("# plan: Thử nghiệm\n") + kHeader +
                           "merge,A,T,Tên T,commune_committee,HCM,,,,QĐ 1,16/06/2025,01/07/2025,\n"
