@@ -20,6 +20,7 @@
 #include "quality/cli.hpp"
 #include "quality/import_cli.hpp"
 #include "registry/counts.hpp"
+#include "registry/name_index.hpp"
 #include "registry/refdata.hpp"
 #include "registry/roster_gen.hpp"
 #include "registry/routes.hpp"
@@ -129,9 +130,15 @@ std::pair<std::string, uint16_t> parse_listen(const std::string& s) {
 }
 
 int serve(const std::string& db_url, const std::string& listen, const Paths& p, int64_t demo, bool no_demo,
-          uint64_t seed, int workers, const SecurityOptions& so) {
+          uint64_t seed, int workers, const SecurityOptions& so, bool name_index) {
   auto db = open_db(db_url, p, std::size_t(workers + 2));  // + the read-audit writer's
   seed_if_empty(*db, p, no_demo ? 0 : demo, seed);
+  // Name searches from memory (registry/name_index.hpp), built in the background; SQL until then.
+  registry::NameIndex names(*db);
+  if (name_index) {
+    names.build_async();
+    registry::NameIndex::install(&names);
+  }
   // Reads (views, lists) are audited in batches by one thread; it commits what is queued when
   // the server stops (declared before the server, so destroyed after it).
   security::ReadAuditWriter read_audits(*db);
@@ -181,13 +188,15 @@ int main(int argc, char** argv) {
   auto* serve_cmd = app.add_subcommand("serve", "chạy máy chủ web");
   std::string listen = "127.0.0.1:8080";
   int64_t demo = 50000;
-  bool no_demo = false;
+  bool no_demo = false, no_name_index = false;
   uint64_t seed = 1;
   int workers = int(std::max(4u, std::thread::hardware_concurrency() * 2));
   serve_cmd->add_option("--db", db_url, "sqlite:ĐƯỜNG_DẪN hoặc postgresql://…");
   serve_cmd->add_option("--listen", listen, "HOST:PORT (PORT 0 = cổng tạm)");
   serve_cmd->add_option("--demo-members", demo, "số đảng viên minh họa khi khởi tạo");
   serve_cmd->add_flag("--no-demo", no_demo, "không tạo dữ liệu minh họa");
+  serve_cmd->add_flag("--no-name-index", no_name_index,
+                      "không giữ chỉ mục tên trong bộ nhớ (khoảng 100 byte mỗi đảng viên): tìm theo tên bằng SQL");
   serve_cmd->add_option("--seed", seed, "hạt giống sinh dữ liệu");
   serve_cmd->add_option("--workers", workers, "số luồng xử lý yêu cầu");
   SecurityOptions sec;
@@ -336,7 +345,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     base::RuleSet::set_global(base::RuleSet::load(paths.rules()));
-    if (*serve_cmd) return serve(db_url, listen, paths, demo, no_demo, seed, workers, sec);
+    if (*serve_cmd) return serve(db_url, listen, paths, demo, no_demo, seed, workers, sec, !no_name_index);
     if (int rc = app::run_restructure_cli(restructure_cli, [&] { return open_db(db_url, paths); }, paths.data()); rc >= 0)
       return rc;
     if (int rc = quality::run_import_cli(import_cli, [&] { return open_db(db_url, paths); }, paths.data(), std::cout, std::cerr);

@@ -334,8 +334,20 @@ MemberPage RegistryService::members(const Actor& a, const std::string& org_code,
   auto s = db_.session();
   member_scope(a, *s, org_code, q);
   if (q.today.empty()) q.today = today_iso();
+  if (auto ns = indexed(*s, q)) {
+    int limit = std::clamp(q.limit, 1, 500);
+    return list_members_by_ids(*s, q, NameIndex::installed()->search(*ns, std::size_t(limit) + 1));
+  }
   choose_plan(*s, q);
   return list_members(*s, q);
+}
+
+std::optional<NameSearch> RegistryService::indexed(soci::session& sql, const MemberQuery& q) {
+  NameIndex* idx = NameIndex::installed();
+  if (!idx) return std::nullopt;
+  auto ns = name_search_for(q);
+  if (!ns || !idx->refresh(sql)) return std::nullopt;
+  return ns;
 }
 
 void RegistryService::choose_plan(soci::session& sql, MemberQuery& q) {
@@ -368,6 +380,7 @@ int64_t RegistryService::member_count(const Actor& a, const std::string& org_cod
   // No filter: the stored count of the subtree, exact (counts.hpp).
   if (unfiltered(q) && q.scope_paths.empty()) return cached_subtree_count(*s, q.scope_path);
   if (q.today.empty()) q.today = today_iso();
+  if (auto ns = indexed(*s, q)) return NameIndex::installed()->count(*ns, kCountCap + 1);
   choose_plan(*s, q);
   return count_members(*s, q, kCountCap + 1);
 }

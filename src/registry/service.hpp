@@ -12,6 +12,7 @@
 #include "base/error.hpp"
 #include "db/database.hpp"
 #include "registry/lineage.hpp"
+#include "registry/name_index.hpp"
 #include "registry/store.hpp"
 #include "security/crypto.hpp"
 #include "security/security.hpp"
@@ -119,6 +120,9 @@ class RegistryService {
   /// Picks the member-list plan (see MemberQuery::Plan): a scope of kLargeScope members or
   /// more, and a name search matching kBroadSearch or more, walk the sort order instead.
   void choose_plan(soci::session& sql, MemberQuery& q);
+  /// The name search of `q` through the installed NameIndex (name_index.hpp), when there is one
+  /// and it can answer: a name text, today, no age band; nullopt otherwise (then SQL).
+  std::optional<NameSearch> indexed(soci::session& sql, const MemberQuery& q);
   static constexpr int64_t kLargeScope = 20000;
   static constexpr int64_t kBroadSearch = 3000;
   db::Database& db_;

@@ -328,6 +328,54 @@ void member_where(Query& q, const MemberQuery& mq) {
 
 }  // namespace
 
+std::pair<std::string, int64_t> parse_member_cursor(const std::string& after) {
+  auto dot = after.rfind('.');
+  bool ok = dot != std::string::npos && dot > 0 && dot + 1 < after.size() && dot % 2 == 0 && after.size() - dot <= 19;
+  if (ok)
+    for (std::size_t i = 0; i < after.size(); ++i) {
+      char c = after[i];
+      if (i == dot) continue;
+      bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      if (!hex || (i > dot && !(c >= '0' && c <= '9'))) ok = false;
+    }
+  if (!ok) throw Error(ErrorKind::bad_request, "cursor", "Con trỏ phân trang không hợp lệ");
+  return {after.substr(0, dot), to_i64(after.substr(dot + 1))};
+}
+
+MemberPage list_members_by_ids(soci::session& sql, const MemberQuery& mq, const std::vector<int64_t>& ids) {
+  MemberPage page;
+  if (ids.empty()) return page;
+  // The ids drive the query: the scope and name conditions are written so that no other index
+  // can (by_sort makes them opaque), and the order is restored here, not by SQL.
+  MemberQuery opaque = mq;
+  opaque.plan = MemberQuery::Plan::by_sort;
+  Query q;
+  q.text = std::string("SELECT ") + kMemberCols + " FROM member m JOIN organization o ON o.id = m.org_id";
+  member_where(q, opaque);
+  std::vector<std::string> idtext;
+  for (int64_t id : ids) idtext.push_back(std::to_string(id));
+  q.text += " AND m.id IN " + db::sql::in_list(q, idtext);
+  std::vector<std::pair<std::string, Member>> rows;
+  db::sql::each(sql, q, kMemberColCount, [&](const TextRow& r) {
+    std::string sk;
+    Member m = member_from(r, &sk);
+    rows.emplace_back(std::move(sk), std::move(m));
+  });
+  std::sort(rows.begin(), rows.end(), [](auto& a, auto& b) { return a.first < b.first || (a.first == b.first && a.second.id < b.second.id); });
+  int limit = std::clamp(mq.limit, 1, 500);
+  for (auto& [sk, m] : rows) page.items.push_back(std::move(m));
+  if (int(ids.size()) > limit) {
+    // More follow: the cursor is the last row kept (a row the index still held but the table no
+    // longer matches is simply not shown).
+    if ((int)page.items.size() > limit) page.items.resize(limit);
+    if (!page.items.empty()) {
+      std::size_t last = page.items.size() - 1;
+      page.next = rows[last].first + "." + std::to_string(page.items[last].id);
+    }
+  }
+  return page;
+}
+
 MemberPage list_members(soci::session& sql, const MemberQuery& mq) {
   // Two steps: the page's ids in order from the member table alone (with the by_sort plan an
   // index-only walk of member_sort: no table row, no heap tuple is read for the members that
@@ -341,17 +389,7 @@ MemberPage list_members(soci::session& sql, const MemberQuery& mq) {
   // index (2 s over 1,000,000 members) where the name-key indexes give the few matches at once.
   const std::string order = mq.plan == MemberQuery::Plan::by_sort ? "m.sort_key" : "(m.sort_key || '')";
   if (!mq.after.empty()) {
-    auto dot = mq.after.rfind('.');
-    bool ok = dot != std::string::npos && dot > 0 && dot + 1 < mq.after.size();
-    if (ok)
-      for (std::size_t i = 0; i < mq.after.size(); ++i) {
-        char c = mq.after[i];
-        if (i == dot) continue;
-        bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-        if (!hex || (i > dot && !(c >= '0' && c <= '9'))) ok = false;
-      }
-    if (!ok) throw Error(ErrorKind::bad_request, "cursor", "Con trỏ phân trang không hợp lệ");
-    std::string sk = mq.after.substr(0, dot), id = mq.after.substr(dot + 1);
+    auto [sk, id] = parse_member_cursor(mq.after);
     q.text += " AND (" + order + " > " + q.add(sk) + " OR (" + order + " = " + q.add(sk) + " AND m.id > " + q.add(id) + "))";
   }
   int limit = std::clamp(mq.limit, 1, 500);

@@ -83,6 +83,15 @@ struct MemberPage {
   std::string next;  // cursor for the next page, "" when none
 };
 
+/// Splits a keyset cursor "SORTKEY.ID" (lower-case hex sort key, decimal id). Throws
+/// base::Error(bad_request, "cursor") when it is not one.
+std::pair<std::string, int64_t> parse_member_cursor(const std::string& after);
+
+/// The page of list_members whose candidates, in order, are `ids` (at most q.limit + 1, from the
+/// name index): the rows are read by id with every filter of `q` applied again, so a candidate
+/// the table no longer matches is left out. `next` is set when ids held more than q.limit.
+MemberPage list_members_by_ids(soci::session& sql, const MemberQuery& q, const std::vector<int64_t>& ids);
+
 /// Members in Vietnamese order (given name, family name, middle name), keyset-paged.
 /// Throws base::Error(bad_request) on a malformed cursor.
 MemberPage list_members(soci::session& sql, const MemberQuery& q);
