@@ -50,6 +50,9 @@ start() {  # DB PORT → pid in $p, also remembered for the cleanup (not run in 
   p=$!; PIDS+=("$p")
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && break; sleep 0.1; done
   kill -0 "$p" 2>/dev/null || { echo "server on port $2 did not start:" >&2; tail -3 "$OUT/serve-$2.log" >&2; exit 1; }
+  # Searches are answered from the in-memory name index once it is built (SQL until then).
+  for _ in $(seq 1200); do grep -q 'name index built' "$OUT/serve-$2.log" && break; sleep 0.5; done
+  echo "  port $2: $(grep -o 'name index built.*' "$OUT/serve-$2.log" | tail -1); resident $(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$p/status")"
 }
 mixfile() {  # PORT → writes $OUT/mix.txt
   local base="http://127.0.0.1:$1"
@@ -86,6 +89,7 @@ run_wrk bench/mix.lua "$half" http://127.0.0.1:18083 > "$OUT/w2.txt" &
 w2=$!
 wait $w1 $w2
 r1=$(cat "$OUT/w1.txt"); r2=$(cat "$OUT/w2.txt"); echo "  $r1"; echo "  $r2"
+for q in $p1 $p2; do echo "  server $q peak memory $(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$q/status")"; done
 rps2=$(awk -v a="$(field rps "$r1")" -v b="$(field rps "$r2")" 'BEGIN {print a + b}')
 p99_2=$(awk -v a="$(field p99_ms "$r1")" -v b="$(field p99_ms "$r2")" 'BEGIN {print (a > b ? a : b)}')
 

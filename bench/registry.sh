@@ -48,6 +48,9 @@ export DANGBO_TOKEN=$("$BIN" token create --user bench --db "sqlite:$OUT/registr
 SPID=$!
 trap 'kill $SPID 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+# Searches are answered from the in-memory name index once it is built (SQL until then).
+for _ in $(seq 600); do grep -q 'name index built' "$OUT/serve.log" && break; sleep 0.5; done
+echo "  $(grep -o 'name index built.*' "$OUT/serve.log" | tail -1)"
 wrk -t2 -c"$CONNS" -d5s -s bench/search.lua "http://127.0.0.1:$PORT" >/dev/null 2>&1 || true   # warm-up
 res=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --timeout 10s -s bench/search.lua "http://127.0.0.1:$PORT" | grep '^RESULT')
 echo "  $res"
