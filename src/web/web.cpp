@@ -285,6 +285,7 @@ static int status_of(ErrorKind k) {
     case ErrorKind::forbidden: return 403;
     case ErrorKind::not_found: return 404;
     case ErrorKind::conflict: return 409;
+    case ErrorKind::unavailable: return 503;
     default: return 500;
   }
 }
@@ -305,10 +306,20 @@ http::Response error_response(const Renderer& renderer, const http::Request& req
   return http::Response::html(body, status);
 }
 
+http::Response database_unavailable(const Renderer& renderer, const http::Request& req) {
+  auto resp = error_response(renderer, req, 503, db::kUnavailableTitle, db::kUnavailableDetail);
+  resp.set_header("Retry-After", std::to_string(kUnavailableRetrySeconds));
+  return resp;
+}
+
 http::Response error_middleware(const Renderer& renderer, http::Request& req, const http::Handler& next) {
   try {
     return next(req);
   } catch (const Error& e) {
+    if (db::is_unavailable(e)) {
+      spdlog::warn("database unavailable on {} {}: {}", req.method, req.path, e.what());
+      return database_unavailable(renderer, req);
+    }
     int st = status_of(e.kind());
     if (st == 500) spdlog::error("error on {} {}: {} ({})", req.method, req.path, e.what(), e.code());
     if (st == 500)
@@ -318,6 +329,10 @@ http::Response error_middleware(const Renderer& renderer, http::Request& req, co
                         : st == 401 ? "Chưa đăng nhập" : st == 422 ? "Dữ liệu không hợp lệ" : "Lỗi hệ thống";
     return error_response(renderer, req, st, title, e.what());
   } catch (const std::exception& e) {
+    if (db::is_unavailable(e)) {
+      spdlog::warn("database unavailable on {} {}: {}", req.method, req.path, e.what());
+      return database_unavailable(renderer, req);
+    }
     spdlog::error("unhandled error on {} {}: {}", req.method, req.path, e.what());
     return error_response(renderer, req, 500, "Lỗi hệ thống",
                           "Máy chủ gặp lỗi khi xử lý yêu cầu. Lỗi đã được ghi lại; xin thử lại sau.");

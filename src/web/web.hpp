@@ -109,12 +109,20 @@ bool is_api(const http::Request& req);
 void route(http::Router& r, Context& ctx, std::string method, std::string pattern, std::string rule,
            std::function<http::Response(http::Request&, const security::Actor*)> h);
 
-/// Middleware mapping exceptions (base::Error kinds, others → 500) to responses.
+/// Seconds a client is asked to wait (Retry-After) when the database cannot be reached.
+inline constexpr int kUnavailableRetrySeconds = 10;
+
+/// Middleware mapping exceptions to responses: base::Error kinds to their status; the database
+/// out of reach (db::is_unavailable) → 503 with Retry-After; anything else → 500.
 http::Response error_middleware(const Renderer& renderer, http::Request& req, const http::Handler& next);
 
 /// A Vietnamese (or English) error page / problem+json for an error kind.
 http::Response error_response(const Renderer& renderer, const http::Request& req, int status, const std::string& title,
                               const std::string& detail);
+
+/// 503 Service Unavailable when the database cannot be reached: problem+json (API) or a
+/// Vietnamese page, with Retry-After (kUnavailableRetrySeconds).
+http::Response database_unavailable(const Renderer& renderer, const http::Request& req);
 
 /// 429 Too Many Requests: problem+json (API) or a Vietnamese page, with Retry-After.
 http::Response too_many_requests(const Renderer& renderer, const http::Request& req, int retry_after_s);
