@@ -312,6 +312,31 @@ http::Response database_unavailable(const Renderer& renderer, const http::Reques
   return resp;
 }
 
+http::Response validation_problem(const I18n& i18n, const std::map<std::string, std::string>& errors,
+                                  const std::string& label_prefix) {
+  boost::json::object p;
+  p["type"] = "https://dangbo.local/problems/validation";
+  p["title"] = "Dữ liệu không hợp lệ";
+  p["status"] = 422;
+  std::string detail;
+  boost::json::object errs;
+  boost::json::array fields;
+  for (auto& [f, msg] : errors) {
+    const std::string key = label_prefix + f;
+    const std::string& label = i18n.t("vi", key);
+    const bool labelled = label != key;
+    errs[f] = msg;
+    fields.push_back(boost::json::object{{"field", f}, {"label", labelled ? label : std::string()}, {"message", msg}});
+    detail += (detail.empty() ? "" : "; ") + (labelled ? label + ": " : std::string()) + msg;
+  }
+  p["detail"] = detail;
+  p["errors"] = std::move(errs);
+  p["fields"] = std::move(fields);
+  auto r = http::Response::json(boost::json::serialize(p), 422);
+  r.content_type = "application/problem+json";
+  return r;
+}
+
 http::Response error_middleware(const Renderer& renderer, http::Request& req, const http::Handler& next) {
   try {
     return next(req);

@@ -124,6 +124,14 @@ http::Response error_response(const Renderer& renderer, const http::Request& req
 /// Vietnamese page, with Retry-After (kUnavailableRetrySeconds).
 http::Response database_unavailable(const Renderer& renderer, const http::Request& req);
 
+/// 422 problem+json for rejected fields: `errors` maps each API field name to its Vietnamese
+/// message. Users read the fields by their Vietnamese labels (catalog key label_prefix + name,
+/// e.g. "field_phone" → "Điện thoại"), never by the API name: the detail is "Label: message; …";
+/// the machine names stay in `errors` ({name: message}) and in `fields`
+/// ([{"field", "label", "message"}]). A name without a label is left out of the detail's prefix.
+http::Response validation_problem(const I18n& i18n, const std::map<std::string, std::string>& errors,
+                                  const std::string& label_prefix = "field_");
+
 /// 429 Too Many Requests: problem+json (API) or a Vietnamese page, with Retry-After.
 http::Response too_many_requests(const Renderer& renderer, const http::Request& req, int retry_after_s);
 

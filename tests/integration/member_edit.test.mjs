@@ -2,7 +2,9 @@
 // (POST /members/{id}/edit), against a real server (found by the newcomer test):
 //   - a phone is stored as `dangbo clean` and `dangbo import` store it: old 11-digit mobile
 //     prefixes renumbered (0168… → 038…), +84 → 0, spaces and dots removed; what cannot be
-//     normalized is refused (422) with a Vietnamese message, and nothing changes.
+//     normalized is refused (422) with a Vietnamese message, and nothing changes;
+//   - validation messages name each field by its Vietnamese label ("Điện thoại: …"), never by
+//     the API name ("phone: …"); the API names stay in the problem's `errors` and `fields`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, request, describe, login, hiddenInput } from './harness.mjs';
@@ -92,4 +94,38 @@ test('the edit form: a phone is normalized the same way; a bad one is shown besi
   assert.equal(bad.status, 422);
   assert.match(bad.html, /Số điện thoại &#39;0903 11&#39; không đúng dạng|Số điện thoại '0903 11' không đúng dạng/);
   assert.equal((await stored()).phone, '0903111222', 'nothing saved');
+});
+
+// A field's API name followed by a colon, as the detail used to begin ("phone: Số điện thoại…").
+const API_KEY_PREFIX = /\b(phone|birth_date|admitted_on|full_member_on|citizen_id|email|gender|card_number)\s*:/;
+
+test('PATCH: the problem names the fields by their Vietnamese labels; the API names stay in errors/fields', async () => {
+  const r = await patch({ phone: '12345', birth_date: '30/02/1970', email: 'khong-phai-thu' });
+  assert.equal(r.status, 422, describe(r));
+  assert.equal(r.contentType, 'application/problem+json');
+  const detail = r.json.detail;
+  assert.doesNotMatch(detail, API_KEY_PREFIX, detail);
+  assert.match(detail, /(^|; )Điện thoại: Số điện thoại '12345' không đúng dạng/, detail);
+  assert.match(detail, /(^|; )Ngày sinh: Ngày '30\/02\/1970' không hợp lệ/, detail);
+  assert.match(detail, /(^|; )Thư điện tử: Địa chỉ thư điện tử không hợp lệ/, detail);
+  assert.deepEqual(Object.keys(r.json.errors).sort(), ['birth_date', 'email', 'phone']);
+  assert.match(r.json.errors.phone, /^Số điện thoại/);
+  const byField = Object.fromEntries(r.json.fields.map((f) => [f.field, f]));
+  assert.equal(byField.phone.label, 'Điện thoại');
+  assert.equal(byField.birth_date.label, 'Ngày sinh');
+  assert.equal(byField.email.label, 'Thư điện tử');
+  assert.equal(byField.phone.message, r.json.errors.phone);
+});
+
+test('the edit form: messages stand beside the labelled field, with no API name in the page', async () => {
+  const res = await submitForm({ phone: '12345', birth_date: '30/02/1970' });
+  assert.equal(res.status, 422);
+  const text = res.html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+  assert.doesNotMatch(text, API_KEY_PREFIX, 'an API name shown to the user');
+  for (const [field, label, message] of [['phone', 'Điện thoại', 'Số điện thoại'], ['birth_date', 'Ngày sinh', 'Ngày']]) {
+    const m = new RegExp(`<label[^>]*for="f-${field}"[^>]*>([^<]*)</label>[\\s\\S]*?<div class="invalid-feedback[^"]*" id="e-${field}">([^<]*)</div>`).exec(res.html);
+    assert.ok(m, `no message beside ${field}`);
+    assert.equal(m[1], label);
+    assert.ok(m[2].startsWith(message), `${field}: ${m[2]}`);
+  }
 });
