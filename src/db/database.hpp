@@ -16,6 +16,10 @@ namespace dangbo::db {
 
 enum class Dialect { sqlite, postgresql };
 
+/// The --db option's help line (every sub-command that opens the database).
+inline constexpr const char* kUrlHelp =
+    "cơ sở dữ liệu: sqlite:ĐƯỜNG_DẪN hoặc postgresql://… (mặc định: biến DANGBO_DB, không có thì sqlite:var/dangbo.db)";
+
 /// A parsed database URL: "sqlite:PATH" (PATH relative to the working directory) or
 /// "postgresql://user:pass@host:port/dbname?…" (libpq URI). Throws base::Error on anything else.
 struct DbUrl {

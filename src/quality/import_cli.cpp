@@ -26,7 +26,7 @@ void add_import_cli(CLI::App& app, std::string& db_url, ImportCli& c) {
   c.cmd->add_option("--batch", c.batch, "số dòng mỗi giao dịch (mặc định 5000)");
   c.cmd->add_option("--as", c.as_user, "ghi nhật ký dưới tên người dùng này (phạm vi và quyền của người đó)");
   c.cmd->add_flag("--quiet", c.quiet, "không in tiến độ");
-  c.cmd->add_option("--db", db_url);
+  c.cmd->add_option("--db", db_url, db::kUrlHelp);
 }
 
 int run_import_cli(const ImportCli& c, const std::function<std::unique_ptr<db::Database>()>& open_db,
