@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "app/cli_vi.hpp"
 #include "app/restructure_cli.hpp"
 #include "app/wiring.hpp"
 #include "base/error.hpp"
@@ -191,9 +192,9 @@ int main(int argc, char** argv) {
   bool no_demo = false, no_name_index = false;
   uint64_t seed = 1;
   int workers = int(std::max(4u, std::thread::hardware_concurrency() * 2));
-  serve_cmd->add_option("--db", db_url, "sqlite:ĐƯỜNG_DẪN hoặc postgresql://…");
+  serve_cmd->add_option("--db", db_url, db::kUrlHelp);
   serve_cmd->add_option("--listen", listen, "HOST:PORT (PORT 0 = cổng tạm)");
-  serve_cmd->add_option("--demo-members", demo, "số đảng viên minh họa khi khởi tạo");
+  serve_cmd->add_option("--demo-members", demo, "số đảng viên minh họa khi khởi tạo (mặc định 50000)");
   serve_cmd->add_flag("--no-demo", no_demo, "không tạo dữ liệu minh họa");
   serve_cmd->add_flag("--no-name-index", no_name_index,
                       "không giữ chỉ mục tên trong bộ nhớ (khoảng 100 byte mỗi đảng viên): tìm theo tên bằng SQL");
@@ -212,19 +213,19 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--max-body", sec.max_body_bytes, "số byte tối đa của nội dung một yêu cầu");
 
   auto* init_cmd = app.add_subcommand("init", "khởi tạo cơ sở dữ liệu (không chạy máy chủ)");
-  init_cmd->add_option("--db", db_url);
-  init_cmd->add_option("--demo-members", demo);
-  init_cmd->add_flag("--no-demo", no_demo);
-  init_cmd->add_option("--seed", seed);
+  init_cmd->add_option("--db", db_url, db::kUrlHelp);
+  init_cmd->add_option("--demo-members", demo, "số đảng viên minh họa (mặc định 50000)");
+  init_cmd->add_flag("--no-demo", no_demo, "không tạo dữ liệu minh họa");
+  init_cmd->add_option("--seed", seed, "hạt giống sinh dữ liệu minh họa");
 
   auto* user_cmd = app.add_subcommand("user", "quản lý người dùng");
   user_cmd->require_subcommand(1);
   auto* user_add = user_cmd->add_subcommand("add", "thêm người dùng (mật khẩu đọc từ stdin)");
   std::string uname, role, org;
-  user_add->add_option("name", uname)->required();
-  user_add->add_option("--role", role, "admin | staff | secretary | member | auditor")->required();
+  user_add->add_option("name", uname, "tên đăng nhập")->required();
+  user_add->add_option("--role", role, "vai trò: admin (quản trị) | staff (cán bộ Ban Tổ chức) | secretary (bí thư chi bộ) | member (đảng viên) | auditor (kiểm tra)")->required();
   user_add->add_option("--org", org, "mã tổ chức đảng")->required();
-  user_add->add_option("--db", db_url);
+  user_add->add_option("--db", db_url, db::kUrlHelp);
   int64_t user_member = 0;
   std::string display_name;
   bool generate_pw = false;
@@ -232,61 +233,61 @@ int main(int argc, char** argv) {
   user_add->add_option("--display-name", display_name, "tên hiển thị");
   user_add->add_flag("--generate", generate_pw, "tạo mật khẩu ngẫu nhiên dùng một lần (in ra) thay vì đọc stdin");
   auto* user_disable = user_cmd->add_subcommand("disable", "vô hiệu hóa tài khoản (đóng mọi phiên, thu hồi mã API)");
-  user_disable->add_option("name", uname)->required();
-  user_disable->add_option("--db", db_url);
+  user_disable->add_option("name", uname, "tên đăng nhập")->required();
+  user_disable->add_option("--db", db_url, db::kUrlHelp);
   auto* user_enable = user_cmd->add_subcommand("enable", "kích hoạt lại tài khoản");
-  user_enable->add_option("name", uname)->required();
-  user_enable->add_option("--db", db_url);
+  user_enable->add_option("name", uname, "tên đăng nhập")->required();
+  user_enable->add_option("--db", db_url, db::kUrlHelp);
   auto* user_reset = user_cmd->add_subcommand(
       "reset-password", "đặt lại mật khẩu (in mật khẩu dùng một lần, hoặc đọc stdin với --stdin); phải đổi khi đăng nhập");
   bool pw_stdin = false;
-  user_reset->add_option("name", uname)->required();
+  user_reset->add_option("name", uname, "tên đăng nhập")->required();
   user_reset->add_flag("--stdin", pw_stdin, "đọc mật khẩu mới từ stdin");
-  user_reset->add_option("--db", db_url);
+  user_reset->add_option("--db", db_url, db::kUrlHelp);
   auto* user_reset_totp = user_cmd->add_subcommand("reset-totp", "gỡ xác thực hai lớp (mất điện thoại và mã khôi phục)");
-  user_reset_totp->add_option("name", uname)->required();
-  user_reset_totp->add_option("--db", db_url);
+  user_reset_totp->add_option("name", uname, "tên đăng nhập")->required();
+  user_reset_totp->add_option("--db", db_url, db::kUrlHelp);
   auto* user_logout = user_cmd->add_subcommand("logout", "đăng xuất người dùng khỏi mọi phiên");
-  user_logout->add_option("name", uname)->required();
-  user_logout->add_option("--db", db_url);
+  user_logout->add_option("name", uname, "tên đăng nhập")->required();
+  user_logout->add_option("--db", db_url, db::kUrlHelp);
   auto* user_list = user_cmd->add_subcommand("list", "liệt kê người dùng");
-  user_list->add_option("--db", db_url);
+  user_list->add_option("--db", db_url, db::kUrlHelp);
 
   auto* keys_cmd = app.add_subcommand("keys", "khóa mã hóa trường nhạy cảm");
   keys_cmd->require_subcommand(1);
   std::string key_file;
   auto* keys_rotate = keys_cmd->add_subcommand("rotate", "tạo khóa mới và mã hóa lại mọi trường nhạy cảm");
-  keys_rotate->add_option("--key-file", key_file);
-  keys_rotate->add_option("--db", db_url);
+  keys_rotate->add_option("--key-file", key_file, "tệp khóa (mặc định keys/field.key cạnh tệp SQLite, hoặc biến DANGBO_KEY_FILE)");
+  keys_rotate->add_option("--db", db_url, db::kUrlHelp);
   auto* keys_list = keys_cmd->add_subcommand("list", "mã các khóa trong tệp khóa và số bản ghi dùng mỗi khóa");
-  keys_list->add_option("--key-file", key_file);
-  keys_list->add_option("--db", db_url);
+  keys_list->add_option("--key-file", key_file, "tệp khóa (mặc định keys/field.key cạnh tệp SQLite, hoặc biến DANGBO_KEY_FILE)");
+  keys_list->add_option("--db", db_url, db::kUrlHelp);
 
   std::string backup_file;
   auto* backup_cmd = app.add_subcommand("backup", "sao lưu toàn bộ cơ sở dữ liệu (không gồm tệp khóa)");
   backup_cmd->add_option("file", backup_file, "tệp đích (chưa tồn tại)")->required();
-  backup_cmd->add_option("--db", db_url);
+  backup_cmd->add_option("--db", db_url, db::kUrlHelp);
   auto* restore_cmd = app.add_subcommand("restore", "phục hồi cơ sở dữ liệu từ bản sao lưu (thay toàn bộ dữ liệu)");
   bool restore_yes = false;
   restore_cmd->add_option("file", backup_file, "tệp sao lưu")->required();
   restore_cmd->add_flag("--yes", restore_yes, "không hỏi lại");
-  restore_cmd->add_option("--db", db_url);
+  restore_cmd->add_option("--db", db_url, db::kUrlHelp);
 
   auto* routes_cmd = app.add_subcommand("routes", "in bảng định tuyến: PHƯƠNG_THỨC MẪU QUY_TẮC");
 
   auto* token_cmd = app.add_subcommand("token", "mã truy cập API");
   token_cmd->require_subcommand(1);
   auto* token_create = token_cmd->add_subcommand("create", "tạo mã truy cập cho người dùng");
-  token_create->add_option("--user", uname)->required();
-  token_create->add_option("--db", db_url);
+  token_create->add_option("--user", uname, "tên đăng nhập của người dùng được cấp mã")->required();
+  token_create->add_option("--db", db_url, db::kUrlHelp);
 
   auto* gen_cmd = app.add_subcommand("gen-roster", "sinh danh sách đảng viên tổng hợp");
   int64_t gen_n = 50000;
   std::string out_csv;
-  gen_cmd->add_option("--members", gen_n)->required();
-  gen_cmd->add_option("--seed", seed);
+  gen_cmd->add_option("--members", gen_n, "số đảng viên cần sinh")->required();
+  gen_cmd->add_option("--seed", seed, "hạt giống sinh dữ liệu (cùng hạt giống, cùng danh sách)");
   gen_cmd->add_option("--out", out_csv, "ghi ra tệp CSV thay vì vào cơ sở dữ liệu");
-  gen_cmd->add_option("--db", db_url);
+  gen_cmd->add_option("--db", db_url, db::kUrlHelp);
   quality::MessyCommand messy;  // --messy: dirt injected at known rates, plus its ground truth
   bool gen_messy = false;
   gen_cmd->add_flag("--messy", gen_messy, "chèn lỗi dữ liệu thường gặp với tỉ lệ biết trước (cần --out, --truth)");
@@ -321,19 +322,19 @@ int main(int argc, char** argv) {
   dedupe_cmd->add_option("--summary", dedupe.summary, "ghi số liệu chạy ra tệp JSON");
   dedupe_cmd->add_option("--model", dedupe.model, "ghi mô hình (m, u, tiên nghiệm) ra tệp JSON");
   dedupe_cmd->add_flag("--link-only", dedupe.link_only, "hai tệp: chỉ các cặp giữa hai tệp");
-  dedupe_cmd->add_option("--db", db_url);
+  dedupe_cmd->add_option("--db", db_url, db::kUrlHelp);
 
   auto* audit_cmd = app.add_subcommand("audit", "nhật ký kiểm tra");
   audit_cmd->require_subcommand(1);
   auto* audit_verify = audit_cmd->add_subcommand("verify", "kiểm tra chuỗi băm của nhật ký");
-  audit_verify->add_option("--db", db_url);
+  audit_verify->add_option("--db", db_url, db::kUrlHelp);
   std::string anchor_file;
   audit_verify->add_option("--anchor", anchor_file, "tệp neo (ngoài cơ sở dữ liệu): so sánh rồi ghi thêm mục cuối");
 
   auto* counts_cmd = app.add_subcommand("counts", "số đảng viên lưu theo từng tổ chức");
   counts_cmd->require_subcommand(1);
   auto* counts_check = counts_cmd->add_subcommand("check", "so số đã lưu với số đếm lại từ hồ sơ (thoát 1 nếu lệch)");
-  counts_check->add_option("--db", db_url);
+  counts_check->add_option("--db", db_url, db::kUrlHelp);
   bool counts_repair = false;
   counts_check->add_flag("--repair", counts_repair, "đếm lại toàn bộ và ghi đè số đã lưu");
 
@@ -342,6 +343,7 @@ int main(int argc, char** argv) {
   quality::ImportCli import_cli;
   quality::add_import_cli(app, db_url, import_cli);
 
+  app::localize_cli(app);  // CLI11's own words (help headings, placeholders, parse errors) in Vietnamese
   CLI11_PARSE(app, argc, argv);
   try {
     base::RuleSet::set_global(base::RuleSet::load(paths.rules()));

@@ -26,23 +26,25 @@ void add_restructure_cli(CLI::App& app, std::string& db_url, RestructureCli& c) 
   c.cmd->require_subcommand(1);
   c.preview = c.cmd->add_subcommand("preview", "xem trước phương án (CSV): mọi vấn đề, trước/sau, đảng viên chuyển sinh hoạt");
   c.preview->add_option("plan", c.plan_file, "tệp phương án CSV hoặc XLSX")->required();
-  c.preview->add_option("--db", db_url);
+  c.preview->add_option("--db", db_url, db::kUrlHelp);
   c.apply = c.cmd->add_subcommand("apply", "áp dụng phương án (một giao dịch; từ chối khi còn vấn đề)");
   c.apply->add_option("plan", c.plan_file, "tệp phương án CSV hoặc XLSX")->required();
   c.apply->add_option("--as", c.as_user, "ghi nhật ký dưới tên người dùng này");
-  c.apply->add_option("--db", db_url);
+  c.apply->add_option("--db", db_url, db::kUrlHelp);
   c.undo = c.cmd->add_subcommand("undo", "hoàn tác phương án áp dụng gần nhất");
   c.undo->add_option("--plan", c.plan_id, "số phương án (phải là phương án gần nhất)");
   c.undo->add_option("--as", c.as_user, "ghi nhật ký dưới tên người dùng này");
-  c.undo->add_option("--db", db_url);
+  c.undo->add_option("--db", db_url, db::kUrlHelp);
   c.plans = c.cmd->add_subcommand("plans", "liệt kê các phương án");
-  c.plans->add_option("--db", db_url);
+  c.plans->add_option("--db", db_url, db::kUrlHelp);
   c.plan2025 = c.cmd->add_subcommand("plan-2025", "ghi phương án sắp xếp 2025 của TP.HCM từ dữ liệu danh mục");
   c.plan2025->add_option("--rule", c.rule, "nguyên tắc chia đơn vị bị chia tách: residence | listed | proportional");
   c.plan2025->add_option("--out", c.out, "ghi ra tệp (mặc định: stdout)");
   c.standards = c.cmd->add_subcommand("standards", "rà soát đơn vị hành chính dưới ngưỡng diện tích, dân số");
   c.standards->add_option("--province", c.province, "mã tỉnh mới (để trống: cả nước)");
-  c.standards->add_option("--basis", c.basis, "arrangement_2025 | standard");
+  c.standards->add_option("--basis", c.basis,
+                           "căn cứ: arrangement_2025 (định hướng sắp xếp 2025, Nghị quyết 76/2025/UBTVQH15; mặc định) | "
+                           "standard (tiêu chuẩn chung, Nghị quyết 1211/2016/UBTVQH13)");
   c.standards->add_option("--on", c.on, "tại ngày (YYYY-MM-DD)");
   c.standards->add_flag("--all", c.all, "hiện cả đơn vị đạt");
 }

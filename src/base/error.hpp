@@ -5,8 +5,9 @@
 
 namespace dangbo::base {
 
-/// Kinds of failure, mapped to HTTP statuses by the web tier.
-enum class ErrorKind { bad_request, unauthorized, forbidden, not_found, conflict, internal };
+/// Kinds of failure, mapped to HTTP statuses by the web tier. `unavailable`: a resource the
+/// request needs (the database) cannot be reached now; trying again later may succeed (503).
+enum class ErrorKind { bad_request, unauthorized, forbidden, not_found, conflict, internal, unavailable };
 
 /// An error whose what() is a clear Vietnamese sentence fit to show to a user.
 /// `code` is a stable machine code (e.g. "member.not_found").

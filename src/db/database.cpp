@@ -126,6 +126,11 @@ Session Database::session() {
         spdlog::warn("db: PostgreSQL connection {} was lost; reconnecting", pos);
         s.reconnect();
         configure_postgresql(s);
+      } catch (const std::exception& e) {
+        pool_->give_back(pos);
+        // the server is down or refuses connections: the caller's request cannot be served now
+        spdlog::error("db: cannot reconnect to PostgreSQL: {}", e.what());
+        throw Error(ErrorKind::unavailable, "db.unavailable", kUnavailableDetail);
       } catch (...) {
         pool_->give_back(pos);
         throw;
@@ -133,6 +138,41 @@ Session Database::session() {
     }
   }
   return Session(*this, pos);
+}
+
+bool is_unavailable(const std::exception& e) {
+  if (auto* be = dynamic_cast<const base::Error*>(&e)) return be->kind() == ErrorKind::unavailable;
+  if (auto* pe = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+    const std::string st = pe->sqlstate();
+    // 08: connection exception; 57P01–57P03: admin shutdown, crash shutdown, cannot connect now;
+    // 53300: too many connections
+    if (st.rfind("08", 0) == 0 || st == "57P01" || st == "57P02" || st == "57P03" || st == "53300") return true;
+    if (pe->get_error_category() == soci::soci_error::connection_error) return true;
+  }
+  if (auto* le = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+    const int rc = le->result() & 0xff;  // the primary code of an extended one
+    return rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_CANTOPEN;
+  }
+  // What libpq says when there is no usable connection (SOCI passes some of these on as a plain
+  // soci_error without SQLSTATE; the importer's COPY path as std::runtime_error).
+  static constexpr std::string_view kLost[] = {
+      "Cannot establish connection to the database",
+      "server closed the connection unexpectedly",
+      "no connection to the server",
+      "could not connect to server",
+      "connection to server at",
+      "connection to server on socket",
+      "terminating connection due to administrator command",
+      "the database system is shutting down",
+      "the database system is starting up",
+      "the database system is in recovery mode",
+      "is not currently accepting connections",
+      "SSL connection has been closed unexpectedly",
+  };
+  const std::string_view what = e.what();
+  for (auto k : kLost)
+    if (what.find(k) != std::string_view::npos) return true;
+  return false;
 }
 
 std::string now_utc() {

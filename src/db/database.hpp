@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include <exception>
+
 namespace soci {
 class session;
 class connection_pool;
@@ -13,6 +15,10 @@ class connection_pool;
 namespace dangbo::db {
 
 enum class Dialect { sqlite, postgresql };
+
+/// The --db option's help line (every sub-command that opens the database).
+inline constexpr const char* kUrlHelp =
+    "cơ sở dữ liệu: sqlite:ĐƯỜNG_DẪN hoặc postgresql://… (mặc định: biến DANGBO_DB, không có thì sqlite:var/dangbo.db)";
 
 /// A parsed database URL: "sqlite:PATH" (PATH relative to the working directory) or
 /// "postgresql://user:pass@host:port/dbname?…" (libpq URI). Throws base::Error on anything else.
@@ -43,7 +49,8 @@ class Session {
   soci::session* sql_;
 };
 
-/// The pool. Thread-safe; sessions are leased with session().
+/// The pool. Thread-safe; sessions are leased with session(), which throws
+/// base::Error(unavailable) when a dropped PostgreSQL connection cannot be opened again.
 class Database {
  public:
   /// Opens `pool_size` connections. For SQLite: creates parent directories, sets WAL,
@@ -61,6 +68,20 @@ class Database {
   std::size_t pool_size_;
   std::unique_ptr<soci::connection_pool> pool_;
 };
+
+/// What a user is told when the database cannot be reached (pages, problem+json, the CLI).
+inline constexpr const char* kUnavailableTitle = "Cơ sở dữ liệu tạm thời không truy cập được";
+inline constexpr const char* kUnavailableDetail =
+    "Máy chủ không kết nối được tới cơ sở dữ liệu (đang khởi động lại, bảo trì hoặc mất kết nối mạng). "
+    "Dữ liệu không bị thay đổi; xin thử lại sau ít phút.";
+
+/// True when `e` says the database cannot be reached at this moment, not that the request or
+/// the statement was wrong: base::Error of kind unavailable; PostgreSQL refusing, dropping or
+/// shutting down the connection (a failed connect, SQLSTATE class 08, 57P01–57P03, 53300 too
+/// many connections, libpq's "server closed the connection" and the like); SQLite busy or
+/// locked beyond busy_timeout, or its file not openable. Other errors (constraints, syntax,
+/// conversions) are false. Used by the web tier to answer 503 instead of 500.
+bool is_unavailable(const std::exception& e);
 
 /// Applies migrations/NNNN_name.sql in order (a dialect-specific file NNNN_name.sqlite.sql or
 /// NNNN_name.pg.sql replaces the portable one for that dialect). Statements are separated by

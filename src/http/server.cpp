@@ -138,6 +138,8 @@ int status_for(base::ErrorKind k) {
       return 409;
     case base::ErrorKind::internal:
       return 500;
+    case base::ErrorKind::unavailable:
+      return 503;
   }
   return 500;
 }

@@ -164,24 +164,6 @@ json::object merge_json(const MergeRow& m) {
   return o;
 }
 
-Response validation_problem(const registry::ValidationError& e) {
-  json::object p;
-  p["type"] = "https://dangbo.local/problems/validation";
-  p["title"] = "Dữ liệu không hợp lệ";
-  p["status"] = 422;
-  json::object errs;
-  std::string detail;
-  for (auto& [f, msg] : e.fields()) {
-    errs[f] = msg;
-    detail += (detail.empty() ? "" : "; ") + f + ": " + msg;
-  }
-  p["detail"] = detail;
-  p["errors"] = errs;
-  auto r = Response::json(json::serialize(p), 422);
-  r.content_type = "application/problem+json";
-  return r;
-}
-
 std::optional<int64_t> opt_version(const std::map<std::string, std::string>& form, const std::string& k) {
   auto it = form.find(k);
   if (it == form.end() || it->second.empty() || it->second.size() > 18 ||
@@ -431,7 +413,7 @@ void register_routes(http::Router& r, web::Context& ctx) {
                return Response::json("{\"status\":\"different\"}");
              });
 
-  web::route(r, ctx, "POST", "/api/v1/dedupe/pairs/{id}/merge", "dedupe.decide", [svc](Request& req, const security::Actor* a) {
+  web::route(r, ctx, "POST", "/api/v1/dedupe/pairs/{id}/merge", "dedupe.decide", [svc, &R](Request& req, const security::Actor* a) {
     int64_t id = id_param(req);
     json::value body;
     try {
@@ -459,7 +441,7 @@ void register_routes(http::Router& r, web::Context& ctx) {
       int64_t mid = svc->merge(*a, id, survivor, choices, ver("version_a"), ver("version_b"));
       return Response::json(json::serialize(merge_json(svc->merge_record(*a, mid))), 201);
     } catch (const registry::ValidationError& e) {
-      return validation_problem(e);
+      return web::validation_problem(R.i18n(), e.fields());
     }
   });
 

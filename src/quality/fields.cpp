@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "quality/reader.hpp"
+#include "registry/phone.hpp"
 
 #include <algorithm>
 #include <array>
@@ -1026,128 +1027,29 @@ std::string std_citizen_id(std::string_view raw, const ProvincePrefixTest& valid
 
 // ------------------------------------------------------------------ phones
 
-namespace {
-
-struct PrefixMap {
-  std::string_view old4, new3;
-};
-// The 2018 move from 11 to 10 digits (datacleaning.md §3.2): MobiFone, VinaPhone, Viettel,
-// Vietnamobile, Gmobile.
-constexpr PrefixMap kMobile2018[] = {
-    {"0120", "070"}, {"0121", "079"}, {"0122", "077"}, {"0126", "076"}, {"0128", "078"},
-    {"0123", "083"}, {"0124", "084"}, {"0125", "085"}, {"0127", "081"}, {"0129", "082"},
-    {"0162", "032"}, {"0163", "033"}, {"0164", "034"}, {"0165", "035"}, {"0166", "036"},
-    {"0167", "037"}, {"0168", "038"}, {"0169", "039"}, {"0186", "056"}, {"0188", "058"},
-    {"0199", "059"},
-};
-
-bool valid_mobile(std::string_view d) {
-  return d.size() == 10 && d[0] == '0' && (d[1] == '3' || d[1] == '5' || d[1] == '7' || d[1] == '8' || d[1] == '9');
-}
-bool valid_landline(std::string_view d) { return d.size() == 11 && d[0] == '0' && d[1] == '2'; }
-
-struct PhoneOne {
-  std::string value;
-  bool ok = false;
-  int change = 0;  // 0 none/format, 1 leading zero, 2 country code, 3 old prefix
-  std::string old_prefix, new_prefix;
-};
-
-PhoneOne normalize_one(std::string_view s) {
-  PhoneOne r;
-  s = trim_ascii(s);
-  bool plus = false;
-  std::string d;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (is_digit(c)) d += c;
-    else if (c == '+' && d.empty()) plus = true;
-    else if (c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' || c == '\t') continue;
-    else if (static_cast<unsigned char>(c) == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0)
-      ++i;
-    else {
-      r.value.assign(s);
-      return r;  // letters or other symbols
-    }
-  }
-  if (d.size() > 4 && d.compare(0, 4, "0084") == 0) d = "0" + d.substr(4), r.change = 2;
-  else if (d.size() >= 11 && d.size() <= 12 && d.compare(0, 2, "84") == 0) d = "0" + d.substr(2), r.change = 2;
-  else if (plus && d.compare(0, 2, "84") == 0) d = "0" + d.substr(2), r.change = 2;
-  if (d.size() == 9 && d[0] != '0' && valid_mobile("0" + d)) d = "0" + d, r.change = std::max(r.change, 1);
-  else if (d.size() == 10 && d[0] == '2') d = "0" + d, r.change = std::max(r.change, 1);
-  if (d.size() == 11 && d.compare(0, 2, "01") == 0) {
-    auto np = new_mobile_prefix(std::string_view(d).substr(0, 4));
-    if (!np.empty()) {
-      r.old_prefix = d.substr(0, 4);
-      r.new_prefix = np;
-      d = std::string(np) + d.substr(4);
-      r.change = 3;
-    }
-  }
-  r.value = d;
-  r.ok = valid_mobile(d) || valid_landline(d);
-  return r;
-}
-
-}  // namespace
-
-std::string_view new_mobile_prefix(std::string_view old4) {
-  for (auto& p : kMobile2018)
-    if (p.old4 == old4) return p.new3;
-  return {};
-}
-
+// (The rules themselves are registry::normalize_phone, which member edits use too.)
 std::string std_phone(std::string_view raw, Sink& sink) {
   std::string utf8_buffer;
   raw = as_utf8(raw, utf8_buffer);
   std::string_view s = trim_ascii(raw);
   if (s.empty()) return std::string();
-  // Fast path: already a 10-digit mobile.
-  if (s.size() == 10 && s == raw && all_digits(s) && valid_mobile(s)) return std::string(s);
-  // Several numbers in one cell.
-  std::vector<std::string_view> parts;
-  {
-    std::size_t i = 0;
-    while (i <= s.size()) {
-      std::size_t j = s.find_first_of(";,/", i);
-      std::size_t dash = s.find(" - ", i);
-      if (dash != std::string_view::npos && (j == std::string_view::npos || dash < j)) {
-        parts.push_back(s.substr(i, dash - i));
-        i = dash + 3;
-        continue;
-      }
-      if (j == std::string_view::npos) {
-        parts.push_back(s.substr(i));
-        break;
-      }
-      parts.push_back(s.substr(i, j - i));
-      i = j + 1;
-    }
-  }
-  std::vector<std::string> vals;
-  bool all_ok = true;
-  int change = 0;
-  std::string oldp, newp;
-  for (auto p : parts) {
-    if (trim_ascii(p).empty()) continue;
-    PhoneOne one = normalize_one(p);
-    all_ok = all_ok && one.ok;
-    if (one.change > change) change = one.change;
-    if (!one.old_prefix.empty()) oldp = one.old_prefix, newp = one.new_prefix;
-    vals.push_back(one.value);
-  }
-  if (!all_ok || vals.empty()) {
+  // Fast path: already a 10-digit mobile (0 + 3|5|7|8|9 + 8 digits).
+  if (s.size() == 10 && s == raw && all_digits(s) && s[0] == '0' && std::string_view("35789").find(s[1]) != std::string_view::npos)
+    return std::string(s);
+  registry::PhoneNumber p = registry::normalize_phone(s);
+  if (!p.ok) {
     sink.add("phone.invalid", Severity::warning,
              fmt::format("Số điện thoại \"{}\" không đúng dạng (di động 10 số, cố định 11 số bắt đầu bằng 02)", s), raw,
              "");
     return std::string(raw);
   }
-  std::string v = join(vals, "; ");
+  const std::string& v = p.value;
   if (v == raw) return v;
-  switch (change) {
+  switch (p.change) {
     case 3:
       sink.add("phone.old_prefix", Severity::info,
-               fmt::format("Số di động 11 số: đầu số {} đã đổi thành {} từ 15/9/2018 → {}", oldp, newp, v), raw, v);
+               fmt::format("Số di động 11 số: đầu số {} đã đổi thành {} từ 15/9/2018 → {}", p.old_prefix, p.new_prefix, v),
+               raw, v);
       break;
     case 2:
       sink.add("phone.country_code", Severity::info, fmt::format("Bỏ mã quốc gia 84, dùng dạng trong nước: {}", v), raw, v);

@@ -14,6 +14,7 @@
 
 #include "base/date.hpp"
 #include "quality/finding.hpp"
+#include "registry/phone.hpp"
 #include "vntext/encoding.hpp"
 #include "vntext/standardize.hpp"
 #include "vntext/text.hpp"
@@ -149,14 +150,15 @@ std::string std_citizen_id(std::string_view raw, const ProvincePrefixTest& valid
 /// Standardizes phone numbers to the 10-digit national form for mobiles and 11 digits
 /// (02x + 8) for landlines: separators removed, +84 / 84 / 0084 → 0, a lost leading 0
 /// restored, 11-digit mobiles renumbered by the 2018 table (datacleaning.md §3.2). Several
-/// numbers in one cell (; , / or " - ") are each standardized and joined with "; ".
+/// numbers in one cell (; , / or " - ") are each standardized and joined with "; ". The rules
+/// are registry::normalize_phone (member edits use the same).
 /// Findings: phone.format, phone.country_code, phone.leading_zero, phone.old_prefix (info);
 /// phone.invalid (warning, value kept).
 std::string std_phone(std::string_view raw, Sink& sink);
 
 /// The 2018 mobile renumbering: old 4-digit prefix ("0163") → new 3-digit prefix ("033");
-/// empty when the prefix is not in the table.
-std::string_view new_mobile_prefix(std::string_view old4);
+/// empty when the prefix is not in the table (registry/phone.hpp).
+using registry::new_mobile_prefix;
 
 // ------------------------------------------------------------------ gender
 

@@ -32,6 +32,7 @@
 #include "registry/store.hpp"
 #include "vntext/encoding.hpp"
 #include "vntext/text.hpp"
+#include "web/web.hpp"
 
 namespace dangbo::quality {
 using base::Error;
@@ -414,8 +415,28 @@ std::optional<ImportJob> Importer::interrupted_job(int64_t org_id, const std::st
            q.add(org_id) + " AND j.file_sha256 = " + q.add(sha256) + " AND j.kind = " + q.add(kind) +
            " AND j.dry_run = 0 AND j.status = 'interrupted' ORDER BY j.id DESC LIMIT 1";
   std::optional<ImportJob> out;
-  isql::each(*s, q, 35, [&](const isql::Row& r) { out = job_from(r); });
+  isql::each(*s, q, kJobColCount, [&](const isql::Row& r) { out = job_from(r); });
   return out;
+}
+
+std::optional<ImportJob> Importer::running_import() {
+  mark_interrupted_jobs(impl_->db);
+  auto s = impl_->db.session();
+  isql::Query q(std::string("SELECT ") + kJobCols +
+                " FROM import_job j JOIN organization o ON o.id = j.org_id WHERE j.status = 'running' AND j.dry_run = 0 "
+                "ORDER BY j.id LIMIT 1");
+  std::optional<ImportJob> out;
+  isql::each(*s, q, kJobColCount, [&](const isql::Row& r) { out = job_from(r); });
+  return out;
+}
+
+std::string import_busy_message(const ImportJob& other) {
+  const std::string who =
+      other.created_by_name.empty() || other.created_by_name == "system" ? std::string("dòng lệnh") : other.created_by_name;
+  return "Đang có một lần nhập khác chạy (số " + std::to_string(other.id) + ": tệp " + other.file_name + " vào " +
+         other.org_name + ", bắt đầu lúc " + web::vietnam_time(other.started_at) + ", người chạy: " + who +
+         "). Mỗi lúc chỉ một lần nhập được ghi vào cơ sở dữ liệu, để không lập trùng hồ sơ. Lần nhập này chưa ghi gì; "
+         "hãy chạy lại khi lần nhập kia xong.";
 }
 
 ImportResult Importer::run(int64_t job_id, const security::Actor* actor,
@@ -424,17 +445,29 @@ ImportResult Importer::run(int64_t job_id, const security::Actor* actor,
   auto j = load_job(impl_->db, job_id);
   if (!j) throw Error(ErrorKind::not_found, "import.not_found", "Không tìm thấy lần nhập số " + std::to_string(job_id));
   {
+    // The claim. One import that writes runs at a time (any organization, any process): two at
+    // once both decide "new member" for the same row before either has stored its key, and the
+    // second then breaks on member_source_key's primary key half-way. A dry run writes nothing
+    // and is not held back. SQLite: BEGIN IMMEDIATE serializes the claims; PostgreSQL: a
+    // transaction-scoped advisory lock, so the check sees every claim committed before it.
     auto s = impl_->db.session();
+    db::WriteTransaction tr(*s);
+    if (isql::is_postgresql(*s)) *s << "SELECT pg_advisory_xact_lock(727275)";
     isql::Query q;
     std::string now = db::now_utc();
     q.text = "UPDATE import_job SET status = 'running', runner = " + q.add(runner_id()) + ", heartbeat_at = " + q.add(now) +
              ", started_at = COALESCE(started_at, " + q.add(now) + "), message = '' WHERE id = " + q.add(job_id) +
-             " AND status IN ('queued', 'interrupted', 'failed')";
-    if (isql::exec(*s, q) != 1) {
+             " AND status IN ('queued', 'interrupted', 'failed') AND (dry_run = 1 OR NOT EXISTS (SELECT 1 FROM import_job r "
+             "WHERE r.status = 'running' AND r.dry_run = 0 AND r.id <> " + q.add(job_id) + "))";
+    const auto claimed = isql::exec(*s, q);
+    tr.commit();
+    if (claimed != 1) {
       if (j->status == "running")
         throw Error(ErrorKind::conflict, "import.running", "Lần nhập số " + std::to_string(job_id) + " đang chạy");
       if (j->status == "done")
         throw Error(ErrorKind::conflict, "import.done", "Lần nhập số " + std::to_string(job_id) + " đã hoàn tất");
+      if (auto other = running_import(); other && other->id != job_id)
+        throw Error(ErrorKind::conflict, "import.busy", import_busy_message(*other));
       throw Error(ErrorKind::conflict, "import.not_ready",
                   "Lần nhập số " + std::to_string(job_id) + " chưa được xác nhận ánh xạ cột");
     }

@@ -147,13 +147,20 @@ class Importer {
   /// `save` the mapping is kept for the next file with this header in this organization.
   void confirm_job(const security::Actor* a, int64_t job_id, const std::string& mapping_json, bool dry_run, bool save);
 
+  /// The job that writes (not a dry run) running now, in any process, if any; jobs whose
+  /// process is gone are marked interrupted first (mark_interrupted_jobs).
+  std::optional<ImportJob> running_import();
+
   /// An interrupted (or stale running) job for the same organization and file, if any.
   std::optional<ImportJob> interrupted_job(int64_t org_id, const std::string& sha256, const std::string& kind);
 
   /// Runs job `id` to its end, continuing after its last committed batch. `actor` is recorded
   /// in the audit (null = system). `progress` is called after each batch; `cancel` stops after
-  /// the current batch (the job is left interrupted). Throws base::Error(conflict) when the job
-  /// is running elsewhere; a failure while running marks the job failed and is rethrown.
+  /// the current batch (the job is left interrupted). Only one job that writes (not a dry run)
+  /// runs at a time, across processes: while another runs, throws base::Error(conflict,
+  /// "import.busy") naming it, having changed nothing (the job keeps its status). Also throws
+  /// base::Error(conflict) when the job is running elsewhere or already done; a failure while
+  /// running marks the job failed and is rethrown.
   ImportResult run(int64_t job_id, const security::Actor* actor,
                    const std::function<void(const ImportProgress&)>& progress = nullptr,
                    const std::atomic<bool>* cancel = nullptr);
@@ -166,6 +173,10 @@ class Importer {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+/// Why an import cannot start while `other` (a job that writes) runs: one Vietnamese sentence
+/// naming that job, its file, organization, start time (Vietnam time) and who runs it.
+std::string import_busy_message(const ImportJob& other);
 
 /// Loads a job (nullopt when there is none).
 std::optional<ImportJob> load_job(db::Database& db, int64_t id);

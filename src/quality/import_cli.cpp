@@ -26,7 +26,7 @@ void add_import_cli(CLI::App& app, std::string& db_url, ImportCli& c) {
   c.cmd->add_option("--batch", c.batch, "số dòng mỗi giao dịch (mặc định 5000)");
   c.cmd->add_option("--as", c.as_user, "ghi nhật ký dưới tên người dùng này (phạm vi và quyền của người đó)");
   c.cmd->add_flag("--quiet", c.quiet, "không in tiến độ");
-  c.cmd->add_option("--db", db_url);
+  c.cmd->add_option("--db", db_url, db::kUrlHelp);
 }
 
 int run_import_cli(const ImportCli& c, const std::function<std::unique_ptr<db::Database>()>& open_db,
@@ -65,7 +65,16 @@ int run_import_cli(const ImportCli& c, const std::function<std::unique_ptr<db::D
   ImportFile file;
   file.path = c.file;
   file.name = std::filesystem::path(c.file).filename().string();
+  // One import that writes at a time (Importer::run): stop before writing anything while
+  // another runs (run() checks again, atomically, when it claims the job).
+  if (!c.dry_run) {
+    if (auto other = im.running_import()) {
+      err << "dangbo: " << import_busy_message(*other) << std::endl;
+      return 1;
+    }
+  }
   int64_t job_id = 0;
+  bool created = false;
   if (!c.dry_run && !c.fresh) {
     std::optional<registry::Organization> org;
     {
@@ -86,6 +95,7 @@ int run_import_cli(const ImportCli& c, const std::function<std::unique_ptr<db::D
   if (!job_id) {
     auto job = im.create_job(actor ? &*actor : nullptr, c.org, file, c.dry_run, mapping, "queued", c.batch);
     job_id = job.id;
+    created = true;
     if (c.save_mapping && job.kind == "roster") {
       if (c.dry_run) out << "Chạy thử: ánh xạ cột không được lưu (--save-mapping bỏ qua)." << std::endl;
       else im.confirm_job(actor ? &*actor : nullptr, job.id, job.mapping, false, true);
@@ -115,7 +125,21 @@ int run_import_cli(const ImportCli& c, const std::function<std::unique_ptr<db::D
     if (p.rows_total > 0) err << "/~" << p.rows_total;
     err << " dòng (" << p.batches << " lô)" << std::flush;
   };
-  ImportResult r = im.run(job_id, actor ? &*actor : nullptr, progress);
+  ImportResult r;
+  try {
+    r = im.run(job_id, actor ? &*actor : nullptr, progress);
+  } catch (const base::Error& e) {
+    if (e.code() != "import.busy") throw;
+    // another import claimed the database between the check above and this run: the job this
+    // command recorded never started, so it goes (a resumed one stays interrupted)
+    if (created && !c.dry_run) {
+      auto s = db->session();
+      long long jid = job_id;
+      *s << "DELETE FROM import_job WHERE id = :id AND status = 'queued' AND batches_done = 0", soci::use(jid);
+    }
+    err << "dangbo: " << e.what() << std::endl;
+    return 1;
+  }
   if (!c.quiet) err << "\n";
   print_import_summary(out, r);
   out << "Nạp dữ liệu tham chiếu: " << setup << " s" << std::endl;

@@ -29,8 +29,9 @@ std::string base64_decode(std::string_view b64);
 std::string json_strings(const std::vector<std::string>& v);
 std::vector<std::string> parse_json_strings(std::string_view json);
 
-/// Columns of import_job read by load_job (in order).
+/// Columns of import_job read by load_job (in order), and how many.
 extern const char* const kJobCols;
+inline constexpr std::size_t kJobColCount = 35;
 ImportJob job_from(const isql::Row& r);
 
 /// host:pid of this process.

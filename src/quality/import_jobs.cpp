@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/error.hpp"
 #include "base/rules.hpp"
 #include "registry/refdata.hpp"
 
@@ -100,22 +101,43 @@ void ImportJobs::loop() {
       p.message = r.job.message;
       publish(p, true);
       spdlog::info("import {}: {} ({})", id, r.job.status, r.job.message);
-    } catch (const std::exception& e) {
-      spdlog::error("import {} failed: {}", id, e.what());
-      ImportProgress p;
-      p.import_id = id;
-      p.status = "failed";
-      p.message = e.what();
-      if (auto j = load_job(db_, id)) {
-        p.status = j->status == "running" ? "failed" : j->status;
-        p.rows_total = j->rows_total;
-        p.rows_read = j->rows_read;
+    } catch (const base::Error& e) {
+      if (e.code() != "import.busy") {
+        fail(id, e);
+      } else {
+        // Another process is importing: this job stays queued and is tried again shortly
+        // (nothing of it was written); its page says what it waits for.
+        ImportProgress p;
+        p.import_id = id;
+        p.status = "queued";
+        p.message = e.what();
+        publish(p, false);
+        std::unique_lock l(mu_);
+        running_ = 0;
+        queue_.emplace_front(std::move(item));
+        cv_.wait_for(l, kBusyRetry, [&] { return stop_.load(); });
+        continue;
       }
-      publish(p, true);
+    } catch (const std::exception& e) {
+      fail(id, e);
     }
     std::lock_guard l(mu_);
     running_ = 0;
   }
+}
+
+void ImportJobs::fail(int64_t id, const std::exception& e) {
+  spdlog::error("import {} failed: {}", id, e.what());
+  ImportProgress p;
+  p.import_id = id;
+  p.status = "failed";
+  p.message = e.what();
+  if (auto j = load_job(db_, id)) {
+    p.status = j->status == "running" ? "failed" : j->status;
+    p.rows_total = j->rows_total;
+    p.rows_read = j->rows_read;
+  }
+  publish(p, true);
 }
 
 }  // namespace dangbo::quality

@@ -1,7 +1,8 @@
 // dangbo::quality — import jobs in the server: one background thread runs queued imports one at
 // a time (the standardizer uses the other core), keeps each job's latest progress for the
 // server-sent events of its page, and stops between batches when the server shuts down (the
-// job is then "interrupted" and can be resumed). The web tier keeps no other state: a job's
+// job is then "interrupted" and can be resumed). While another process (a second server, the
+// command line) runs an import, a job waits in the queue and is tried again every few seconds. The web tier keeps no other state: a job's
 // file, mapping and counters live in the database, so any server process can show or resume it.
 #pragma once
 
@@ -43,6 +44,10 @@ class ImportJobs {
  private:
   void loop();
   void publish(const ImportProgress& p, bool final);
+  /// Logs and publishes the end of a job that threw.
+  void fail(int64_t id, const std::exception& e);
+  /// How long a job waits before it tries again while another process imports.
+  static constexpr std::chrono::seconds kBusyRetry{3};
 
   db::Database& db_;
   std::string data_dir_;

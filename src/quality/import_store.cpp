@@ -345,7 +345,6 @@ const char* const kJobCols =
     "j.rows_updated, j.rows_unchanged, j.rows_rejected, j.rows_blank, j.findings_open, j.findings_auto, j.batches_done, "
     "j.summary, j.message, j.created_by, j.created_by_name, j.created_at, j.started_at, j.finished_at, j.heartbeat_at, "
     "j.runner";
-static constexpr std::size_t kJobColCount = 35;
 
 ImportJob job_from(const isql::Row& r) {
   ImportJob j;

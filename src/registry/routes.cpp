@@ -104,24 +104,6 @@ json::object member_json(const Member& m) {
   return o;
 }
 
-Response validation_problem(const ValidationError& e) {
-  json::object p;
-  p["type"] = "https://dangbo.local/problems/validation";
-  p["title"] = "Dữ liệu không hợp lệ";
-  p["status"] = 422;
-  std::string detail;
-  json::object errs;
-  for (auto& [f, msg] : e.fields()) {
-    errs[f] = msg;
-    detail += (detail.empty() ? "" : "; ") + f + ": " + msg;
-  }
-  p["detail"] = detail;
-  p["errors"] = errs;
-  auto r = Response::json(json::serialize(p), 422);
-  r.content_type = "application/problem+json";
-  return r;
-}
-
 void fill_member_rows(TemplateDictionary& d, const MemberPage& page, const std::string& lang) {
   for (auto& m : page.items) {
     auto* row = d.AddSectionDictionary("MEMBER");
@@ -632,7 +614,7 @@ void register_routes(http::Router& r, web::Context& ctx) {
     return Response::json(json::serialize(member_json(svc->member(*a, id_param(req)))));
   });
 
-  web::route(r, ctx, "PATCH", "/api/v1/members/{id}", "member.edit", [svc](Request& req, const Actor* a) {
+  web::route(r, ctx, "PATCH", "/api/v1/members/{id}", "member.edit", [svc, &R](Request& req, const Actor* a) {
     int64_t id = id_param(req);
     json::value body;
     try {
@@ -658,7 +640,7 @@ void register_routes(http::Router& r, web::Context& ctx) {
     try {
       return Response::json(json::serialize(member_json(svc->update_member(*a, id, changes, ver))));
     } catch (const ValidationError& e) {
-      return validation_problem(e);
+      return web::validation_problem(R.i18n(), e.fields());
     }
   });
 

@@ -2,6 +2,7 @@
 
 #include "registry/citizen_id.hpp"
 #include "registry/counts.hpp"
+#include "registry/phone.hpp"
 
 #include <atomic>
 
@@ -119,13 +120,13 @@ Member apply_member_changes(const Member& orig, const std::map<std::string, std:
       else m.citizen_id = digits;
     } else if (name == "residence") m.residence = v;
     else if (name == "phone") {
-      std::string digits;
-      for (char c : v)
-        if (c >= '0' && c <= '9') digits += c;
-        else if (c != ' ' && c != '.' && c != '-') digits = "x";
-      if (!v.empty() && (digits.size() != 10 || digits[0] != '0'))
-        errors[name] = "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0 (ví dụ 0912345678)";
-      else m.phone = digits;
+      // the importer's rules (`dangbo clean`): +84 → 0, separators out, 0163… → 033…
+      PhoneNumber p = normalize_phone(v);
+      if (!p.ok)
+        errors[name] = "Số điện thoại '" + v + "' không đúng dạng: số di động gồm 10 chữ số bắt đầu bằng 03, 05, 07, 08 "
+                       "hoặc 09 (ví dụ 0912345678; số 11 chữ số cũ như 0168… được tự đổi sang đầu số mới), số cố định "
+                       "gồm 11 chữ số bắt đầu bằng 02";
+      else m.phone = p.value;
     } else if (name == "email") {
       static const std::regex re(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
       if (!v.empty() && !std::regex_match(v, re)) errors[name] = "Địa chỉ thư điện tử không hợp lệ";
@@ -449,6 +450,10 @@ Member RegistryService::update_member(const Actor& a, int64_t id, const std::map
     if (before != after) diff[f] = boost::json::array{boost::json::string(before), boost::json::string(after)};
   }
   if (diff.empty()) return *cur;
+  // A phone stored in its national form (renumbered, country code or separators removed): what
+  // was typed stays in the audit beside the change.
+  if (auto it = changes.find("phone"); it != changes.end() && diff.contains("phone") && it->second != next.phone)
+    diff["typed"] = boost::json::object{{"phone", it->second}};
   if (!registry::update_member(*s, next, expected_version.value_or(cur->version)))
     throw Error(ErrorKind::conflict, "member.conflict",
                 "Hồ sơ vừa được người khác sửa. Hãy tải lại trang để xem bản mới nhất rồi sửa lại.");

@@ -43,7 +43,8 @@ std::string member_field_text(const Member& m, const std::string& field);
 
 /// Applies textual changes (API names → new text) to a copy of `m`, validating every field and
 /// the cross-field rules (age at admission, probation, card after full membership) from
-/// config/rules.json as of today. Throws ValidationError listing every bad field; never
+/// config/rules.json as of today. A phone is stored in its national form as the importer
+/// stores it (registry::normalize_phone). Throws ValidationError listing every bad field; never
 /// partially applies.
 Member apply_member_changes(const Member& m, const std::map<std::string, std::string>& changes);
 
@@ -76,7 +77,8 @@ class RegistryService {
   Member member(const Actor& a, int64_t id, bool audit_view = true);
   std::vector<Membership> history(const Actor& a, int64_t id);
   std::vector<security::AuditEntry> audit_trail(const Actor& a, int64_t id);
-  /// Validates and saves; audits the changed fields. Throws ValidationError, or
+  /// Validates and saves; audits the changed fields (and the phone as typed when it was stored
+  /// in another form). Throws ValidationError, or
   /// base::Error(conflict) when expected_version is stale.
   Member update_member(const Actor& a, int64_t id, const std::map<std::string, std::string>& changes,
                        std::optional<int64_t> expected_version);

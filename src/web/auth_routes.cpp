@@ -1,4 +1,5 @@
-// Sign-in (password, then TOTP when enabled), sign-out, language switch, health check.
+// Sign-in (password, then TOTP when enabled), sign-out, language switch, health check (JSON).
+#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "web/routes.hpp"
@@ -153,11 +154,31 @@ void register_auth_routes(http::Router& r, Context& ctx) {
     resp.set_cookie("lang", lang, 365L * 24 * 3600, false, ctx.secure_cookies);
     return resp;
   });
-  route(r, ctx, "GET", "/healthz", "public", [&ctx](Request&, const security::Actor*) {
-    auto s = ctx.db.session();
-    int one = 0;
-    *s << "SELECT 1", soci::into(one);
-    return Response::json(R"({"status":"ok"})");
+  // Health check for load balancers and monitors: always JSON, never a page. Registered on the
+  // router itself, not through route(): no session lookup, so a probe (or a browser with a
+  // session cookie) gets this answer even when the sessions cannot be read. Reads a table, so a
+  // SQLite file that cannot be read or a PostgreSQL that refuses connections shows.
+  r.add("GET", "/healthz", "public", [&ctx](Request&) {
+    boost::json::object o;
+    int status = 200;
+    try {
+      auto s = ctx.db.session();
+      long long versions = 0;
+      *s << "SELECT count(*) FROM schema_migrations", soci::into(versions);
+      o["status"] = "ok";
+      o["database"] = "ok";
+    } catch (const std::exception& e) {
+      const bool unreachable = db::is_unavailable(e);
+      spdlog::warn("healthz: database {}: {}", unreachable ? "unreachable" : "failing", e.what());
+      status = 503;
+      o["status"] = "unavailable";
+      o["database"] = unreachable ? "unreachable" : "error";
+      o["detail"] = unreachable ? db::kUnavailableTitle : "Cơ sở dữ liệu báo lỗi khi kiểm tra";
+    }
+    auto resp = Response::json(boost::json::serialize(o), status);
+    resp.set_header("Cache-Control", "no-store");
+    if (status == 503) resp.set_header("Retry-After", std::to_string(kUnavailableRetrySeconds));
+    return resp;
   });
 }
 

@@ -6,7 +6,9 @@
 #include "web/web.hpp"
 
 namespace dangbo::web {
-/// GET/POST /login, GET/POST /login/totp, POST /logout, GET /lang/{vi|en}, GET /healthz.
+/// GET/POST /login, GET/POST /login/totp, POST /logout, GET /lang/{vi|en}, GET /healthz (JSON:
+/// 200 {"status":"ok","database":"ok"}, or 503 {"status":"unavailable","database":"unreachable"
+/// or "error","detail":…} with Retry-After).
 void register_auth_routes(http::Router& r, Context& ctx);
 /// GET /api/v1/openapi.json (served from web/openapi.json).
 void register_openapi(http::Router& r, Context& ctx, const std::string& openapi_path);

@@ -285,6 +285,7 @@ static int status_of(ErrorKind k) {
     case ErrorKind::forbidden: return 403;
     case ErrorKind::not_found: return 404;
     case ErrorKind::conflict: return 409;
+    case ErrorKind::unavailable: return 503;
     default: return 500;
   }
 }
@@ -305,10 +306,45 @@ http::Response error_response(const Renderer& renderer, const http::Request& req
   return http::Response::html(body, status);
 }
 
+http::Response database_unavailable(const Renderer& renderer, const http::Request& req) {
+  auto resp = error_response(renderer, req, 503, db::kUnavailableTitle, db::kUnavailableDetail);
+  resp.set_header("Retry-After", std::to_string(kUnavailableRetrySeconds));
+  return resp;
+}
+
+http::Response validation_problem(const I18n& i18n, const std::map<std::string, std::string>& errors,
+                                  const std::string& label_prefix) {
+  boost::json::object p;
+  p["type"] = "https://dangbo.local/problems/validation";
+  p["title"] = "Dữ liệu không hợp lệ";
+  p["status"] = 422;
+  std::string detail;
+  boost::json::object errs;
+  boost::json::array fields;
+  for (auto& [f, msg] : errors) {
+    const std::string key = label_prefix + f;
+    const std::string& label = i18n.t("vi", key);
+    const bool labelled = label != key;
+    errs[f] = msg;
+    fields.push_back(boost::json::object{{"field", f}, {"label", labelled ? label : std::string()}, {"message", msg}});
+    detail += (detail.empty() ? "" : "; ") + (labelled ? label + ": " : std::string()) + msg;
+  }
+  p["detail"] = detail;
+  p["errors"] = std::move(errs);
+  p["fields"] = std::move(fields);
+  auto r = http::Response::json(boost::json::serialize(p), 422);
+  r.content_type = "application/problem+json";
+  return r;
+}
+
 http::Response error_middleware(const Renderer& renderer, http::Request& req, const http::Handler& next) {
   try {
     return next(req);
   } catch (const Error& e) {
+    if (db::is_unavailable(e)) {
+      spdlog::warn("database unavailable on {} {}: {}", req.method, req.path, e.what());
+      return database_unavailable(renderer, req);
+    }
     int st = status_of(e.kind());
     if (st == 500) spdlog::error("error on {} {}: {} ({})", req.method, req.path, e.what(), e.code());
     if (st == 500)
@@ -318,6 +354,10 @@ http::Response error_middleware(const Renderer& renderer, http::Request& req, co
                         : st == 401 ? "Chưa đăng nhập" : st == 422 ? "Dữ liệu không hợp lệ" : "Lỗi hệ thống";
     return error_response(renderer, req, st, title, e.what());
   } catch (const std::exception& e) {
+    if (db::is_unavailable(e)) {
+      spdlog::warn("database unavailable on {} {}: {}", req.method, req.path, e.what());
+      return database_unavailable(renderer, req);
+    }
     spdlog::error("unhandled error on {} {}: {}", req.method, req.path, e.what());
     return error_response(renderer, req, 500, "Lỗi hệ thống",
                           "Máy chủ gặp lỗi khi xử lý yêu cầu. Lỗi đã được ghi lại; xin thử lại sau.");

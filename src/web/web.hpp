@@ -109,12 +109,28 @@ bool is_api(const http::Request& req);
 void route(http::Router& r, Context& ctx, std::string method, std::string pattern, std::string rule,
            std::function<http::Response(http::Request&, const security::Actor*)> h);
 
-/// Middleware mapping exceptions (base::Error kinds, others → 500) to responses.
+/// Seconds a client is asked to wait (Retry-After) when the database cannot be reached.
+inline constexpr int kUnavailableRetrySeconds = 10;
+
+/// Middleware mapping exceptions to responses: base::Error kinds to their status; the database
+/// out of reach (db::is_unavailable) → 503 with Retry-After; anything else → 500.
 http::Response error_middleware(const Renderer& renderer, http::Request& req, const http::Handler& next);
 
 /// A Vietnamese (or English) error page / problem+json for an error kind.
 http::Response error_response(const Renderer& renderer, const http::Request& req, int status, const std::string& title,
                               const std::string& detail);
+
+/// 503 Service Unavailable when the database cannot be reached: problem+json (API) or a
+/// Vietnamese page, with Retry-After (kUnavailableRetrySeconds).
+http::Response database_unavailable(const Renderer& renderer, const http::Request& req);
+
+/// 422 problem+json for rejected fields: `errors` maps each API field name to its Vietnamese
+/// message. Users read the fields by their Vietnamese labels (catalog key label_prefix + name,
+/// e.g. "field_phone" → "Điện thoại"), never by the API name: the detail is "Label: message; …";
+/// the machine names stay in `errors` ({name: message}) and in `fields`
+/// ([{"field", "label", "message"}]). A name without a label is left out of the detail's prefix.
+http::Response validation_problem(const I18n& i18n, const std::map<std::string, std::string>& errors,
+                                  const std::string& label_prefix = "field_");
 
 /// 429 Too Many Requests: problem+json (API) or a Vietnamese page, with Retry-After.
 http::Response too_many_requests(const Renderer& renderer, const http::Request& req, int retry_after_s);

@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include <soci/postgresql/soci-postgresql.h>
 
@@ -70,6 +72,26 @@ class TempDatabase {
   }
   db::Database& db() { return *db_; }
   const std::string& url() const { return url_; }
+  /// The PostgreSQL database's name ("" on SQLite).
+  const std::string& name() const { return name_; }
+  /// PostgreSQL only: `refuse` ends every connection to this database and refuses new ones, as
+  /// a server that is down or out of reach does (the cluster stays up for the other tests);
+  /// `!refuse` lets connections in again.
+  void refuse_connections(bool refuse) {
+    soci::session admin(soci::postgresql, admin_);
+    admin << ("ALTER DATABASE " + name_ + " ALLOW_CONNECTIONS " + (refuse ? "false" : "true"));
+    if (!refuse) return;
+    std::string db = name_;
+    admin << "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :d", soci::use(db);
+    for (int i = 0; i < 200; ++i) {
+      int alive = 1;
+      admin << "SELECT count(*) FROM pg_stat_activity WHERE datname = :d", soci::use(db), soci::into(alive);
+      if (!alive) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    // (a backend leaves pg_stat_activity before its process has closed the socket)
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
 
  private:
   TempDatabase() = default;

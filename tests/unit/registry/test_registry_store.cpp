@@ -239,12 +239,51 @@ TEST_P(Fixture, CitizenIdIsUniqueAndAgreesWithGenderAndBirthYear) {
   EXPECT_FALSE(security::audit_verify(*db).has_value());
 }
 
-TEST_P(Fixture, ElevenDigitPhoneIsRefusedNotSilentlyChanged) {
+// An edited phone is stored as `dangbo clean` / `dangbo import` store it (registry::normalize_phone):
+// an old 11-digit mobile renumbered (with what was typed kept in the audit), +84 → 0, separators
+// out; what cannot be normalized is refused with a Vietnamese message (was: 11 digits refused,
+// +84 refused — found by the newcomer test).
+TEST_P(Fixture, EditedPhoneIsNormalizedAsTheImporterDoes) {
   int64_t id = add("Võ", "Thị", "Sáu", cell_a);
   RegistryService svc(*db);
   auto admin = actor(security::Role::admin, root);
-  EXPECT_THROW(svc.update_member(admin, id, {{"phone", "0163 555 1234"}}, std::nullopt), ValidationError);
-  EXPECT_EQ(svc.update_member(admin, id, {{"phone", "033 555 1234"}}, std::nullopt).phone, "0335551234");
+  const std::pair<const char*, const char*> cases[] = {
+      {"0163 555 1234", "0335551234"},     // Viettel 0163 → 033 (15/9/2018)
+      {"01205551234", "0705551234"},       // MobiFone 0120 → 070
+      {"+84 912 345 678", "0912345678"},   // country code
+      {"0084912345678", "0912345678"},
+      {"0912.345.678", "0912345678"},      // dots
+      {"(028) 3822 1234", "02838221234"},  // a landline, 11 digits
+      {"912345678", "0912345678"},         // the 0 a spreadsheet dropped
+      {"033 555 1234", "0335551234"},
+  };
+  for (auto [typed, stored] : cases) {
+    auto m = svc.update_member(admin, id, {{"phone", typed}}, std::nullopt);
+    EXPECT_EQ(m.phone, stored) << typed;
+    EXPECT_EQ(svc.member(admin, id, false).phone, stored) << typed;
+  }
+  // the audit keeps the renumbering and what was typed
+  svc.update_member(admin, id, {{"phone", "0912345678"}}, std::nullopt);
+  svc.update_member(admin, id, {{"phone", "0168 123 4567"}}, std::nullopt);
+  auto trail = security::audit_for(*db, "member", std::to_string(id));
+  ASSERT_FALSE(trail.empty());
+  EXPECT_EQ(trail.front().action, "update");
+  EXPECT_EQ(trail.front().detail, R"({"phone":["0912345678","0381234567"],"typed":{"phone":"0168 123 4567"}})");
+  // not a phone number: refused, the stored one kept
+  for (const char* bad : {"12345", "0912 34", "090123456789", "không có", "0112345678", "0212345678"}) {
+    try {
+      svc.update_member(admin, id, {{"phone", bad}}, std::nullopt);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const ValidationError& e) {
+      ASSERT_TRUE(e.fields().count("phone")) << bad;
+      const std::string& msg = e.fields().at("phone");
+      EXPECT_EQ(msg.rfind("Số điện thoại '" + std::string(bad) + "' không đúng dạng", 0), 0u) << msg;
+      EXPECT_NE(msg.find("10 chữ số"), std::string::npos) << msg;
+    }
+  }
+  EXPECT_EQ(svc.member(admin, id, false).phone, "0381234567");
+  // emptying the field is allowed
+  EXPECT_EQ(svc.update_member(admin, id, {{"phone", " "}}, std::nullopt).phone, "");
 }
 
 TEST_P(Fixture, EditIsAuditedAndTamperingIsDetected) {

@@ -2,15 +2,19 @@
 // SQLite database: CSRF on state-changing requests, sign-in cookies (HttpOnly, SameSite=Strict,
 // Secure behind TLS, a fresh session id), no open redirect after sign-in, the forced password
 // change, rate limits (429 + Retry-After + Vietnamese problem detail), the trusted proxy, the
-// response headers; and that no template carries inline script or style (the CSP forbids them).
+// response headers; the database out of reach (503, JSON health check); and that no template
+// carries inline script or style (the CSP forbids them).
 #include <gtest/gtest.h>
 #include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 #include <strings.h>
 
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
+
+#include <boost/json.hpp>
 
 #include "base/error.hpp"
 #include "common/temp_db.hpp"
@@ -286,6 +290,129 @@ TEST_F(Guard, ResponsesCarryTheSecurityHeaders) {
   auto b = call("GET", "/boom", {{"Authorization", "Bearer " + tok}});
   EXPECT_EQ(b.status, 500);
   EXPECT_EQ(b.body.find("SELECT secret"), std::string::npos) << b.body;
+}
+
+// The database out of reach (SQLite locked past busy_timeout, PostgreSQL refusing connections)
+// is 503 with Retry-After: problem+json with a Vietnamese title under /api/, a Vietnamese page
+// elsewhere; other failures stay 500.
+TEST_F(Guard, TheDatabaseOutOfReachIs503WithAVietnameseProblemOrPage) {
+  auto tok = security::create_api_token(tmp->db(), "staff");
+  std::map<std::string, std::string> h = {{"Authorization", "Bearer " + tok}};
+  auto locked = [](http::Request&, const security::Actor*) -> http::Response {
+    throw soci::sqlite3_soci_error("sqlite3_statement_backend::loadOne: database is locked", 5 /* SQLITE_BUSY */);
+  };
+  auto refused = [](http::Request&, const security::Actor*) -> http::Response {
+    throw soci::soci_error("Cannot establish connection to the database.\nconnection to server on socket "
+                           "\"/run/postgresql/.s.PGSQL.5432\" failed: No such file or directory");
+  };
+  auto broken = [](http::Request&, const security::Actor*) -> http::Response {
+    throw soci::sqlite3_soci_error("UNIQUE constraint failed: member.citizen_id", 19 /* SQLITE_CONSTRAINT */);
+  };
+  web::route(router, *ctx, "GET", "/api/v1/locked", "org.read", locked);
+  web::route(router, *ctx, "GET", "/api/v1/refused", "org.read", refused);
+  web::route(router, *ctx, "GET", "/locked", "org.read", locked);
+  web::route(router, *ctx, "GET", "/api/v1/broken", "org.read", broken);
+  for (const char* path : {"/api/v1/locked", "/api/v1/refused"}) {
+    auto r = call("GET", path, h);
+    EXPECT_EQ(r.status, 503) << path << ": " << r.body;
+    EXPECT_EQ(r.content_type, "application/problem+json") << path;
+    EXPECT_EQ(header(r, "Retry-After"), "10") << path;
+    auto p = boost::json::parse(r.body).as_object();
+    EXPECT_EQ(p.at("status").as_int64(), 503);
+    EXPECT_EQ(p.at("title").as_string(), "Cơ sở dữ liệu tạm thời không truy cập được") << r.body;
+    EXPECT_NE(std::string(p.at("detail").as_string()).find("xin thử lại sau"), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.find("sqlite"), std::string::npos) << "no internal detail: " << r.body;
+    EXPECT_EQ(r.body.find("socket"), std::string::npos) << "no internal detail: " << r.body;
+  }
+  auto page = call("GET", "/locked", h);
+  EXPECT_EQ(page.status, 503);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(header(page, "Retry-After"), "10");
+  EXPECT_NE(page.body.find("Cơ sở dữ liệu tạm thời không truy cập được"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("(503)"), std::string::npos);
+  EXPECT_EQ(page.body.find("database is locked"), std::string::npos);
+  auto b = call("GET", "/api/v1/broken", h);
+  EXPECT_EQ(b.status, 500) << "a broken constraint is a fault, not an outage";
+  EXPECT_EQ(b.body.find("UNIQUE"), std::string::npos) << b.body;
+}
+
+// GET /healthz answers JSON, also to a browser whose session cookie is stale.
+TEST_F(Guard, TheHealthCheckAnswersJson) {
+  for (std::map<std::string, std::string> h : std::vector<std::map<std::string, std::string>>{
+           {}, {{"Cookie", std::string(web::kSessionCookie) + "=stale"}}, {{"Accept", "text/html"}}}) {
+    auto r = call("GET", "/healthz", h);
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.content_type.rfind("application/json", 0), 0u) << r.content_type;
+    EXPECT_EQ(boost::json::parse(r.body), boost::json::parse(R"({"status":"ok","database":"ok"})")) << r.body;
+    EXPECT_EQ(header(r, "Cache-Control"), "no-store");
+  }
+}
+
+// PostgreSQL down for this database: the health check says so in JSON (503), an API call gets
+// a Vietnamese problem (503), a page a Vietnamese error page (503); all come back once it is up.
+TEST(Outage, PostgreSqlRefusingConnectionsIs503EverywhereAndHealthzSaysSo) {
+  auto tmp = dangbo::testing::TempDatabase::make("postgresql", 2);
+  if (!tmp) GTEST_SKIP() << "no PostgreSQL cluster (DANGBO_TEST_PG_URL unset)";
+  auto& db = tmp->db();
+  {
+    auto s = db.session();
+    std::string now = db::now_utc();
+    *s << "INSERT INTO organization(code, name, name_key, kind, valid_from, path, created_at) "
+          "VALUES ('HCM', 'Đảng bộ Thành phố', 'dang bo thanh pho', 'city', '2025-07-01', '/1/', :n)",
+        soci::use(now);
+  }
+  int64_t uid = security::add_user(db, "staff", "Mat-khau-2025!", security::Role::staff, "HCM");
+  auto tok = security::create_api_token(db, "staff");
+  auto ns = security::create_session(db, uid, "x");
+  web::I18n i18n;
+  i18n.load(kSrc + "/web/i18n");
+  web::Renderer renderer(kSrc + "/web/templates", i18n);
+  web::Context ctx(db, renderer);
+  http::Router router;
+  web::register_auth_routes(router, ctx);
+  auto ok = [](http::Request&, const security::Actor* a) { return http::Response::json("{\"user\":\"" + a->username + "\"}"); };
+  web::route(router, ctx, "GET", "/page", "org.read", ok);
+  web::route(router, ctx, "GET", "/api/v1/thing", "org.read", ok);
+  auto call = [&](const std::string& path, std::map<std::string, std::string> headers) {
+    http::Request req;
+    req.method = "GET";
+    req.target = req.path = path;
+    for (auto& [k, v] : headers) req.headers[k] = v;
+    req.remote_addr = "192.0.2.1";
+    const http::Handler* h = router.match(req);
+    if (!h) throw std::runtime_error("no route " + path);
+    return web::make_middleware(ctx)(req, *h);
+  };
+  const std::map<std::string, std::string> bearer = {{"Authorization", "Bearer " + tok}};
+  const std::map<std::string, std::string> cookie = {{"Cookie", std::string(web::kSessionCookie) + "=" + ns.cookie_value}};
+  ASSERT_EQ(call("/api/v1/thing", bearer).status, 200);
+  ASSERT_EQ(call("/page", cookie).status, 200);
+
+  tmp->refuse_connections(true);
+  for (auto& h : {std::map<std::string, std::string>{}, cookie}) {
+    auto health = call("/healthz", h);
+    EXPECT_EQ(health.status, 503) << health.body;
+    EXPECT_EQ(health.content_type.rfind("application/json", 0), 0u) << health.content_type;
+    auto o = boost::json::parse(health.body).as_object();
+    EXPECT_EQ(o.at("status").as_string(), "unavailable") << health.body;
+    EXPECT_EQ(o.at("database").as_string(), "unreachable") << health.body;
+    EXPECT_EQ(o.at("detail").as_string(), "Cơ sở dữ liệu tạm thời không truy cập được");
+  }
+  auto api = call("/api/v1/thing", bearer);
+  EXPECT_EQ(api.status, 503) << api.body;
+  EXPECT_EQ(api.content_type, "application/problem+json");
+  EXPECT_EQ(boost::json::parse(api.body).as_object().at("title").as_string(), "Cơ sở dữ liệu tạm thời không truy cập được");
+  auto page = call("/page", cookie);
+  EXPECT_EQ(page.status, 503) << page.body;
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("Cơ sở dữ liệu tạm thời không truy cập được"), std::string::npos) << page.body;
+  EXPECT_EQ(page.body.find("not currently accepting"), std::string::npos) << "no internal detail";
+
+  tmp->refuse_connections(false);
+  auto back = call("/healthz", {});
+  EXPECT_EQ(back.status, 200) << back.body;
+  EXPECT_EQ(boost::json::parse(back.body), boost::json::parse(R"({"status":"ok","database":"ok"})"));
+  EXPECT_EQ(call("/api/v1/thing", bearer).status, 200);
 }
 
 }  // namespace
