@@ -53,7 +53,7 @@ void each(soci::session& sql, Query& q, std::size_t ncols, F&& on_row) {
   for (std::size_t k = 0; k < ncols; ++k) st.exchange(soci::into(row.v[k], row.ind[k]));
   for (std::size_t k = 0; k < q.params.size(); ++k) st.exchange(soci::use(q.params[k], q.names[k]));
   st.alloc();
-  st.prepare(q.text);
+  st.prepare(q.text, soci::details::st_one_time_query);  // PostgreSQL: one round trip (unnamed statement), not prepare + execute + deallocate
   st.define_and_bind();
   st.execute(false);
   while (st.fetch()) on_row(row);
@@ -71,7 +71,7 @@ inline long long exec(soci::session& sql, Query& q) {
   soci::statement st(sql);
   for (std::size_t k = 0; k < q.params.size(); ++k) st.exchange(soci::use(q.params[k], q.names[k]));
   st.alloc();
-  st.prepare(q.text);
+  st.prepare(q.text, soci::details::st_one_time_query);  // PostgreSQL: one round trip (unnamed statement), not prepare + execute + deallocate
   st.define_and_bind();
   st.execute(true);
   return st.get_affected_rows();

@@ -1,5 +1,6 @@
 #include "registry/name_index.hpp"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -319,8 +320,7 @@ void NameIndex::build() {
       std::sort(present.begin(), present.end());
       for (int64_t k = std::max<int64_t>(1, b->seq - 1000 + 1); k <= b->seq; ++k)
         if (!std::binary_search(present.begin(), present.end(), k)) b->missing.push_back(k);
-      db::sql::Query m(kIndexedCols);
-      db::sql::each(*s, m, 9, [&](const TextRow& r) {
+      auto on_row = [&](const TextRow& r) {
         IndexedMember x = indexed_from(r);
         ids.push_back(x.id);
         keys += x.sort_key;
@@ -338,7 +338,22 @@ void NameIndex::build() {
         org.push_back(it->second);
         status.push_back(x.status);
         gender.push_back(x.gender);
-      });
+      };
+      if (pg) {
+        // libpq holds a whole result in memory: 6,000,000 rows would cost gigabytes (kept by the
+        // allocator afterwards). A cursor in the same snapshot hands them over in slices.
+        *s << (std::string("DECLARE name_index_rows NO SCROLL CURSOR FOR ") + kIndexedCols);
+        for (std::size_t got = 1; got > 0;) {
+          std::size_t before = ids.size();
+          db::sql::Query f("FETCH 50000 FROM name_index_rows");
+          db::sql::each(*s, f, 9, on_row);
+          got = ids.size() - before;
+        }
+        *s << "CLOSE name_index_rows";
+      } else {
+        db::sql::Query m(kIndexedCols);
+        db::sql::each(*s, m, 9, on_row);  // SQLite steps through the table row by row
+      }
       *s << "COMMIT";
     } catch (...) {
       try {
@@ -431,7 +446,8 @@ void NameIndex::build() {
   }
 
   {
-    std::scoped_lock plk(poll_mu_);
+    std::unique_lock plk(poll_mu_);
+    poll_cv_.wait(plk, [&] { return !polling_; });  // the change-log position is the poller's
     std::unique_lock lk(mu_);
     base_ = b;
     delta_.clear();
@@ -444,6 +460,7 @@ void NameIndex::build() {
   }
   ++builds_;
   ready_ = true;
+  malloc_trim(0);  // give the build's freed working memory back to the system
   // Entries a day old are read by every running process by now.
   try {
     auto s = db_.session();
@@ -477,7 +494,36 @@ void NameIndex::build_async() { start_rebuild(); }
 
 bool NameIndex::refresh(soci::session& sql) {
   if (!ready_) return false;
-  std::scoped_lock plk(poll_mu_);
+  // Concurrent searches share polls: each waits for one that started after it arrived (so it
+  // sees every write committed before it), and whoever finds none running starts it.
+  std::unique_lock plk(poll_mu_);
+  const uint64_t target = polls_started_ + 1;
+  while (polls_done_ < target) {
+    if (polling_) {
+      poll_cv_.wait(plk);
+      continue;
+    }
+    polling_ = true;
+    const uint64_t mine = ++polls_started_;
+    plk.unlock();
+    bool ok = false;
+    std::exception_ptr err;
+    try {
+      ok = poll(sql);
+    } catch (...) {
+      err = std::current_exception();
+    }
+    plk.lock();
+    polling_ = false;
+    polls_done_ = mine;
+    poll_ok_ = ok;
+    poll_cv_.notify_all();
+    if (err) std::rethrow_exception(err);
+  }
+  return poll_ok_ && ready_;
+}
+
+bool NameIndex::poll(soci::session& sql) {
   auto now = Clock::now();
   if (now - last_poll_ > std::chrono::hours(12)) {
     // Idle for longer than the change log is kept: it may have been pruned past us.

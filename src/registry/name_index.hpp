@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -118,12 +119,16 @@ class NameIndex {
  private:
   struct Base;
   struct State;
+  bool poll(soci::session& sql);  // one read of the change log (one poller at a time)
   void apply(soci::session& sql, const std::vector<int64_t>& ids);
   void start_rebuild();
   db::Database& db_;
   Options opt_;
   mutable std::shared_mutex mu_;  // guards base_, delta_, tomb_
-  std::mutex poll_mu_;            // one refresh at a time
+  std::mutex poll_mu_;  // guards the poll counters; the change-log position belongs to the poller
+  std::condition_variable poll_cv_;
+  bool polling_ = false, poll_ok_ = false;
+  uint64_t polls_started_ = 0, polls_done_ = 0;
   std::shared_ptr<const Base> base_;
   std::unordered_map<int64_t, std::optional<IndexedMember>> delta_;  // changed since build (nullopt: deleted)
   std::vector<uint8_t> tomb_;                                        // base rank changed since build

@@ -354,7 +354,14 @@ MemberPage list_members_by_ids(soci::session& sql, const MemberQuery& mq, const 
   member_where(q, opaque);
   std::vector<std::string> idtext;
   for (int64_t id : ids) idtext.push_back(std::to_string(id));
-  q.text += " AND m.id IN " + db::sql::in_list(q, idtext);
+  if (db::sql::is_postgresql(sql)) {
+    // One array parameter: PostgreSQL plans it once instead of a list of 51.
+    std::string arr = "{";
+    for (std::size_t i = 0; i < idtext.size(); ++i) arr += (i ? "," : "") + idtext[i];
+    q.text += " AND m.id = ANY(CAST(" + q.add(arr + "}") + " AS BIGINT[]))";
+  } else {
+    q.text += " AND m.id IN " + db::sql::in_list(q, idtext);
+  }
   std::vector<std::pair<std::string, Member>> rows;
   db::sql::each(sql, q, kMemberColCount, [&](const TextRow& r) {
     std::string sk;

@@ -154,29 +154,38 @@ int64_t add_user(db::Database& db, std::string_view username, std::string_view p
   return uid;
 }
 
-std::optional<Actor> load_actor(db::Database& db, int64_t user_id) {
-  auto s = db.session();
-  soci::session& sql = *s;
+namespace {
+// The actor of the one user that `from_where` (the app_user row `u`, its first role grant `g` and
+// that grant's organization `o`, narrowed by a condition on :k) selects; nullopt when none or
+// disabled.
+std::optional<Actor> actor_where(soci::session& sql, const std::string& from_where, const std::string& key) {
   Actor a;
-  long long uid = user_id, org_id = 0, mid = 0;
+  long long uid = 0, org_id = 0, mid = 0;
   int disabled = 0, must_change = 0, totp = 0;
   std::string role;
   soci::indicator mind = soci::i_null;
-  sql << "SELECT u.username, u.display_name, u.disabled, u.must_change_password, u.totp_enabled, g.role, g.org_id, "
-         "g.member_id, o.code, o.name, o.path "
-         "FROM app_user u JOIN role_grant g ON g.user_id = u.id JOIN organization o ON o.id = g.org_id "
-         "WHERE u.id = :id ORDER BY g.id LIMIT 1",
-      soci::use(uid), soci::into(a.username), soci::into(a.display_name), soci::into(disabled),
+  sql << "SELECT u.id, u.username, u.display_name, u.disabled, u.must_change_password, u.totp_enabled, g.role, g.org_id, "
+         "g.member_id, o.code, o.name, o.path " +
+             from_where + " ORDER BY g.id LIMIT 1",
+      soci::use(key, "k"), soci::into(uid), soci::into(a.username), soci::into(a.display_name), soci::into(disabled),
       soci::into(must_change), soci::into(totp), soci::into(role), soci::into(org_id), soci::into(mid, mind),
       soci::into(a.org_code), soci::into(a.org_name), soci::into(a.org_path);
   if (!sql.got_data() || disabled) return std::nullopt;
   a.must_change_password = must_change != 0;
   a.totp_enabled = totp != 0;
-  a.user_id = user_id;
+  a.user_id = uid;
   a.role = parse_role(role).value_or(Role::member);
   a.org_id = org_id;
   if (mind == soci::i_ok) a.member_id = mid;
   return a;
+}
+constexpr const char* kActorJoins =
+    "FROM app_user u JOIN role_grant g ON g.user_id = u.id JOIN organization o ON o.id = g.org_id ";
+}  // namespace
+
+std::optional<Actor> load_actor(db::Database& db, int64_t user_id) {
+  auto s = db.session();
+  return actor_where(*s, std::string(kActorJoins) + "WHERE u.id = CAST(:k AS BIGINT)", std::to_string(user_id));
 }
 
 std::optional<Actor> authenticate(db::Database& db, std::string_view username, std::string_view password) {
@@ -278,16 +287,11 @@ std::string create_api_token(db::Database& db, std::string_view username) {
 
 std::optional<Actor> resolve_api_token(db::Database& db, std::string_view token) {
   if (token.empty() || token.size() > 128) return std::nullopt;
-  std::string h = sha256_hex(token);
-  long long uid = 0;
-  int revoked = 0;
-  {
-    auto s = db.session();
-    *s << "SELECT user_id, revoked FROM api_token WHERE token_hash = :h", soci::use(h), soci::into(uid),
-        soci::into(revoked);
-    if (!s->got_data() || revoked) return std::nullopt;
-  }
-  auto a = load_actor(db, uid);
+  // One query for the token and its user (every API request makes it).
+  auto s = db.session();
+  auto a = actor_where(*s, "FROM api_token t JOIN app_user u ON u.id = t.user_id JOIN role_grant g ON g.user_id = u.id "
+                           "JOIN organization o ON o.id = g.org_id WHERE t.token_hash = :k AND t.revoked = 0",
+                       sha256_hex(token));
   if (a) a->via_token = true;
   return a;
 }
