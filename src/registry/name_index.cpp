@@ -26,6 +26,7 @@ constexpr MemberStatus kStatuses[] = {MemberStatus::probationary, MemberStatus::
 constexpr uint8_t kUnknownStatus = std::size(kStatuses);  // a value no status filter but "all" selects
 constexpr std::size_t kMaxChangesPerPoll = 50000;          // more: rebuild instead
 constexpr std::size_t kMaxMissing = 1000;                  // change-log holes remembered
+constexpr double kMaxListWalk = 300000;                    // members read for a list without a name
 
 // The four name forms in the order of NameForm (store.cpp kFormCols): which part comes first.
 // Parts: 0 family, 1 middle, 2 given.
@@ -145,11 +146,11 @@ uint32_t name_index_status_mask(const std::string& status) {
 std::optional<NameSearch> name_search_for(const MemberQuery& q) {
   if (!q.as_of.empty() || !q.scope_paths.empty() || !q.age_band.empty()) return std::nullopt;
   std::string raw = vntext::collapse_spaces(q.q);
-  if (raw.empty() || raw.find_first_not_of("0123456789") == std::string::npos) return std::nullopt;
+  if (!raw.empty() && raw.find_first_not_of("0123456789") == std::string::npos) return std::nullopt;  // numbers
   NameSearch ns;
-  ns.key = vntext::search_key(raw);
+  ns.key = vntext::search_key(raw);  // "" (no text, or text that folds to nothing): no name filter
   ns.status_mask = name_index_status_mask(q.status);
-  if (ns.key.empty() || ns.status_mask == 0) return std::nullopt;  // no name; SQL reports a bad status
+  if (ns.status_mask == 0) return std::nullopt;  // SQL reports the bad status
   if (!q.gender.empty()) {
     auto g = parse_gender(q.gender);
     if (!g) return std::nullopt;  // SQL reports it
@@ -235,6 +236,10 @@ struct NameIndex::State {
       org_hi = k < org_hi ? k + 1 : k;
     }
     begin = b.start(s.after_key, s.after_id);
+    if (s.key.empty()) {  // no name: every member, in order
+      total = b.n;
+      return;
+    }
     for (int f = 0; f < 4; ++f) {
       auto& v = b.form[f];
       auto first = std::partition_point(v.begin(), v.end(), [&](uint32_t r) { return form_vs_key(b.parts(r), f, s.key) < 0; });
@@ -249,19 +254,27 @@ struct NameIndex::State {
   }
   // True when walking the ranks in order should find `want` matches sooner than reading the
   // four ranges: walk ≈ want / (share matching the name × share in scope) entries.
+  double in_scope() const { return b.n ? double(b.org_first[org_hi] - b.org_first[org_lo]) / double(b.n) : 0; }
+  // Entries a walk reads to find `want` matches: want / (share in scope × share matching the name).
+  double walk_steps(std::size_t want) const {
+    double named = b.n ? double(total) / double(b.n) : 0;
+    double share = in_scope() * named;
+    return share > 0 ? std::min(double(b.n), double(want) / share) : double(b.n);
+  }
   bool walk_cheaper(std::size_t want) const {
-    if (b.n == 0) return false;
-    double in_scope = double(b.org_first[org_hi] - b.org_first[org_lo]) / double(b.n);
-    double named = double(total) / double(b.n);
-    if (in_scope <= 0 || named <= 0) return false;
-    double walk = double(want) / (in_scope * named);
-    return 2 * walk < double(total);  // a walk step also tests the names: about twice the work
+    if (s.key.empty()) return true;
+    if (b.n == 0 || total == 0) return false;
+    // A walk step out of scope costs one sequential comparison, one in scope also a name test
+    // (≈ 20); a range entry is a random read (≈ 8) and the kept ones are sorted (≈ 10 each).
+    double walk = walk_steps(want) * (1 + 20 * in_scope());
+    double gather = double(total) * 8 + double(total) * in_scope() * 10;
+    return walk < gather;
   }
   // Ranks matching, in order, at most `want` (want = SIZE_MAX: all).
   std::vector<uint32_t> walk(std::size_t want) const {
     std::vector<uint32_t> out;
     for (uint32_t r = begin; r < b.n && out.size() < want; ++r)
-      if (pass(r) && name_matches(b.parts(r), s.key)) out.push_back(r);
+      if (pass(r) && (s.key.empty() || name_matches(b.parts(r), s.key))) out.push_back(r);
     return out;
   }
   // Every matching rank after the cursor, in order (deduplicated over the forms).
@@ -609,7 +622,7 @@ std::vector<const IndexedMember*> delta_matches(const std::unordered_map<int64_t
     if (s.org_id && m->org_id != *s.org_id) continue;
     if (!((s.status_mask >> m->status) & 1u) || (s.gender && m->gender != s.gender)) continue;
     if (!s.after_key.empty() && !key_less(s.after_key, s.after_id, m->sort_key, m->id)) continue;
-    if (!name_matches(Parts{{m->family, m->middle, m->given}}, s.key)) continue;
+    if (!s.key.empty() && !name_matches(Parts{{m->family, m->middle, m->given}}, s.key)) continue;
     out.push_back(&*m);
   }
   std::sort(out.begin(), out.end(),
@@ -621,7 +634,7 @@ std::vector<const IndexedMember*> delta_matches(const std::unordered_map<int64_t
 std::vector<int64_t> NameIndex::search(const NameSearch& s, std::size_t limit) const {
   std::shared_lock lk(mu_);
   std::vector<int64_t> out;
-  if (!base_ || s.key.empty() || limit == 0) return out;
+  if (!base_ || limit == 0) return out;
   const Base& b = *base_;
   State st(b, tomb_, s);
   std::vector<uint32_t> hits = st.walk_cheaper(limit) ? st.walk(limit) : st.gather();
@@ -637,9 +650,17 @@ std::vector<int64_t> NameIndex::search(const NameSearch& s, std::size_t limit) c
   return out;
 }
 
+bool NameIndex::suits(const NameSearch& s, std::size_t limit) const {
+  if (!s.key.empty()) return true;
+  std::shared_lock lk(mu_);
+  if (!base_) return false;
+  State st(*base_, tomb_, s);
+  return st.walk_steps(limit) <= kMaxListWalk;
+}
+
 int64_t NameIndex::count(const NameSearch& s, int64_t cap) const {
   std::shared_lock lk(mu_);
-  if (!base_ || s.key.empty() || cap <= 0) return 0;
+  if (!base_ || cap <= 0) return 0;
   State st(*base_, tomb_, s);
   std::size_t want = std::size_t(cap);
   std::size_t n = (st.walk_cheaper(want) ? st.walk(want) : st.gather()).size();

@@ -51,7 +51,7 @@ struct IndexedMember {
   uint8_t gender = 0;  // 0 unknown, 1 male, 2 female
 };
 
-/// The filters of one indexed search. `key` is the folded search text (non-empty).
+/// The filters of one indexed search. `key` is the folded search text ("" = any name).
 struct NameSearch {
   std::string key;
   std::string scope_path;          // subtree: org_path >= scope_path and < subtree_end(scope_path)
@@ -62,8 +62,8 @@ struct NameSearch {
   int64_t after_id = 0;
 };
 
-/// The indexed form of a member-list query (store.hpp): a name text (not digits, not folding to
-/// nothing), today (no as_of), no age band; nullopt when the index cannot answer it. Throws
+/// The indexed form of a member-list query (store.hpp): today (no as_of), no age band, a name
+/// text or none (not digits); nullopt when the index cannot answer it. Throws
 /// base::Error(bad_request, "cursor") on a malformed cursor.
 std::optional<NameSearch> name_search_for(const MemberQuery& q);
 
@@ -104,6 +104,10 @@ class NameIndex {
 
   /// The first `limit` ids in Vietnamese order matching `s` (refresh first).
   std::vector<int64_t> search(const NameSearch& s, std::size_t limit) const;
+  /// True when search(s, limit) is cheap: always with a name; without one (a plain list) only
+  /// when the scope holds enough members that the first page is found after a short walk (a
+  /// ward or a city; a cell's list is quicker from its SQL index).
+  bool suits(const NameSearch& s, std::size_t limit) const;
   /// How many members match `s`, counting at most `cap`.
   int64_t count(const NameSearch& s, int64_t cap) const;
 

@@ -336,8 +336,8 @@ MemberPage RegistryService::members(const Actor& a, const std::string& org_code,
   member_scope(a, *s, org_code, q);
   if (q.today.empty()) q.today = today_iso();
   if (auto ns = indexed(*s, q)) {
-    int limit = std::clamp(q.limit, 1, 500);
-    return list_members_by_ids(*s, q, NameIndex::installed()->search(*ns, std::size_t(limit) + 1));
+    auto limit = std::size_t(std::clamp(q.limit, 1, 500)) + 1;
+    if (NameIndex::installed()->suits(*ns, limit)) return list_members_by_ids(*s, q, NameIndex::installed()->search(*ns, limit));
   }
   choose_plan(*s, q);
   return list_members(*s, q);
@@ -381,7 +381,7 @@ int64_t RegistryService::member_count(const Actor& a, const std::string& org_cod
   // No filter: the stored count of the subtree, exact (counts.hpp).
   if (unfiltered(q) && q.scope_paths.empty()) return cached_subtree_count(*s, q.scope_path);
   if (q.today.empty()) q.today = today_iso();
-  if (auto ns = indexed(*s, q)) return NameIndex::installed()->count(*ns, kCountCap + 1);
+  if (auto ns = indexed(*s, q); ns && !ns->key.empty()) return NameIndex::installed()->count(*ns, kCountCap + 1);
   choose_plan(*s, q);
   return count_members(*s, q, kCountCap + 1);
 }
