@@ -167,6 +167,7 @@ Result run(const Dataset& d, const Options& opt, const Log& log) {
               st.capped_blocks++;
               st.capped_records += sz;
               capped[std::size_t(k)].insert(tmp[b].first);
+              st.capped_keys.emplace_back(block_key_text(d, rules[std::size_t(k)], tmp[b].second), sz);
             } else {
               st.pairs += sz * (sz - 1) / 2;
               local.push_back({uint8_t(k), uint32_t(b), uint32_t(e)});
@@ -174,6 +175,18 @@ Result run(const Dataset& d, const Options& opt, const Log& log) {
           }
           b = e;
         }
+        std::sort(st.capped_keys.begin(), st.capped_keys.end(),
+                  [](const auto& x, const auto& y) { return x.second != y.second ? x.second > y.second : x.first < y.first; });
+        if (st.capped_keys.size() > 10) st.capped_keys.resize(10);
+        // Records a shared value kept out of this rule (their key would have used it).
+        uint8_t mask = 0;
+        for (int f : rule_info(rules[std::size_t(k)]).fields) mask |= uint8_t(1u << f);
+        for (uint32_t i = 0; i < n; ++i) st.shared_records += (d.recs[i].shared & mask) != 0;
+        for (const SharedValue& v : d.shared_values)
+          if ((mask >> v.field) & 1) st.shared_values.push_back(v);
+        std::stable_sort(st.shared_values.begin(), st.shared_values.end(),
+                         [](const SharedValue& x, const SharedValue& y) { return x.records > y.records; });
+        if (st.shared_values.size() > 10) st.shared_values.resize(10);
         static std::mutex mu;
         std::lock_guard<std::mutex> lk(mu);
         blocks.insert(blocks.end(), local.begin(), local.end());
