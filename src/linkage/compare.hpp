@@ -25,7 +25,8 @@ struct FieldInfo {
   std::string_view label_en;
   std::vector<std::string_view> levels;        // level keys, level 0 first
   std::vector<std::string_view> levels_vi;     // short Vietnamese descriptions
-  int tf_level_max = -1;  // levels 0..tf_level_max get the term-frequency adjustment (-1: none)
+  int tf_level_max = -1;  // levels 0..tf_level_max get the term-frequency adjustment (-1: none;
+                          // the dates have their own, Model::tf_adjust_date)
 };
 
 // The comparison of each field:

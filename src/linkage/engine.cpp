@@ -86,6 +86,9 @@ double pair_weight(const Dataset& d, const Model& md, uint32_t i, uint32_t j, Ga
   double w = md.weight(g);
   w += md.tf_adjust(f_name, g.lv[f_name], d.tf_name(d.recs[i].name_key));
   w += md.tf_adjust(f_home_town, g.lv[f_home_town], d.tf_town(d.recs[i].town_key));
+  const double others = double(d.size()) - 2;
+  w += md.tf_adjust_date(f_birth_date, g.lv[f_birth_date], d.date_holders_outside_pair(d.birth_count, i), others);
+  w += md.tf_adjust_date(f_admitted_on, g.lv[f_admitted_on], d.date_holders_outside_pair(d.admitted_count, i), others);
   if (out) *out = g;
   return w;
 }
@@ -100,6 +103,10 @@ std::vector<FieldEvidence> explain(const Dataset& d, const Model& md, uint32_t i
     e.weight = md.field_weight(f, g.lv[f]);
     if (f == f_name) e.weight += md.tf_adjust(f, g.lv[f], d.tf_name(d.recs[i].name_key));
     if (f == f_home_town) e.weight += md.tf_adjust(f, g.lv[f], d.tf_town(d.recs[i].town_key));
+    const double others = double(d.size()) - 2;
+    if (f == f_birth_date) e.weight += md.tf_adjust_date(f, g.lv[f], d.date_holders_outside_pair(d.birth_count, i), others);
+    if (f == f_admitted_on)
+      e.weight += md.tf_adjust_date(f, g.lv[f], d.date_holders_outside_pair(d.admitted_count, i), others);
     out.push_back(e);
   }
   return out;
@@ -388,6 +395,10 @@ Result run(const Dataset& d, const Options& opt, const Log& log) {
     double w = wtab[p.code];
     w += md.tf_adjust(f_name, g.lv[f_name], d.tf_name(d.recs[p.a].name_key));
     w += md.tf_adjust(f_home_town, g.lv[f_home_town], d.tf_town(d.recs[p.a].town_key));
+    if (g.lv[f_birth_date] == 0)
+      w += md.tf_adjust_date(f_birth_date, 0, d.date_holders_outside_pair(d.birth_count, p.a), double(n) - 2);
+    if (g.lv[f_admitted_on] == 0)
+      w += md.tf_adjust_date(f_admitted_on, 0, d.date_holders_outside_pair(d.admitted_count, p.a), double(n) - 2);
     p.weight = float(w);
     p.prob = float(probability(w));
   };

@@ -43,6 +43,13 @@ double Model::tf_adjust(int f, uint8_t level, double tf) const {
   return std::log2(u[f][level] / std::max(tf, tf_min));
 }
 
+double Model::tf_adjust_date(int f, uint8_t level, double holders, double others) const {
+  if (level != 0 || holders <= 0) return 0;
+  const double ue = u[f][0];
+  const double s = (holders + 1.0) / (std::max(others, 0.0) + 1.0 / ue);
+  return std::min(0.0, std::log2(ue / s));
+}
+
 std::string Model::to_json() const {
   json::object o;
   o["lambda"] = lambda;

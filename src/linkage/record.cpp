@@ -348,6 +348,16 @@ void Dataset::finalize(const SharedValueRule& rule) {
     ++name_count[r.name_key];
     ++town_count[r.town_key];
   }
+  auto per_record = [&](int32_t Rec::*mem, std::vector<uint32_t>& out) {
+    std::unordered_map<int32_t, uint32_t> count;
+    for (const Rec& r : recs)
+      if (r.*mem) ++count[r.*mem];
+    out.assign(recs.size(), 0);
+    for (std::size_t i = 0; i < recs.size(); ++i)
+      if (recs[i].*mem) out[i] = count[recs[i].*mem];
+  };
+  per_record(&Rec::birth, birth_count);
+  per_record(&Rec::admitted, admitted_count);
   std::vector<uint32_t> towns;
   for (uint32_t id = 1; id < town_count.size(); ++id)
     if (town_count[id]) towns.push_back(id);

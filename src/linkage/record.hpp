@@ -161,6 +161,13 @@ class Dataset {
   StringPool text;            // every interned string (names, keys, phonetic keys, towns, orgs)
   std::vector<SharedValue> shared_values;  // by field, then most records first
   std::vector<uint32_t> name_count, town_count;  // indexed by string id
+  // Per record: how many records hold its birth date / admission date (0 when it has none).
+  std::vector<uint32_t> birth_count, admitted_count;
+  // For two records that agree exactly on record i's date of `count` (birth_count or
+  // admitted_count): how many records outside the pair hold it too.
+  uint32_t date_holders_outside_pair(const std::vector<uint32_t>& count, uint32_t i) const {
+    return count[i] > 2 ? count[i] - 2 : 0;
+  }
   // Home-town comparison levels precomputed by finalize() when there are at most 2,048
   // distinct towns: town_dense[string id] = 1 + dense index (0 = not a town), town_level[a·D+b].
   std::vector<uint16_t> town_dense;
