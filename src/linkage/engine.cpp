@@ -43,7 +43,7 @@ double lambda_fixed(const std::vector<std::pair<uint32_t, double>>& counts, cons
     Gamma g = decode(code);
     double s = 0;
     for (int f = 0; f < kFields; ++f)
-      if (g.lv[f] != kNull) s += std::log(md.u[f][g.lv[f]] / md.m[f][g.lv[f]]);
+      if (weighed(f, g.lv[f])) s += std::log(md.u[f][g.lv[f]] / md.m[f][g.lv[f]]);
     lr.push_back(s);
     total += n;
   }
@@ -376,6 +376,22 @@ Result run(const Dataset& d, const Options& opt, const Log& log) {
       md.m[f][l] = msum[f][l] / mcount[f];
       if (opt.em_estimate_u) md.u[f][l] = usum[f][l] / mcount[f];
     }
+  }
+  // Disagreement is never evidence for a match: a disagreement level whose estimated m exceeds
+  // its u (a level no session saw keeps its starting m, which can exceed a tiny u: two
+  // different CCCDs one of which is malformed, rare among random pairs, came out at +13 bits)
+  // is capped at m = u, and the agreeing levels share what is left.
+  for (int f = 0; f < kFields; ++f) {
+    const int from = field_info(f).disagree_from, L = field_levels(f);
+    double capped = 0, rest = 0;
+    for (int l = 0; l < L; ++l) {
+      if (!weighed(f, uint8_t(l))) continue;
+      if (l >= from) capped += md.m[f][std::size_t(l)] = std::min(md.m[f][std::size_t(l)], md.u[f][std::size_t(l)]);
+      else rest += md.m[f][std::size_t(l)];
+    }
+    if (rest <= 0) continue;
+    for (int l = 0; l < from; ++l)
+      if (weighed(f, uint8_t(l))) md.m[f][std::size_t(l)] *= (1 - capped) / rest;
   }
   // Prior: the share of matches among the compared pairs, spread over all possible pairs
   // (pairs that blocking never compares are taken as non-matches).
