@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 
 namespace dangbo::linkage {
 
@@ -63,6 +64,37 @@ uint64_t block_key(const Dataset& d, int rule, uint32_t i) {
     }
   }
   return 0;
+}
+
+std::string block_key_text(const Dataset& d, int rule, uint32_t i) {
+  if (!block_key(d, rule, i)) return "";
+  const Rec& r = d.recs[i];
+  auto date = [](int32_t v) {
+    char b[16];
+    std::snprintf(b, sizeof b, "%02d/%02d/%04d", v % 100, v / 100 % 100, v / 10000);
+    return std::string(b);
+  };
+  auto num = [](uint64_t v, int len) {
+    std::string s(std::size_t(len), '0');
+    for (int k = len - 1; k >= 0 && v; --k) s[std::size_t(k)] = char('0' + v % 10), v /= 10;
+    return s;
+  };
+  const std::string year = std::to_string(r.birth / 10000);
+  switch (rule) {
+    case r_citizen_id: return "số CCCD/CMND " + num(r.cid, r.cid_len);
+    case r_phonetic_dob: return "họ tên " + std::string(d.text.str(r.name_std)) + ", ngày sinh " + date(r.birth);
+    case r_fam_given_dm:
+      return "họ tên " + std::string(d.text.str(r.name_std)) + ", ngày sinh " + date(r.birth).substr(0, 5) + ", thập niên " +
+             year.substr(0, 3) + "0";
+    case r_phone: return "điện thoại " + num(r.phone, 10);
+    case r_card: return "số thẻ " + std::to_string(r.card);
+    case r_admitted_year: return "ngày vào Đảng " + date(r.admitted) + ", năm sinh " + year;
+    case r_phonetic_admitted: return "họ tên " + std::string(d.text.str(r.name_std)) + ", ngày vào Đảng " + date(r.admitted);
+    case r_given_year:
+      return "tên " + std::string(d.text.str(r.giv_key)) + ", tháng sinh " + date(r.birth).substr(3) + ", họ " +
+             std::string(d.text.str(r.fam_key)).substr(0, 1);
+  }
+  return "";
 }
 
 }  // namespace dangbo::linkage

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,5 +39,9 @@ const RuleInfo& rule_info(int rule);
 
 // The rule's key of record i; 0 when the record has no key under the rule (a missing value).
 uint64_t block_key(const Dataset& d, int rule, uint32_t i);
+
+// The values record i's key under the rule is made of, for reports ("ngày vào Đảng 01/01/1900,
+// năm sinh 1965"); "" when it has no key.
+std::string block_key_text(const Dataset& d, int rule, uint32_t i);
 
 }  // namespace dangbo::linkage

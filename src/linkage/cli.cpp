@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "linkage/file_job.hpp"
+#include "linkage/report.hpp"
 #include "linkage/service.hpp"
 
 namespace dangbo::linkage {
@@ -98,8 +99,15 @@ int run_dedupe_registry(const DedupeCommand& c, db::Database& db, std::ostream& 
       << sum.link_pairs << " very likely the same (p ≥ " << c.threshold << "), " << sum.review_pairs
       << " to review (p ≥ " << c.review_low << "), " << sum.remembered_different
       << " already decided as different people\n";
-  for (auto& st : sum.rules)
-    out << "  rule " << st.key << ": largest block " << st.largest_block << ", pairs " << st.new_pairs << "\n";
+  for (auto& st : sum.rules) {
+    out << "  rule " << st.key << ": largest block " << st.largest_block << ", pairs " << st.new_pairs;
+    if (st.capped_blocks) out << ", capped blocks " << st.capped_blocks << " (" << st.capped_records << " records)";
+    if (st.shared_records) out << ", records without a key (shared values) " << st.shared_records;
+    out << "\n";
+    for (auto& [key, records] : st.capped_keys) out << "    capped: " << key << " (" << records << " records)\n";
+  }
+  if (!sum.shared_values.empty())
+    out << "shared values taken as missing (" << sum.shared_values.size() << "):\n" << shared_values_text(sum.shared_values);
   out << "seconds:";
   for (auto& [k, v] : sum.seconds) out << " " << k << "=" << f2(v);
   out << "\nreview: /dedupe\n";

@@ -14,26 +14,27 @@ const std::array<FieldInfo, kFields>& infos() {
       {"name", "Họ và tên", "Full name",
        {"exact", "no_diacritics", "reordered", "jw94", "jw85", "different"},
        {"trùng khớp", "trùng khi bỏ dấu", "đảo thứ tự / thiếu tên đệm", "gần giống (JW ≥ 0,94)", "hơi giống (JW ≥ 0,85)", "khác"},
-       1},
+       1, -1, 5},
       {"birth_date", "Ngày sinh", "Date of birth",
-       {"exact", "day_month_swapped", "one_digit_off", "same_year", "different"},
-       {"trùng khớp", "đảo ngày và tháng", "lệch một chữ số", "cùng năm", "khác"},
-       -1},
-      {"gender", "Giới tính", "Gender", {"same", "different"}, {"giống", "khác"}, -1},
+       {"exact", "day_month_swapped", "one_digit_off", "same_year", "same_year_other_date", "different"},
+       {"trùng khớp", "đảo ngày và tháng", "lệch một chữ số", "cùng năm", "cùng năm, khác ngày tháng", "khác năm"},
+       -1, -1, 4},
+      {"gender", "Giới tính", "Gender", {"same", "different"}, {"giống", "khác"}, -1, -1, 1},
       {"citizen_id", "Số CCCD/CMND", "Citizen ID",
-       {"exact", "one_digit_off", "old_vs_new", "different"},
-       {"trùng khớp", "lệch một chữ số", "CMND 9 số với CCCD 12 số", "khác"},
-       -1},
-      {"home_town", "Quê quán", "Home town", {"exact", "similar", "different"}, {"trùng khớp", "gần giống", "khác"}, 0},
+       {"exact", "one_digit_off", "old_vs_new", "different", "different_valid"},
+       {"trùng khớp", "lệch một chữ số", "CMND 9 số với CCCD 12 số (không so được)", "khác",
+        "khác, cả hai là số CCCD hợp lệ"},
+       -1, 2, 3},
+      {"home_town", "Quê quán", "Home town", {"exact", "similar", "different"}, {"trùng khớp", "gần giống", "khác"}, 0, -1, 2},
       {"admitted_on", "Ngày vào Đảng", "Admission date",
-       {"exact", "day_month_swapped", "one_digit_off", "same_year", "different"},
-       {"trùng khớp", "đảo ngày và tháng", "lệch một chữ số", "cùng năm", "khác"},
-       -1},
-      {"phone", "Điện thoại", "Phone", {"exact", "last7", "different"}, {"trùng khớp", "trùng 7 số cuối", "khác"}, -1},
+       {"exact", "day_month_swapped", "one_digit_off", "same_year", "same_year_other_date", "different"},
+       {"trùng khớp", "đảo ngày và tháng", "lệch một chữ số", "cùng năm", "cùng năm, khác ngày tháng", "khác năm"},
+       -1, -1, 4},
+      {"phone", "Điện thoại", "Phone", {"exact", "last7", "different"}, {"trùng khớp", "trùng 7 số cuối", "khác"}, -1, -1, 2},
       {"card_number", "Số thẻ đảng viên", "Party card number",
        {"exact", "one_digit_off", "different"},
        {"trùng khớp", "lệch một chữ số", "khác"},
-       -1},
+       -1, -1, 2},
   }};
   return v;
 }
@@ -76,6 +77,7 @@ uint32_t pattern_count() { return kRadix[kFields]; }
 
 const FieldInfo& field_info(int f) { return infos()[std::size_t(f)]; }
 int field_levels(int f) { return int(infos()[std::size_t(f)].levels.size()); }
+bool weighed(int f, uint8_t level) { return level != kNull && int(level) != infos()[std::size_t(f)].neutral_level; }
 
 uint32_t encode(const Gamma& g) {
   uint32_t c = 0;
@@ -115,7 +117,10 @@ uint8_t compare_dates(int32_t a, int32_t b) {
     if (diffs == 1) return 2;
     if (diffs == 2 && first < 7 && x[first] == y[first + 1] && x[first + 1] == y[first]) return 2;
   }
-  return ya == yb ? 3 : 4;
+  if (ya != yb) return 5;
+  // same year: do the parts both sides give contradict each other?
+  if ((ma && mb && ma != mb) || (ma == mb && da && db && da != db)) return 4;
+  return 3;
 }
 
 Gamma compare(const Dataset& d, uint32_t i, uint32_t j) {
@@ -141,7 +146,9 @@ Gamma compare(const Dataset& d, uint32_t i, uint32_t j) {
   else if (a.cid == b.cid) g.lv[f_citizen_id] = 0;
   else {
     char x[12], y[12];
-    g.lv[f_citizen_id] = one_digit_off(padded(a.cid, a.cid_len, x), padded(b.cid, b.cid_len, y)) ? 1 : 3;
+    g.lv[f_citizen_id] = one_digit_off(padded(a.cid, a.cid_len, x), padded(b.cid, b.cid_len, y)) ? 1
+                         : a.cid_valid && b.cid_valid                                           ? 4
+                                                                                                : 3;
   }
   // home town
   if (!a.town_key || !b.town_key) g.lv[f_home_town] = kNull;

@@ -25,7 +25,12 @@ struct FieldInfo {
   std::string_view label_en;
   std::vector<std::string_view> levels;        // level keys, level 0 first
   std::vector<std::string_view> levels_vi;     // short Vietnamese descriptions
-  int tf_level_max = -1;  // levels 0..tf_level_max get the term-frequency adjustment (-1: none)
+  int tf_level_max = -1;  // levels 0..tf_level_max get the term-frequency adjustment (-1: none;
+                          // the dates have their own, Model::tf_adjust_date)
+  int neutral_level = -1;  // a level that says nothing either way (the two values cannot be
+                           // compared): shown, weighs 0, left out of u and EM like a missing value
+  int disagree_from = 0;   // levels from this one on are disagreement: never evidence for a
+                           // match (the estimate is capped at m = u; engine.cpp)
 };
 
 // The comparison of each field:
@@ -33,17 +38,24 @@ struct FieldInfo {
 //              in another order (given name first, …) or one record lacks the middle name;
 //              3 Jaro–Winkler of the search keys ≥ 0.94; 4 ≥ 0.85; 5 different
 //  birth_date  0 exact; 1 day and month swapped; 2 one digit off (a digit changed, two adjacent
-//              swapped, as in 1967/1976); 3 same year (also when one side gives only the year);
-//              4 different
+//              swapped, as in 1967/1976); 3 same year, nothing else contradicts (one side gives
+//              only the year, or only the month); 4 same year but another month or day (both
+//              sides give them); 5 another year
 //  gender      0 same; 1 different
-//  citizen_id  0 exact; 1 one digit off; 2 one is an old 9-digit CMND and the other a 12-digit
-//              CCCD (cannot be compared); 3 different
+//  citizen_id  0 exact; 1 one digit off (a digit changed, two adjacent swapped); 2 one is an old
+//              9-digit CMND and the other a 12-digit CCCD: unrelated numbers, so the level is
+//              neutral (weighs 0, not estimated); 3 different, one of them not a well-formed CCCD
+//              (two CMNDs, a mistyped number: Rec::cid_valid); 4 two well-formed CCCDs, each
+//              agreeing with its record's birth year and gender, that differ: a person has one
+//              CCCD, so this is the strongest evidence against a match
 //  home_town   0 same (search key); 1 Jaro–Winkler ≥ 0.88; 2 different
 //  admitted_on as birth_date
 //  phone       0 exact; 1 same last 7 digits (the part kept by the 2018 renumbering); 2 different
 //  card        0 exact; 1 one digit off; 2 different
 const FieldInfo& field_info(int field);
 int field_levels(int field);
+// True when a level carries evidence: not kNull and not the field's neutral level.
+bool weighed(int field, uint8_t level);
 
 struct Gamma {
   std::array<uint8_t, kFields> lv{};

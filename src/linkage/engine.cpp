@@ -43,7 +43,7 @@ double lambda_fixed(const std::vector<std::pair<uint32_t, double>>& counts, cons
     Gamma g = decode(code);
     double s = 0;
     for (int f = 0; f < kFields; ++f)
-      if (g.lv[f] != kNull) s += std::log(md.u[f][g.lv[f]] / md.m[f][g.lv[f]]);
+      if (weighed(f, g.lv[f])) s += std::log(md.u[f][g.lv[f]] / md.m[f][g.lv[f]]);
     lr.push_back(s);
     total += n;
   }
@@ -86,6 +86,9 @@ double pair_weight(const Dataset& d, const Model& md, uint32_t i, uint32_t j, Ga
   double w = md.weight(g);
   w += md.tf_adjust(f_name, g.lv[f_name], d.tf_name(d.recs[i].name_key));
   w += md.tf_adjust(f_home_town, g.lv[f_home_town], d.tf_town(d.recs[i].town_key));
+  const double others = double(d.size()) - 2;
+  w += md.tf_adjust_date(f_birth_date, g.lv[f_birth_date], d.date_holders_outside_pair(d.birth_count, i), others);
+  w += md.tf_adjust_date(f_admitted_on, g.lv[f_admitted_on], d.date_holders_outside_pair(d.admitted_count, i), others);
   if (out) *out = g;
   return w;
 }
@@ -100,6 +103,10 @@ std::vector<FieldEvidence> explain(const Dataset& d, const Model& md, uint32_t i
     e.weight = md.field_weight(f, g.lv[f]);
     if (f == f_name) e.weight += md.tf_adjust(f, g.lv[f], d.tf_name(d.recs[i].name_key));
     if (f == f_home_town) e.weight += md.tf_adjust(f, g.lv[f], d.tf_town(d.recs[i].town_key));
+    const double others = double(d.size()) - 2;
+    if (f == f_birth_date) e.weight += md.tf_adjust_date(f, g.lv[f], d.date_holders_outside_pair(d.birth_count, i), others);
+    if (f == f_admitted_on)
+      e.weight += md.tf_adjust_date(f, g.lv[f], d.date_holders_outside_pair(d.admitted_count, i), others);
     out.push_back(e);
   }
   return out;
@@ -167,6 +174,7 @@ Result run(const Dataset& d, const Options& opt, const Log& log) {
               st.capped_blocks++;
               st.capped_records += sz;
               capped[std::size_t(k)].insert(tmp[b].first);
+              st.capped_keys.emplace_back(block_key_text(d, rules[std::size_t(k)], tmp[b].second), sz);
             } else {
               st.pairs += sz * (sz - 1) / 2;
               local.push_back({uint8_t(k), uint32_t(b), uint32_t(e)});
@@ -174,6 +182,18 @@ Result run(const Dataset& d, const Options& opt, const Log& log) {
           }
           b = e;
         }
+        std::sort(st.capped_keys.begin(), st.capped_keys.end(),
+                  [](const auto& x, const auto& y) { return x.second != y.second ? x.second > y.second : x.first < y.first; });
+        if (st.capped_keys.size() > 10) st.capped_keys.resize(10);
+        // Records a shared value kept out of this rule (their key would have used it).
+        uint8_t mask = 0;
+        for (int f : rule_info(rules[std::size_t(k)]).fields) mask |= uint8_t(1u << f);
+        for (uint32_t i = 0; i < n; ++i) st.shared_records += (d.recs[i].shared & mask) != 0;
+        for (const SharedValue& v : d.shared_values)
+          if ((mask >> v.field) & 1) st.shared_values.push_back(v);
+        std::stable_sort(st.shared_values.begin(), st.shared_values.end(),
+                         [](const SharedValue& x, const SharedValue& y) { return x.records > y.records; });
+        if (st.shared_values.size() > 10) st.shared_values.resize(10);
         static std::mutex mu;
         std::lock_guard<std::mutex> lk(mu);
         blocks.insert(blocks.end(), local.begin(), local.end());
@@ -357,6 +377,22 @@ Result run(const Dataset& d, const Options& opt, const Log& log) {
       if (opt.em_estimate_u) md.u[f][l] = usum[f][l] / mcount[f];
     }
   }
+  // Disagreement is never evidence for a match: a disagreement level whose estimated m exceeds
+  // its u (a level no session saw keeps its starting m, which can exceed a tiny u: two
+  // different CCCDs one of which is malformed, rare among random pairs, came out at +13 bits)
+  // is capped at m = u, and the agreeing levels share what is left.
+  for (int f = 0; f < kFields; ++f) {
+    const int from = field_info(f).disagree_from, L = field_levels(f);
+    double capped = 0, rest = 0;
+    for (int l = 0; l < L; ++l) {
+      if (!weighed(f, uint8_t(l))) continue;
+      if (l >= from) capped += md.m[f][std::size_t(l)] = std::min(md.m[f][std::size_t(l)], md.u[f][std::size_t(l)]);
+      else rest += md.m[f][std::size_t(l)];
+    }
+    if (rest <= 0) continue;
+    for (int l = 0; l < from; ++l)
+      if (weighed(f, uint8_t(l))) md.m[f][std::size_t(l)] *= (1 - capped) / rest;
+  }
   // Prior: the share of matches among the compared pairs, spread over all possible pairs
   // (pairs that blocking never compares are taken as non-matches).
   double lam_blocked = all_counts.empty() ? 0 : lambda_fixed(all_counts, md);
@@ -375,6 +411,10 @@ Result run(const Dataset& d, const Options& opt, const Log& log) {
     double w = wtab[p.code];
     w += md.tf_adjust(f_name, g.lv[f_name], d.tf_name(d.recs[p.a].name_key));
     w += md.tf_adjust(f_home_town, g.lv[f_home_town], d.tf_town(d.recs[p.a].town_key));
+    if (g.lv[f_birth_date] == 0)
+      w += md.tf_adjust_date(f_birth_date, 0, d.date_holders_outside_pair(d.birth_count, p.a), double(n) - 2);
+    if (g.lv[f_admitted_on] == 0)
+      w += md.tf_adjust_date(f_admitted_on, 0, d.date_holders_outside_pair(d.admitted_count, p.a), double(n) - 2);
     p.weight = float(w);
     p.prob = float(probability(w));
   };

@@ -17,7 +17,8 @@ namespace dangbo::linkage {
 struct Options {
   double threshold = 0.95;        // pairs at or above: same person (linked, clustered)
   double review_low = 0.50;       // pairs in [review_low, threshold): to human review
-  std::size_t block_cap = 5000;   // blocks with more records are not expanded (reported)
+  std::size_t block_cap = 5000;   // blocks with more records are not expanded (reported); values
+                                  // shared by many records are dropped before (SharedValueRule)
   uint64_t u_sample_pairs = 4'000'000;  // random pairs for estimating u
   uint64_t max_pairs = 2'000'000'000;   // refuse to compare more pairs than this
   uint64_t store_pairs_limit = 60'000'000;  // above: two passes instead of keeping every pair
@@ -36,6 +37,11 @@ struct RuleStats {
   uint64_t largest_block = 0;     // records in the largest block (before the cap)
   uint64_t capped_blocks = 0;     // blocks over the cap, not expanded
   uint64_t capped_records = 0;
+  std::vector<std::pair<std::string, uint64_t>> capped_keys;  // the largest capped blocks: key as
+                                                              // text (block_key_text), records; ≤ 10
+  uint64_t shared_records = 0;    // records left without a key under this rule because a field it
+                                  // keys on held a shared value (Dataset::shared_values)
+  std::vector<SharedValue> shared_values;  // those values (the rule's fields), most records first; ≤ 10
   uint64_t pairs = 0;             // pairs inside blocks within the cap
   uint64_t new_pairs = 0;         // of those, pairs no earlier rule produced (compared here)
 };

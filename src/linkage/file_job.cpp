@@ -10,6 +10,7 @@
 
 #include "base/rules.hpp"
 #include "linkage/file_input.hpp"
+#include "linkage/report.hpp"
 #include "quality/standardizer.hpp"
 #include "registry/refdata.hpp"
 
@@ -107,10 +108,15 @@ Result run_file_job(const FileJobOptions& o, std::ostream& log) {
   r.seconds["total"] = total;
 
   log << "records: " << d.size() << "; possible pairs " << r.possible_pairs << "\n";
-  for (auto& st : r.rules)
+  for (auto& st : r.rules) {
     log << "  rule " << st.key << ": " << st.blocks << " blocks, largest " << st.largest_block << ", pairs " << st.pairs
         << ", new " << st.new_pairs << (st.capped_blocks ? ", capped blocks " + std::to_string(st.capped_blocks) : "")
+        << (st.shared_records ? ", records without a key (shared values) " + std::to_string(st.shared_records) : "")
         << "\n";
+    for (auto& [key, records] : st.capped_keys) log << "    capped: " << key << " (" << records << " records)\n";
+  }
+  if (!d.shared_values.empty())
+    log << "shared values taken as missing (" << d.shared_values.size() << "):\n" << shared_values_text(d.shared_values);
   log << "compared pairs: " << r.compared_pairs << "; linked " << r.linked_pairs << " (p ≥ " << eo.threshold
       << "), review " << r.review_pairs << " (p ≥ " << eo.review_low << "); clusters " << r.clusters_multi
       << ", largest " << r.largest_cluster << "\n";
@@ -133,15 +139,8 @@ Result run_file_job(const FileJobOptions& o, std::ostream& log) {
     boost::json::object secs;
     for (auto& [k, v] : r.seconds) secs[k] = v;
     s["seconds"] = secs;
-    boost::json::array rules;
-    for (auto& st : r.rules)
-      rules.push_back(boost::json::object{{"rule", st.key},
-                                          {"blocks", st.blocks},
-                                          {"largest_block", st.largest_block},
-                                          {"capped_blocks", st.capped_blocks},
-                                          {"pairs", st.pairs},
-                                          {"new_pairs", st.new_pairs}});
-    s["rules"] = rules;
+    s["rules"] = rules_json(r.rules);
+    s["shared_values"] = shared_values_json(d.shared_values);
     std::ofstream js(o.summary_json);
     js << boost::json::serialize(s) << "\n";
   }

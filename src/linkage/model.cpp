@@ -21,6 +21,16 @@ Model Model::initial() {
     md.m[f][0] = 0.8;
     for (int l = 1; l < L; ++l) md.m[f][std::size_t(l)] = rest / double(1 << l), sum += md.m[f][std::size_t(l)];
     for (int l = 1; l < L; ++l) md.m[f][std::size_t(l)] *= rest / sum;
+    // A neutral level is not a share of either distribution: m = u = 1 marks it (weight 0), the
+    // other levels share 1 between them.
+    if (int nl = field_info(f).neutral_level; nl >= 0) {
+      md.m[f][std::size_t(nl)] = md.u[f][std::size_t(nl)] = 1;
+      double ms = 0;
+      for (int l = 0; l < L; ++l)
+        if (l != nl) ms += md.m[f][std::size_t(l)];
+      for (int l = 0; l < L; ++l)
+        if (l != nl) md.m[f][std::size_t(l)] /= ms, md.u[f][std::size_t(l)] = 1.0 / (L - 1);
+    }
   }
   return md;
 }
@@ -28,7 +38,7 @@ Model Model::initial() {
 double Model::prior_weight() const { return std::log2(lambda / (1.0 - lambda)); }
 
 double Model::field_weight(int f, uint8_t level) const {
-  if (level == kNull) return 0;
+  if (!weighed(f, level)) return 0;
   return std::log2(m[f][level] / u[f][level]);
 }
 
@@ -41,6 +51,13 @@ double Model::weight(const Gamma& g) const {
 double Model::tf_adjust(int f, uint8_t level, double tf) const {
   if (level == kNull || int(level) > field_info(f).tf_level_max) return 0;
   return std::log2(u[f][level] / std::max(tf, tf_min));
+}
+
+double Model::tf_adjust_date(int f, uint8_t level, double holders, double others) const {
+  if (level != 0 || holders <= 0) return 0;
+  const double ue = u[f][0];
+  const double s = (holders + 1.0) / (std::max(others, 0.0) + 1.0 / ue);
+  return std::min(0.0, std::log2(ue / s));
 }
 
 std::string Model::to_json() const {
@@ -104,7 +121,7 @@ EmResult run_em(const std::vector<std::pair<uint32_t, double>>& counts, const Mo
       const Gamma& g = pats[k];
       double lm = lm0, lu = lu0;
       for (int f = 0; f < kFields; ++f) {
-        if (opt.skip[f] || g.lv[f] == kNull) continue;
+        if (opt.skip[f] || !weighed(f, g.lv[f])) continue;
         lm += std::log(md.m[f][g.lv[f]]);
         lu += std::log(md.u[f][g.lv[f]]);
       }
@@ -112,17 +129,18 @@ EmResult run_em(const std::vector<std::pair<uint32_t, double>>& counts, const Mo
       const double n = counts[k].second;
       matches += n * p;
       for (int f = 0; f < kFields; ++f) {
-        if (g.lv[f] == kNull) continue;
+        if (!weighed(f, g.lv[f])) continue;
         sm[f][g.lv[f]] += n * p;
         su[f][g.lv[f]] += n * (1 - p);
       }
     }
     double delta = 0;
-    auto update = [&](std::vector<double>& param, const std::vector<double>& s) {
+    auto update = [&](int f, std::vector<double>& param, const std::vector<double>& s) {
       double sum = 0;
       for (double x : s) sum += x;
       if (sum <= 0) return;
       for (std::size_t l = 0; l < param.size(); ++l) {
+        if (!weighed(f, uint8_t(l))) continue;  // a neutral level keeps m = u = 1
         double v = std::max(s[l] / sum, kFloor);
         delta = std::max(delta, std::abs(v - param[l]));
         param[l] = v;
@@ -130,8 +148,8 @@ EmResult run_em(const std::vector<std::pair<uint32_t, double>>& counts, const Mo
     };
     for (int f = 0; f < kFields; ++f) {
       if (opt.skip[f]) continue;
-      update(md.m[f], sm[f]);
-      if (!opt.fix_u) update(md.u[f], su[f]);
+      update(f, md.m[f], sm[f]);
+      if (!opt.fix_u) update(f, md.u[f], su[f]);
     }
     double lam = std::clamp(matches / total, 1e-12, 1 - 1e-12);
     delta = std::max(delta, std::abs(lam - md.lambda));
@@ -148,8 +166,10 @@ EmResult run_em(const std::vector<std::pair<uint32_t, double>>& counts, const Mo
 void set_u_from_counts(Model& model, const std::array<std::vector<double>, kFields>& counts) {
   for (int f = 0; f < kFields; ++f) {
     double sum = 0;
-    for (double c : counts[f]) sum += c + 0.5;
-    for (std::size_t l = 0; l < model.u[f].size(); ++l) model.u[f][l] = (counts[f][l] + 0.5) / sum;
+    for (std::size_t l = 0; l < counts[f].size(); ++l)
+      if (weighed(f, uint8_t(l))) sum += counts[f][l] + 0.5;
+    for (std::size_t l = 0; l < model.u[f].size(); ++l)
+      model.u[f][l] = weighed(f, uint8_t(l)) ? (counts[f][l] + 0.5) / sum : 1.0;
   }
 }
 

@@ -9,7 +9,18 @@
 //    per blocking rule, each leaving out the fields the rule conditions on, and averaged;
 //  - exact agreement on a field with term frequencies (the full name, the home town) is
 //    weighed by how common the value is: log2(u_exact / tf(value)) is added, so "Nguyễn Văn
-//    Hùng" agreeing counts less than a rare name agreeing.
+//    Hùng" agreeing counts less than a rare name agreeing;
+//  - exact agreement on a date (birth, admission) is lowered, never raised, when the value is
+//    more common than the model's chance agreement: log2(u_exact / s) is added when negative,
+//    s = (k + 1) / (N + 1/u_exact) being the share of the N records outside the pair that hold
+//    the same date (k of them), shrunk towards u_exact by one pseudo-record so that one
+//    coincidence in a small input does not count as "common". A default date a clerk typed for
+//    a whole cell, or a cell's ceremony day, then counts for little. Dates differ from names
+//    here: they are spread nearly evenly, so a value held only by the pair is not rarer than u
+//    says (raising it would reward every pair at large sizes, where every date looks rare), and
+//    the pair's own two records are not counted (at small sizes they alone would make every
+//    date look common). Values far above chance (01/01/1900) never reach the model:
+//    Dataset::finalize takes them as missing (SharedValueRule).
 // Nobody sets a weight by hand.
 #pragma once
 
@@ -39,6 +50,10 @@ struct Model {
   // Term-frequency adjustment of field f at `level` for a value of frequency tf: log2(u / tf)
   // for the levels that take it (FieldInfo::tf_level_max), else 0.
   double tf_adjust(int f, uint8_t level, double tf) const;
+  // Adjustment of exact agreement on a date field f (level 0; else 0): min(0, log2(u / s)) with
+  // s = (holders + 1) / (others + 1/u): `holders` of the `others` records outside the pair hold
+  // the date (Dataset::date_holders_outside_pair, Dataset::size() − 2).
+  double tf_adjust_date(int f, uint8_t level, double holders, double others) const;
 
   std::string to_json() const;
   static Model from_json(const std::string& s);  // throws std::runtime_error when malformed

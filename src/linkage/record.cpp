@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <unordered_map>
 
+#include "linkage/compare.hpp"
 #include "linkage/phonetic.hpp"
+#include "registry/citizen_id.hpp"
 #include "linkage/similarity.hpp"
 #include "vntext/standardize.hpp"
 #include "vntext/text.hpp"
@@ -230,6 +234,12 @@ void Dataset::add(const Person& p, const NameKeys& k, std::string_view town) {
   std::string cid = normalize_citizen_id(p.citizen_id);
   r.cid_len = uint8_t(cid.size());
   r.cid = cid.empty() ? 0 : to_u64(cid);
+  if (cid.size() == 12) {
+    static const int this_year = base::today().year();
+    r.cid_valid = registry::cccd_structure_valid(cid, this_year) &&
+                  (p.gender < 0 || (cid[3] - '0') % 2 == p.gender) &&
+                  (p.birth.year == 0 || registry::cccd_birth_year(cid) == p.birth.year);
+  }
   std::string ph = normalize_phone(p.phone);
   r.phone = ph.empty() ? 0 : to_u64(ph);
   std::string card = digits_of(p.card_number);
@@ -241,16 +251,113 @@ void Dataset::add(const Person& p, const NameKeys& k, std::string_view town) {
   org.push_back(p.org.empty() ? 0 : text.intern(p.org));
 }
 
-void Dataset::finalize() {
+namespace {
+
+std::string date_text(int32_t v) {
+  const LooseDate d = LooseDate::unpack(v);
+  char b[16];
+  if (d.day) std::snprintf(b, sizeof b, "%02d/%02d/%04d", d.day, d.month, d.year);
+  else if (d.month) std::snprintf(b, sizeof b, "%02d/%04d", d.month, d.year);
+  else std::snprintf(b, sizeof b, "%04d", d.year);
+  return b;
+}
+
+std::string digits_text(uint64_t v, int len) {
+  std::string s(std::size_t(len), '0');
+  for (int k = len - 1; k >= 0 && v; --k) s[std::size_t(k)] = char('0' + v % 10), v /= 10;
+  return s;
+}
+
+}  // namespace
+
+void Dataset::find_shared_values(const SharedValueRule& rule) {
+  // Dates: each value against the average of its peers (see SharedValueRule).
+  auto dates = [&](Field f, int32_t Rec::*mem) {
+    std::unordered_map<int32_t, uint32_t> count;
+    for (const Rec& r : recs)
+      if (r.*mem) ++count[r.*mem];
+    std::unordered_map<int, uint64_t> days, months, years;  // by year: records with a full date, a month-only date, a year-only date
+    for (auto& [v, c] : count) {
+      const LooseDate d = LooseDate::unpack(v);
+      (d.day ? days : d.month ? months : years)[d.year] += c;
+    }
+    std::unordered_map<int32_t, double> drop;  // value → expected records of a peer
+    for (auto& [v, c] : count) {
+      if (c < rule.date_min_records) continue;
+      const LooseDate d = LooseDate::unpack(v);
+      double peer = 0;
+      if (d.day) peer = double(days[d.year] - c) / 364.0;
+      else if (d.month) peer = double(months[d.year] - c) / 11.0;
+      else {
+        uint64_t near = 0;
+        for (int y = d.year - 5; y <= d.year + 5; ++y)
+          if (y != d.year) {
+            auto it = years.find(y);
+            if (it != years.end()) near += it->second;
+          }
+        peer = double(near) / 10.0;
+      }
+      if (double(c) > rule.date_over_chance * std::max(peer, 1.0)) drop[v] = peer;
+    }
+    for (auto& [v, peer] : drop) shared_values.push_back({uint8_t(f), date_text(v), count[v], peer});
+    if (drop.empty()) return;
+    for (Rec& r : recs)
+      if (r.*mem && drop.count(r.*mem)) r.*mem = 0, r.shared |= uint8_t(1u << f);
+  };
+  dates(f_birth_date, &Rec::birth);
+  dates(f_admitted_on, &Rec::admitted);
+
+  // Identifiers: a value on more than id_max_records records.
+  auto ids = [&](Field f, auto key_of, auto text_of, auto clear) {
+    std::unordered_map<uint64_t, uint32_t> count;
+    for (const Rec& r : recs)
+      if (uint64_t k = key_of(r)) ++count[k];
+    std::unordered_map<uint64_t, bool> drop;
+    for (auto& [k, c] : count)
+      if (c > rule.id_max_records) drop[k] = true, shared_values.push_back({uint8_t(f), text_of(k), c, 1.0});
+    if (drop.empty()) return;
+    for (Rec& r : recs)
+      if (uint64_t k = key_of(r); k && drop.count(k)) clear(r), r.shared |= uint8_t(1u << f);
+  };
+  ids(
+      f_citizen_id, [](const Rec& r) { return r.cid_len ? r.cid * 16 + r.cid_len : uint64_t(0); },
+      [](uint64_t k) { return digits_text(k / 16, int(k % 16)); },
+      [](Rec& r) { r.cid = 0, r.cid_len = 0, r.cid_valid = false; });
+  ids(
+      f_phone, [](const Rec& r) { return r.phone; }, [](uint64_t k) { return digits_text(k, 10); },
+      [](Rec& r) { r.phone = 0; });
+  ids(
+      f_card, [](const Rec& r) { return r.card; }, [](uint64_t k) { return std::to_string(k); },
+      [](Rec& r) { r.card = 0; });
+  std::sort(shared_values.begin(), shared_values.end(), [](const SharedValue& a, const SharedValue& b) {
+    if (a.field != b.field) return a.field < b.field;
+    if (a.records != b.records) return a.records > b.records;
+    return a.value < b.value;
+  });
+}
+
+void Dataset::finalize(const SharedValueRule& rule) {
   name_cache_.clear();
   name_ids_.clear();
   town_cache_.clear();
+  shared_values.clear();
+  if (rule.enabled) find_shared_values(rule);
   name_count.assign(text.size(), 0);
   town_count.assign(text.size(), 0);
   for (auto& r : recs) {
     ++name_count[r.name_key];
     ++town_count[r.town_key];
   }
+  auto per_record = [&](int32_t Rec::*mem, std::vector<uint32_t>& out) {
+    std::unordered_map<int32_t, uint32_t> count;
+    for (const Rec& r : recs)
+      if (r.*mem) ++count[r.*mem];
+    out.assign(recs.size(), 0);
+    for (std::size_t i = 0; i < recs.size(); ++i)
+      if (recs[i].*mem) out[i] = count[recs[i].*mem];
+  };
+  per_record(&Rec::birth, birth_count);
+  per_record(&Rec::admitted, admitted_count);
   std::vector<uint32_t> towns;
   for (uint32_t id = 1; id < town_count.size(); ++id)
     if (town_count[id]) towns.push_back(id);

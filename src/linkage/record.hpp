@@ -96,6 +96,36 @@ struct Rec {
   uint64_t card = 0;         // party card number (digits), 0 = missing
   uint8_t cid_len = 0;       // 9 (old CMND) or 12 (CCCD)
   int8_t gender = -1;
+  bool cid_valid = false;    // a 12-digit CCCD of valid structure that agrees with this record's
+                             // own birth year and gender where they are known
+  uint8_t shared = 0;        // bit f set: Field f (compare.hpp) held a shared value, now missing
+};
+
+// A value that far more records hold than chance explains: a placeholder date (01/01/1900, a
+// default date a clerk typed for a whole cell), a default phone or ID. Agreeing on it says
+// nothing about two records being one person, so Dataset::finalize() takes it as missing in
+// every record that holds it: it adds no weight, takes no part in estimating the model, and
+// makes no blocking key (so it cannot build one huge block). Which values were dropped is
+// reported with each run.
+//  - Dates: a value held by at least `date_min_records` records and by more than
+//    `date_over_chance` times as many as its peers hold on average (a day: the other days of
+//    its year; a month-only date: the other months of its year; a year-only date: the
+//    year-only dates of the ten years around it). Genuinely popular dates (a ceremony day)
+//    stay below that and are weighed by the term-frequency adjustment instead (model.hpp).
+//  - Identifiers (citizen ID, phone, party card number), meant to belong to one person: a
+//    value on more than `id_max_records` records (a person entered that many times is rarer
+//    than a default or an Excel-mangled number shared by many).
+struct SharedValueRule {
+  uint32_t date_min_records = 30;
+  double date_over_chance = 20;
+  uint32_t id_max_records = 5;
+  bool enabled = true;
+};
+struct SharedValue {
+  uint8_t field = 0;      // Field (compare.hpp)
+  std::string value;      // as shown: dd/mm/yyyy, mm/yyyy, yyyy, or the digits
+  uint32_t records = 0;   // records that held it
+  double expected = 0;    // records a peer value holds on average (dates), or 1 (identifiers)
 };
 
 // The text keys of a person's name, as strings (see Rec for their meaning).
@@ -113,8 +143,9 @@ class Dataset {
   void add(const Person& p);
   // Appends one person whose keys were computed already (e.g. on other threads).
   void add(const Person& p, const NameKeys& k, std::string_view town_key);
-  // Computes the term frequencies; call once after the last add().
-  void finalize();
+  // Finds the shared values (SharedValueRule) and takes them as missing, then computes the
+  // term frequencies; call once after the last add().
+  void finalize(const SharedValueRule& rule = {});
 
   std::size_t size() const { return recs.size(); }
   const Rec& operator[](std::size_t i) const { return recs[i]; }
@@ -128,7 +159,15 @@ class Dataset {
   std::vector<uint16_t> source;
   std::vector<uint32_t> org;  // ids into text
   StringPool text;            // every interned string (names, keys, phonetic keys, towns, orgs)
+  std::vector<SharedValue> shared_values;  // by field, then most records first
   std::vector<uint32_t> name_count, town_count;  // indexed by string id
+  // Per record: how many records hold its birth date / admission date (0 when it has none).
+  std::vector<uint32_t> birth_count, admitted_count;
+  // For two records that agree exactly on record i's date of `count` (birth_count or
+  // admitted_count): how many records outside the pair hold it too.
+  uint32_t date_holders_outside_pair(const std::vector<uint32_t>& count, uint32_t i) const {
+    return count[i] > 2 ? count[i] - 2 : 0;
+  }
   // Home-town comparison levels precomputed by finalize() when there are at most 2,048
   // distinct towns: town_dense[string id] = 1 + dense index (0 = not a town), town_level[a·D+b].
   std::vector<uint16_t> town_dense;
@@ -142,6 +181,7 @@ class Dataset {
   std::unordered_map<std::string, NameKeys> name_cache_;
   std::unordered_map<std::string_view, NameIds> name_ids_;  // by name_std (a view into text)
   std::unordered_map<std::string, std::string> town_cache_;
+  void find_shared_values(const SharedValueRule& rule);
 };
 
 }  // namespace dangbo::linkage

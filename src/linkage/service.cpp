@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "base/error.hpp"
+#include "linkage/report.hpp"
 #include "registry/counts.hpp"
 #include "registry/service.hpp"
 #include "registry/store.hpp"
@@ -125,6 +126,7 @@ RunSummary DedupeService::run(const Actor& a, const std::string& org_code, const
   sum.records = d.size();
   sum.compared_pairs = r.compared_pairs;
   sum.rules = r.rules;
+  sum.shared_values = d.shared_values;
   auto s = db_.session();
   soci::transaction tr(*s);
   RunRow run;
@@ -170,15 +172,8 @@ RunSummary DedupeService::run(const Actor& a, const std::string& org_code, const
   insert_pairs(*s, rows);
   supersede_pairs(*s, sum.run_id, scope);
   json::object stats;
-  json::array rules;
-  for (auto& st : r.rules)
-    rules.push_back(json::object{{"rule", st.key},
-                                 {"blocks", st.blocks},
-                                 {"largest_block", st.largest_block},
-                                 {"capped_blocks", st.capped_blocks},
-                                 {"pairs", st.pairs},
-                                 {"new_pairs", st.new_pairs}});
-  stats["rules"] = rules;
+  stats["rules"] = rules_json(r.rules);
+  stats["shared_values"] = shared_values_json(d.shared_values);
   stats["link_pairs"] = sum.link_pairs;
   stats["review_pairs"] = sum.review_pairs;
   stats["remembered_different"] = sum.remembered_different;

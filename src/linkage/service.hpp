@@ -24,6 +24,7 @@ struct RunSummary {
   uint64_t records = 0, compared_pairs = 0, link_pairs = 0, review_pairs = 0;
   uint64_t remembered_different = 0;  // pairs found again that staff had called different people
   std::vector<RuleStats> rules;
+  std::vector<SharedValue> shared_values;  // values taken as missing (Dataset::shared_values)
   std::map<std::string, double> seconds;
 };
 

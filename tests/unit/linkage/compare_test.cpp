@@ -70,8 +70,12 @@ TEST(Compare, DateLevels) {
   EXPECT_EQ(compare_dates(19630807, 19630817), 2);  // one digit changed
   EXPECT_EQ(compare_dates(19630807, 19630000), 3);  // year only on one side
   EXPECT_EQ(compare_dates(19630000, 19630000), 3);
-  EXPECT_EQ(compare_dates(19630807, 19630322), 3);
-  EXPECT_EQ(compare_dates(19630807, 19710322), 4);
+  EXPECT_EQ(compare_dates(19630800, 19630807), 3);  // month only on one side, same month
+  EXPECT_EQ(compare_dates(19630807, 19630322), 4);  // both full, same year: another day
+  EXPECT_EQ(compare_dates(19630807, 19630825), 4);  // two digits off, not two adjacent swapped
+  EXPECT_EQ(compare_dates(19630800, 19630300), 4);  // both give the month: another month
+  EXPECT_EQ(compare_dates(19630807, 19710322), 5);  // another year
+  EXPECT_EQ(compare_dates(19630000, 19710000), 5);
   EXPECT_EQ(compare_dates(0, 19630807), kNull);
 }
 
@@ -81,14 +85,25 @@ TEST(Compare, CitizenIdLevels) {
   };
   EXPECT_EQ(lv("079084000999", "079084000999"), 0);
   EXPECT_EQ(lv("079084000999", "079084000989"), 1);
+  EXPECT_EQ(lv("079070000999", "079070009099"), 1);  // two adjacent digits swapped
   EXPECT_EQ(lv("079084000999", "023456789"), 2);
+  EXPECT_EQ(lv("023456789", "024456781"), 3);        // two old CMNDs: structure not checkable
+  // CCCDs saying born 1984 / 1990 on records born 1970: mistyped somewhere, not "valid"
   EXPECT_EQ(lv("079084000999", "001190123456"), 3);
+  EXPECT_EQ(lv("003070123456", "079070654321"), 3);  // 003: no such province
   EXPECT_EQ(lv("", "001190123456"), kNull);
+  // two well-formed CCCDs of men born 1970 (digit 4 = 0, digits 5–6 = 70), different numbers
+  EXPECT_EQ(lv("079070123456", "001070654321"), 4);
+  EXPECT_EQ(lv("079070123456", "079070123465"), 1);  // … unless one digit off
+  // the same two numbers on women's records: the gender digit contradicts → not valid
+  Person a = person("A", "1970", "079070123456"), b = person("A", "1970", "001070654321");
+  a.gender = b.gender = 1;
+  EXPECT_EQ(int(cmp(a, b).lv[f_citizen_id]), 3);
 }
 
 TEST(Compare, PatternCodeRoundTrip) {
   Gamma g;
-  g.lv = {2, kNull, 1, 3, 0, kNull, 1, 2};
+  g.lv = {2, kNull, 1, 4, 0, 5, 1, 2};
   EXPECT_EQ(decode(encode(g)).lv, g.lv);
   EXPECT_LT(encode(g), pattern_count());
 }

@@ -11,7 +11,7 @@ using namespace dangbo::linkage;
 namespace {
 
 // Draws `pairs` patterns from a known two-class model over the first three fields (name:
-// 6 levels, birth_date: 5, gender: 2); the other fields are missing (kNull).
+// 6 levels, birth_date: 6, gender: 2); the other fields are missing (kNull).
 std::vector<std::pair<uint32_t, double>> simulate(const Model& truth, int pairs, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> U(0, 1);
@@ -37,8 +37,8 @@ Model truth_model() {
   t.lambda = 0.2;
   t.m[f_name] = {0.70, 0.10, 0.08, 0.06, 0.04, 0.02};
   t.u[f_name] = {0.01, 0.01, 0.02, 0.06, 0.20, 0.70};
-  t.m[f_birth_date] = {0.85, 0.05, 0.04, 0.03, 0.03};
-  t.u[f_birth_date] = {0.001, 0.001, 0.008, 0.05, 0.94};
+  t.m[f_birth_date] = {0.85, 0.05, 0.04, 0.03, 0.01, 0.02};
+  t.u[f_birth_date] = {0.001, 0.001, 0.008, 0.01, 0.04, 0.94};
   t.m[f_gender] = {0.98, 0.02};
   t.u[f_gender] = {0.5, 0.5};
   return t;
@@ -105,4 +105,41 @@ TEST(Model, WeightsAndJsonRoundTrip) {
   Model back = Model::from_json(t.to_json());
   EXPECT_DOUBLE_EQ(back.lambda, t.lambda);
   EXPECT_DOUBLE_EQ(back.m[f_birth_date][1], t.m[f_birth_date][1]);
+}
+
+TEST(Em, NeutralLevelIsLeftOut) {
+  // citizen_id level 2 (an old CMND against a CCCD) weighs nothing and is estimated from nothing:
+  // pairs at that level are like pairs without the field.
+  Model m = Model::initial();
+  EXPECT_EQ(m.field_weight(f_citizen_id, 2), 0.0);
+  std::array<std::vector<double>, kFields> counts;
+  for (int f = 0; f < kFields; ++f) counts[f].assign(std::size_t(field_levels(f)), 10);
+  counts[f_citizen_id] = {1, 2, 1000000, 97, 900};
+  set_u_from_counts(m, counts);
+  EXPECT_NEAR(m.u[f_citizen_id][0], 1.5 / 1002.0, 1e-12);   // shares of the weighed levels only
+  EXPECT_NEAR(m.u[f_citizen_id][4], 900.5 / 1002.0, 1e-12);
+  EXPECT_EQ(m.field_weight(f_citizen_id, 2), 0.0);
+  // EM on patterns where the matches mostly show level 2 leaves it at weight 0 and estimates the
+  // other levels from the rest
+  std::vector<std::pair<uint32_t, double>> pc;
+  auto add = [&](uint8_t name, uint8_t cid, double n) {
+    Gamma g;
+    g.lv.fill(kNull);
+    g.lv[f_name] = name;
+    g.lv[f_citizen_id] = cid;
+    pc.emplace_back(encode(g), n);
+  };
+  add(0, 2, 5000);  // matches with an old CMND on one side
+  add(0, 0, 900);   // matches agreeing
+  add(0, 4, 10);
+  add(5, 4, 90000);  // non-matches
+  add(5, 2, 9000);
+  EmOptions eo;
+  Model start = m;
+  start.lambda = 0.3;
+  auto r = run_em(pc, start, eo);
+  EXPECT_EQ(r.model.m[f_citizen_id][2], 1.0);
+  EXPECT_EQ(r.model.field_weight(f_citizen_id, 2), 0.0);
+  EXPECT_GT(r.model.m[f_citizen_id][0], 0.9);
+  EXPECT_LT(r.model.field_weight(f_citizen_id, 4), -5.0);
 }
