@@ -542,6 +542,33 @@ struct OrgIndex {
     root = OrgEntry{o->id, o->code, o->name, o->path, o->valid_from.iso()};
     if (!by_code.count(root.code)) by_code[root.code] = root;
   }
+  // Why a row's organization code is not one of by_code, naming the code: an organization of the
+  // subtree that is no longer (or not yet) valid, else "not in the subtree" — which says nothing
+  // about organizations outside it (docs/security.md). Cached per code.
+  std::unordered_map<std::string, std::string> refused;
+  const std::string& why_not(soci::session& sql, const std::string& code) {
+    auto it = refused.find(code);
+    if (it != refused.end()) return it->second;
+    const std::string today = base::today().iso();
+    std::string why = "Mã tổ chức '" + code + "' không có trong " + root.name +
+                      ": không ghi được đảng viên vào tổ chức này (kiểm tra lại mã)";
+    isql::Query q;
+    q.text = "SELECT name, valid_from, valid_to FROM organization WHERE code = " + q.add(code) + " AND path >= " +
+             q.add(root.path) + " AND path < " + q.add(registry::subtree_end(root.path)) + " ORDER BY valid_from DESC LIMIT 1";
+    isql::each(sql, q, 3, [&](const isql::Row& r) {
+      auto shown = [](const std::string& iso) {
+        auto d = base::parse_iso_date(iso);
+        return d ? d->display() : iso;
+      };
+      if (!r.null(2) && r.s(2) <= today)
+        why = "Mã tổ chức '" + code + "' (" + r.s(0) + ") đã hết hiệu lực từ ngày " + shown(r.s(2)) +
+              " (giải thể hoặc sắp xếp lại): không ghi được đảng viên vào tổ chức này";
+      else if (r.s(1) > today)
+        why = "Mã tổ chức '" + code + "' (" + r.s(0) + ") chỉ có hiệu lực từ ngày " + shown(r.s(1)) +
+              ": chưa ghi được đảng viên vào tổ chức này";
+    });
+    return refused.emplace(code, std::move(why)).first->second;
+  }
 };
 
 enum class Outcome { created, updated, unchanged, rejected };
@@ -559,6 +586,8 @@ struct Decision {
   int64_t member_id = 0;
   int ref = -1;  // index (in the batch) of the row that creates the member
   const OrgEntry* org = nullptr;
+  bool org_named = false;  // the row names its organization (code or name cell), not the default
+  bool moved = false;      // an update that transfers the member to `org`
   std::string key;
   bool key_known = false;  // the key is already stored (no new member_source_key row)
   std::string reject_column, reject_reason;
@@ -602,6 +631,14 @@ void apply_row_fields(const Mapping& m, const registry::Member& src, registry::M
       default: break;
     }
   }
+}
+
+// The path of the lowest organization covering both paths ("/1/2/3/" and "/1/2/4/" → "/1/2/").
+std::string common_path(const std::string& a, const std::string& b) {
+  std::string common;
+  for (std::size_t k = 0; k < a.size() && k < b.size() && a[k] == b[k]; ++k)
+    if (a[k] == '/') common = a.substr(0, k + 1);
+  return common;
 }
 
 // {"field": [old, new]} for the editable fields that differ.
@@ -894,10 +931,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
     d.outcome = Outcome::rejected;
     d.reject_column = header_of(column);
     d.reject_reason = "Không lưu được dòng này; liên hệ Ban Tổ chức cấp trên";
-    std::string common;
-    for (std::size_t k = 0; k < path.size() && k < job.org_path.size() && path[k] == job.org_path[k]; ++k)
-      if (path[k] == '/') common = path.substr(0, k + 1);
-    outside_audits.push_back({int64_t(p.rec.line), member_id, common, real_reason});
+    outside_audits.push_back({int64_t(p.rec.line), member_id, common_path(path, job.org_path), real_reason});
   };
   const std::string scope_end = registry::subtree_end(job.org_path);
   auto session = db.session();
@@ -922,6 +956,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
   const bool pg = isql::is_postgresql(sql);
   std::vector<std::string> dry_rejected;
 
+  int64_t run_moved = 0;  // updated rows of this run that transferred their member
   double t_db = 0;  // seconds spent writing batches (the rest of the writer's time: waiting for rows)
   // "id:" keys belong to the organization imported into; "hash:" keys to every (scope 0).
   // The column of the first member field longer than the registry allows; -2 when none is.
@@ -985,10 +1020,11 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         if (it == orgs.by_code.end()) {
           d.outcome = Outcome::rejected;
           d.reject_column = header_of(c_org_code);
-          d.reject_reason = "Mã tổ chức '" + code + "' không có trong " + orgs.root.name + " (hoặc đã hết hiệu lực)";
+          d.reject_reason = orgs.why_not(sql, code);
           continue;
         }
         d.org = &it->second;
+        d.org_named = true;
       } else if (!oname.empty()) {
         auto it = orgs.by_name.find(vntext::search_key(oname));
         if (it == orgs.by_name.end() || it->second.size() != 1) {
@@ -1001,6 +1037,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           continue;
         }
         d.org = it->second.front();
+        d.org_named = true;
       } else {
         d.org = &orgs.by_code[orgs.root.code];
       }
@@ -1123,7 +1160,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
 
     // Updates: compare with the stored member (a citizen-ID match has no stored values hash).
     std::string now = db::now_utc();
-    int64_t created = 0, updated = 0, unchanged = 0, rejected = 0, f_open = 0, f_auto = 0;
+    int64_t created = 0, updated = 0, moved = 0, unchanged = 0, rejected = 0, f_open = 0, f_auto = 0;
     std::vector<BulkWriter::NewMember> news;
     std::vector<std::size_t> news_row;
     std::vector<BulkWriter::FindingRec> finds;
@@ -1176,19 +1213,35 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         registry::Member next = *cur;
         apply_row_fields(m, p.r.member, next);
         auto diff = member_diff(*cur, next);
+        // A row that names another organization of the subtree (valid today: OrgIndex) than the
+        // member's transfers the member there; a row that names none leaves it where it is.
+        const bool moving = d.org_named && d.org && d.org->id != cur->org_id;
         if (!d.key_known) keys.push_back({key_scope(d.key), d.key, d.member_id, p.values_hash, job.id});
         else key_updates.push_back({d.key, p.values_hash});
-        if (diff.empty()) {
+        if (diff.empty() && !moving) {
           d.outcome = Outcome::unchanged;
           continue;
         }
+        d.moved = moving;
         if (!writer) continue;
-        if (!registry::update_member(sql, next, cur->version))
+        if (!diff.empty() && !registry::update_member(sql, next, cur->version))
           throw std::runtime_error("Hồ sơ đảng viên số " + std::to_string(d.member_id) + " vừa được người khác sửa");
         boost::json::object detail = diff;
+        std::string audit_path = cur->org_path;
+        if (moving) {
+          // A permanent transfer, as the registry records one (membership closed and opened,
+          // the stored counts moved): audited under the organization covering both units.
+          registry::transfer_member(sql, d.member_id, d.org->id, d.org->path, today.iso(),
+                                    "Chuyển sinh hoạt theo tệp nhập (lần nhập số " + std::to_string(job.id) + ", dòng " +
+                                        std::to_string(p.rec.line) + ")");
+          detail["org"] = boost::json::array{boost::json::string(cur->org_code + " " + cur->org_name),
+                                             boost::json::string(d.org->code + " " + d.org->name)};
+          detail["transfer"] = boost::json::object{{"from_org_id", cur->org_id}, {"to_org_id", d.org->id}};
+          audit_path = common_path(cur->org_path, d.org->path);
+        }
         detail["import"] = job.id;
         detail["line"] = int64_t(p.rec.line);
-        security::audit_append(sql, actor, "import_update", "member", std::to_string(d.member_id), cur->org_path,
+        security::audit_append(sql, actor, "import_update", "member", std::to_string(d.member_id), audit_path,
                                boost::json::serialize(detail));
         // Findings: the open ones that no longer occur are fixed by this import; new ones are added.
         std::set<std::pair<std::string, std::string>> now_found, still_open;
@@ -1218,7 +1271,10 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         Decision& d = dec[i];
         switch (d.outcome) {
           case Outcome::created: ++created; break;
-          case Outcome::updated: ++updated; break;
+          case Outcome::updated:
+            ++updated;
+            moved += d.moved ? 1 : 0;
+            break;
           case Outcome::unchanged: ++unchanged; break;
           case Outcome::rejected: ++rejected; break;
         }
@@ -1272,7 +1328,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           rr.line = int64_t(p.rec.line);
           rr.key = p.row_key;
           rr.raw = p.raw_json;
-          rr.outcome = outcome_name(d.outcome);
+          rr.outcome = d.moved ? "moved" : outcome_name(d.outcome);  // moved: an update that transferred the member
           rr.member_id = d.outcome == Outcome::rejected ? 0 : d.member_id;
           rr.reject_column = d.reject_column;
           rr.reject_reason = d.reject_reason;
@@ -1317,6 +1373,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         detail["lines"] = boost::json::array{first, last};
         detail["created"] = created;
         detail["updated"] = updated;
+        if (moved) detail["moved"] = moved;
         detail["unchanged"] = unchanged;
         detail["rejected"] = rejected;
         if (!news.empty()) detail["member_ids"] = boost::json::array{news.front().id, news.back().id};
@@ -1334,6 +1391,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
     job.rows_read += int64_t(n);
     job.rows_created += created;
     job.rows_updated += updated;
+    run_moved += moved;
     job.rows_unchanged += unchanged;
     job.rows_rejected += rejected;
     job.rows_blank += batch_blank;
@@ -1413,7 +1471,12 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
   // Summary: findings by code and severity of the stored rows (from the table: a resumed run
   // counts the earlier batches too); a dry run keeps its own counts and rejections.
   boost::json::object summary, by_code, by_sev;
+  res.moved = run_moved;
   if (!job.dry_run) {
+    // transfers: every committed batch's, this run's and those of an earlier run of this job
+    isql::Query mq;
+    mq.text = "SELECT count(*) FROM import_row WHERE import_id = " + mq.add(job.id) + " AND outcome = 'moved'";
+    res.moved = isql::to_i64(isql::scalar(sql, mq));
     res.by_code.clear();
     res.by_code_severity.clear();
     std::fill(std::begin(res.by_severity), std::end(res.by_severity), 0);
@@ -1449,6 +1512,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
   summary["by_code"] = std::move(by_code);
   summary["by_severity"] = std::move(by_sev);
   summary["header_line"] = int64_t(res.header_line);
+  summary["moved"] = res.moved;
   summary["resumed_after_line"] = resume_after;
   job.summary = boost::json::serialize(summary);
   if (job.dry_run) {
@@ -1461,8 +1525,10 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
     isql::exec(sql, u);
   }
   writer.reset();
-  std::string msg = fmt::format("Đọc {} dòng = lưu {} (tạo mới {}, cập nhật {}, không đổi {}) + từ chối {}", job.rows_read,
-                                job.stored(), job.rows_created, job.rows_updated, job.rows_unchanged, job.rows_rejected);
+  std::string msg = fmt::format("Đọc {} dòng = lưu {} (tạo mới {}, cập nhật {}{}, không đổi {}) + từ chối {}", job.rows_read,
+                                job.stored(), job.rows_created, job.rows_updated,
+                                res.moved ? fmt::format(" trong đó chuyển sinh hoạt {}", res.moved) : std::string(),
+                                job.rows_unchanged, job.rows_rejected);
   finish_job(db, job, "done", msg);
   if (!job.dry_run) {
     try {
@@ -1503,7 +1569,8 @@ void print_import_summary(std::ostream& o, const ImportResult& r, std::size_t ma
   }
   if (r.resumed_after_line > 0) o << "Tiếp tục sau dòng " << r.resumed_after_line << " (các lô trước đã ghi)\n";
   if (j.kind == "roster")
-    o << "Kết quả: tạo mới " << j.rows_created << ", cập nhật " << j.rows_updated << ", đã có và không đổi "
+    o << "Kết quả: tạo mới " << j.rows_created << ", cập nhật " << j.rows_updated
+      << (r.moved ? " (trong đó chuyển sinh hoạt " + std::to_string(r.moved) + ")" : std::string()) << ", đã có và không đổi "
       << j.rows_unchanged << ", từ chối " << j.rows_rejected << "\n";
   else
     o << "Kết quả: đã sửa " << j.rows_updated << ", không có giá trị sửa " << j.rows_unchanged << ", từ chối "

@@ -19,7 +19,12 @@
 //   2. the citizen ID (12 digits, valid) of a member inside the organization's subtree (one
 //      outside it rejects the row: a transfer, not a new record).
 // A matched row whose standardized values are unchanged is "unchanged"; otherwise the member
-// is updated (audited with the changed fields). See docs/adr/0006-imports-batches-and-idempotency.md.
+// is updated (audited with the changed fields). A matched row whose organization column names
+// another organization of the subtree, valid today, transfers the member there as the registry
+// records a transfer (registry::transfer_member: membership closed and opened, stored counts
+// moved), counted in rows_updated and as "moved" (import_row.outcome, the summary's "moved");
+// a code that is unknown, no longer valid or outside the subtree rejects the row, naming it.
+// See docs/adr/0006-imports-batches-and-idempotency.md.
 //
 // Row accounting: rows read = stored (created + updated + unchanged) + rejected. Every
 // rejected row has its line, column and reason (import_row.reject_*).
@@ -94,6 +99,7 @@ struct ImportResult {
   std::map<std::string, int64_t> by_code;
   std::map<std::string, std::array<int64_t, 3>> by_code_severity;  // info, warning, error
   std::vector<RejectedRow> rejected;  // the first 1,000 of this run
+  int64_t moved = 0;                  // updated rows that transferred their member (in rows_updated)
   double seconds = 0;
 };
 

@@ -109,6 +109,18 @@ void insert_member(soci::session& sql, Member& m, const std::string& valid_from,
 /// Writes every editable column and bumps version; returns false when `expected_version`
 /// does not match (someone else saved first).
 bool update_member(soci::session& sql, const Member& m, int64_t expected_version);
+/// Transfers a member to the organization `org_id` (materialized path `org_path`) from `day`
+/// (ISO date) on, as a permanent transfer is recorded (chuyển sinh hoạt đảng chính thức): the
+/// open membership closes on `day` (on its own first day when that is later, so no period ends
+/// before it begins), a membership of `org_id` opens that same day with `reason`,
+/// member.org_id / org_path follow and the version is bumped, and an active member's stored
+/// count (counts.hpp) moves from the old organization to the new one. The member row is locked
+/// first (PostgreSQL), like update_member. Inside the caller's transaction; checks neither
+/// scope nor the organization's validity (the caller's rules). Returns the organization the
+/// member left, or nullopt (nothing written) when there is no such member or it is already
+/// filed under `org_id`.
+std::optional<int64_t> transfer_member(soci::session& sql, int64_t member_id, int64_t org_id, const std::string& org_path,
+                                       const std::string& day, const std::string& reason);
 
 struct CountItem {
   std::string key, label;

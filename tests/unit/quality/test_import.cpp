@@ -273,6 +273,139 @@ TEST_P(ImportTest, AChangedRowUpdatesItsMemberAudited) {
   EXPECT_FALSE(security::audit_verify(*db).has_value());
 }
 
+// roster() with the first row's (An's) organization code replaced.
+std::string roster_with_an_in(const std::string& code) {
+  std::string r = roster();
+  const std::string was = "079063001234,03/02/1990,03/02/1991,Chính thức,26740.01";
+  auto pos = r.find(was);
+  r.replace(pos, was.size(), "079063001234,03/02/1990,03/02/1991,Chính thức," + code);
+  return r;
+}
+
+TEST_P(ImportTest, AChangedOrganizationCodeTransfersTheMember) {
+  auto first = import(roster(), &staff_a);
+  ASSERT_EQ(first.job.rows_created, 2);  // An in 26740.01, Bình in 26740.02
+  const int64_t an = count(*db, "SELECT id FROM member WHERE citizen_id = '079063001234'");
+  auto stored = [&](const Organization& o) {
+    auto s = db->session();
+    return registry::stored_subtree_count(*s, o.path);
+  };
+  ASSERT_EQ(stored(cell_a1), 1);
+  ASSERT_EQ(stored(cell_a2), 1);
+  const std::string today = base::today().iso();
+  const std::string moved = roster_with_an_in("26740.02");
+
+  // a dry run counts the transfer and writes nothing
+  auto dry = import(moved, &staff_a, "26740", true);
+  EXPECT_EQ(dry.job.rows_updated, 1);
+  EXPECT_EQ(dry.job.rows_unchanged, 1);
+  EXPECT_EQ(dry.moved, 1);
+  EXPECT_EQ(count(*db, "SELECT org_id FROM member WHERE id = " + std::to_string(an)), cell_a1.id);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM membership"), 2);
+
+  auto r = import(moved, &staff_a);
+  EXPECT_EQ(r.job.rows_created, 0);
+  EXPECT_EQ(r.job.rows_updated, 1);    // An, transferred
+  EXPECT_EQ(r.job.rows_unchanged, 1);  // Bình
+  EXPECT_EQ(r.job.rows_rejected, 4);   // the same four as the first time
+  EXPECT_EQ(r.moved, 1);
+  EXPECT_EQ(boost::json::parse(r.job.summary).at("moved").to_number<int64_t>(), 1);
+  EXPECT_NE(r.job.message.find("chuyển sinh hoạt 1"), std::string::npos) << r.job.message;
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 2);
+  auto s = db->session();
+  auto m = registry::find_member(*s, an);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->org_id, cell_a2.id);
+  EXPECT_EQ(m->org_path, cell_a2.path);
+  EXPECT_EQ(m->given_name, "An");
+  EXPECT_EQ(m->version, 2);  // created, then transferred; no field changed
+  // the membership history: the cell of the first import until today, the new cell from today
+  auto h = registry::member_history(*s, an);  // newest first
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0].org_id, cell_a2.id);
+  EXPECT_EQ(h[0].valid_from.iso(), today);
+  EXPECT_FALSE(h[0].valid_to.has_value());
+  EXPECT_EQ(h[0].reason, "Chuyển sinh hoạt theo tệp nhập (lần nhập số " + std::to_string(r.job.id) + ", dòng 2)");
+  EXPECT_EQ(h[1].org_id, cell_a1.id);
+  EXPECT_EQ(h[1].valid_from.iso(), "2025-07-01");  // admitted 1990, before the cell existed
+  ASSERT_TRUE(h[1].valid_to.has_value());
+  EXPECT_EQ(h[1].valid_to->iso(), today);
+  // the stored counts moved with him: 26740.01 1 → 0, 26740.02 1 → 2, the ward 2
+  EXPECT_EQ(stored(cell_a1), 0);
+  EXPECT_EQ(stored(cell_a2), 2);
+  EXPECT_EQ(stored(ward_a), 2);
+  EXPECT_TRUE(registry::count_mismatches(*s).empty());
+  // the row's outcome, and one audit entry filed under the ward (covering both cells)
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM import_row WHERE import_id = " + std::to_string(r.job.id) +
+                           " AND line = 2 AND outcome = 'moved' AND member_id = " + std::to_string(an)),
+            1);
+  std::string path, detail, an_id = std::to_string(an);
+  *s << "SELECT org_path, detail FROM audit_log WHERE action = 'import_update' AND entity_id = :id", soci::use(an_id),
+      soci::into(path), soci::into(detail);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_update'"), 1);
+  EXPECT_EQ(path, ward_a.path);
+  auto dj = boost::json::parse(detail).as_object();
+  EXPECT_EQ(dj.at("org").as_array(), (boost::json::array{"26740.01 Chi bộ Khu phố 1", "26740.02 Chi bộ Khu phố 2"}));
+  EXPECT_EQ(dj.at("import").to_number<int64_t>(), r.job.id);
+  EXPECT_FALSE(security::audit_verify(*db).has_value());
+
+  // the same file again: nothing to do
+  auto again = import(moved, &staff_a);
+  EXPECT_EQ(again.job.rows_unchanged, 2);
+  EXPECT_EQ(again.moved, 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM membership"), 3);
+  // a row that names no organization leaves the member where he is
+  auto none = import(roster_with_an_in(""), &staff_a);
+  EXPECT_EQ(none.job.rows_unchanged, 2);
+  EXPECT_EQ(count(*db, "SELECT org_id FROM member WHERE id = " + std::to_string(an)), cell_a2.id);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM membership"), 3);
+}
+
+TEST_P(ImportTest, AnOrganizationThatCannotTakeTheMemberRejectsTheRowAndWritesNothingOfIt) {
+  Organization cell_a3;
+  {
+    auto s = db->session();
+    dangbo::testing::add_org(*s, cell_a3, "26740.03", "Chi bộ Khu phố 3", OrgKind::cell, &ward_a);
+    *s << "UPDATE organization SET valid_to = '2025-08-01' WHERE code = '26740.03'";  // dissolved
+  }
+  auto first = import(roster(), &staff_a);
+  ASSERT_EQ(first.job.rows_created, 2);
+  const int64_t an = count(*db, "SELECT id FROM member WHERE citizen_id = '079063001234'");
+  const int64_t audits = count(*db, "SELECT count(*) FROM audit_log");
+  // unknown; dissolved; a cell of ward B (outside the ward imported into)
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"26740.99", "Mã tổ chức '26740.99' không có trong Đảng bộ phường Sài Gòn"},
+      {"26740.03", "Mã tổ chức '26740.03' (Chi bộ Khu phố 3) đã hết hiệu lực từ ngày 01/08/2025"},
+      {"26737.01", "Mã tổ chức '26737.01' không có trong Đảng bộ phường Sài Gòn"}};
+  for (auto& [code, reason] : cases) {
+    // the row also renames him: nothing of it may be stored
+    std::string f = roster_with_an_in(code);
+    f.replace(f.find("nguyễn văn  an"), std::string("nguyễn văn  an").size(), "Nguyễn Văn Ân");
+    auto r = import(f, &staff_a);
+    EXPECT_EQ(r.job.rows_updated, 0) << code;
+    EXPECT_EQ(r.job.rows_unchanged, 1) << code;  // Bình
+    EXPECT_EQ(r.job.rows_rejected, 5) << code;
+    EXPECT_EQ(r.moved, 0);
+    auto rej = rejected_rows(*db, r.job.id, 0, 100);
+    ASSERT_FALSE(rej.empty());
+    EXPECT_EQ(rej[0].line, 2);
+    EXPECT_EQ(rej[0].column, "Mã chi bộ");
+    EXPECT_EQ(rej[0].reason.rfind(reason, 0), 0u) << rej[0].reason;
+    EXPECT_EQ(rej[0].reason.find("Tân Định"), std::string::npos) << rej[0].reason;  // nothing about ward B
+  }
+  auto s = db->session();
+  auto m = registry::find_member(*s, an);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->given_name, "An");
+  EXPECT_EQ(m->org_id, cell_a1.id);
+  EXPECT_EQ(m->version, 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM membership WHERE member_id = " + std::to_string(an)), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_update'"), 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log"), audits + 3);  // one import_batch entry per import
+  EXPECT_EQ(registry::stored_subtree_count(*s, cell_a1.path), 1);
+  EXPECT_EQ(registry::stored_subtree_count(*s, cell_a2.path), 1);
+}
+
 TEST_P(ImportTest, CitizenIdMatchesInScopeAndRefusesOutside) {
   // already registered: An in ward A (another spelling), Bình in ward B
   auto add = [&](const Organization& cell, const std::string& given, const std::string& cid) {
