@@ -12,8 +12,14 @@
 // job, or `dangbo import` on the same file and organization) continues after the last
 // committed batch; and any import matches each row to a member already stored before creating
 // one, so nothing is ever stored twice:
-//   1. the file's id column (Mã đảng viên, ID …; not STT) → key "id:<value>" of the
-//      organization imported into, or else the row's content (its cells except STT) → key
+//   0. the member-id column (Mã, Mã đảng viên, Mã ĐV, ID: what the registry's own export and fix
+//      sheet write) holding a registry id (digits) → that member, when it lies inside the
+//      organization's subtree and the row can be that person (same name, birth date, CCCD or
+//      card number); an id that is unknown, outside the subtree or another person's rejects
+//      the row (never a new record); nothing is stored in member_source_key for it;
+//   1. the file's own code (an id column such as Mã hồ sơ, Mã số đảng viên, or a member-id cell
+//      that is not a number, "DV001"; not STT) → key "id:<value>" of the organization
+//      imported into, or else the row's content (its cells except STT) → key
 //      "hash:<SHA-256>", the same wherever the file was imported (table member_source_key);
 //      a key whose member lies outside the organization's subtree rejects the row;
 //   2. the citizen ID (12 digits, valid) of a member inside the organization's subtree (one

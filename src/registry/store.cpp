@@ -443,6 +443,27 @@ std::optional<Member> find_member(soci::session& sql, int64_t id) {
   return out;
 }
 
+std::vector<Member> find_members(soci::session& sql, const std::vector<int64_t>& ids) {
+  std::vector<Member> out;
+  const bool pg = db::sql::is_postgresql(sql);
+  const std::size_t chunk = pg ? 10000 : 200;
+  for (std::size_t off = 0; off < ids.size(); off += chunk) {
+    Query q;
+    q.text = std::string("SELECT ") + kMemberCols + " FROM member m JOIN organization o ON o.id = m.org_id WHERE m.id";
+    std::vector<std::string> part;
+    for (std::size_t k = off; k < ids.size() && k < off + chunk; ++k) part.push_back(std::to_string(ids[k]));
+    if (pg) {
+      std::string joined;
+      for (auto& v : part) joined += (joined.empty() ? "" : ",") + v;
+      q.text += " = ANY(CAST(string_to_array(" + q.add(std::move(joined)) + ", ',') AS BIGINT[]))";
+    } else {
+      q.text += " IN " + db::sql::in_list(q, part);
+    }
+    db::sql::each(sql, q, kMemberColCount, [&](const TextRow& r) { out.push_back(member_from(r)); });
+  }
+  return out;
+}
+
 std::vector<Membership> member_history(soci::session& sql, int64_t member_id) {
   Query q;
   q.text = "SELECT ms.id, ms.member_id, ms.org_id, o.code, o.name, ms.valid_from, ms.valid_to, ms.reason FROM membership ms "

@@ -96,6 +96,10 @@ MemberPage list_members_by_ids(soci::session& sql, const MemberQuery& q, const s
 /// Throws base::Error(bad_request) on a malformed cursor.
 MemberPage list_members(soci::session& sql, const MemberQuery& q);
 std::optional<Member> find_member(soci::session& sql, int64_t id);
+/// The members among `ids` that exist (as find_member reads them), in no particular order; a
+/// few statements whatever the number of ids (PostgreSQL: one array parameter per 10,000;
+/// SQLite: lists of 200).
+std::vector<Member> find_members(soci::session& sql, const std::vector<int64_t>& ids);
 std::vector<Membership> member_history(soci::session& sql, int64_t member_id);
 /// Count of members matching the query (ignores paging), counting at most `cap` (then returns
 /// cap; the caller shows "cap+").

@@ -406,6 +406,147 @@ TEST_P(ImportTest, AnOrganizationThatCannotTakeTheMemberRejectsTheRowAndWritesNo
   EXPECT_EQ(registry::stored_subtree_count(*s, cell_a2.path), 1);
 }
 
+// Members entered in the registry itself (not imported): An and Bình in 26740.01, Cường
+// (probationary, admitted two months ago) in 26740.02, Dũng in ward B.
+struct Registered {
+  int64_t an = 0, binh = 0, cuong = 0, dung = 0;
+};
+Registered register_members(db::Database& db, const Organization& a1, const Organization& a2, const Organization& b1) {
+  auto s = db.session();
+  auto add = [&](registry::Member m) {
+    registry::insert_member(*s, m, "2025-07-01", "test");
+    return m.id;
+  };
+  Registered r;
+  auto an = dangbo::testing::member_in(a1, "An");  // Nguyễn Văn An, 20/05/1970, full member
+  an.card_number = "12345601";
+  r.an = add(an);
+  auto binh = dangbo::testing::member_in(a1, "Bình", registry::MemberStatus::full, "Trần", "Thị");
+  binh.gender = registry::Gender::female;
+  binh.birth_date = base::make_date(1975, 8, 15);
+  binh.card_number = "12345602";
+  r.binh = add(binh);
+  auto cuong = dangbo::testing::member_in(a2, "Cường", registry::MemberStatus::probationary, "Lê");
+  cuong.birth_date = base::make_date(1990, 1, 2);
+  cuong.admitted_on = base::add_months(base::today(), -2);
+  cuong.full_member_on.reset();
+  r.cuong = add(cuong);
+  r.dung = add(dangbo::testing::member_in(b1, "Dũng", registry::MemberStatus::full, "Phạm"));
+  return r;
+}
+
+// `text` with its first `from` replaced by `to` (which must be there).
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  auto pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos) text.replace(pos, from.size(), to);
+  return text;
+}
+
+TEST_P(ImportTest, TheRegistrysOwnExportComesBackWithoutDuplicates) {
+  const Registered reg = register_members(*db, cell_a1, cell_a2, cell_b1);
+  registry::RegistryService svc(*db);
+  const std::string csv = svc.export_members_csv(staff_a, "26740", registry::MemberQuery{});
+  ASSERT_EQ(csv.rfind("\xEF\xBB\xBFMã,Họ,Tên đệm,Tên,", 0), 0u) << csv.substr(0, 80);
+  auto version = [&](int64_t id) { return count(*db, "SELECT version FROM member WHERE id = " + std::to_string(id)); };
+
+  // unchanged: the three members of the ward matched by "Mã", nothing created, nothing changed
+  auto r = import(csv, &staff_a);
+  EXPECT_EQ(r.mapping.fields[0], Field::member_id);
+  EXPECT_EQ(r.job.rows_read, 3);
+  EXPECT_EQ(r.job.rows_created, 0);
+  EXPECT_EQ(r.job.rows_updated, 0);
+  EXPECT_EQ(r.job.rows_unchanged, 3);
+  EXPECT_EQ(r.job.rows_rejected, 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 4);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member_source_key"), 0);  // matched by id: no key kept
+  for (int64_t id : {reg.an, reg.binh, reg.cuong}) EXPECT_EQ(version(id), 1) << id;
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM import_row WHERE import_id = " + std::to_string(r.job.id) +
+                           " AND outcome = 'unchanged' AND member_id IN (" + std::to_string(reg.an) + "," +
+                           std::to_string(reg.binh) + "," + std::to_string(reg.cuong) + ")"),
+            3);
+
+  // one cell changed (Bình's birth date): exactly that member updated, audited
+  auto r2 = import(replaced(csv, "15/08/1975", "16/08/1975"), &staff_a);
+  EXPECT_EQ(r2.job.rows_created, 0);
+  EXPECT_EQ(r2.job.rows_updated, 1);
+  EXPECT_EQ(r2.job.rows_unchanged, 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 4);
+  {
+    auto s = db->session();
+    auto b = registry::find_member(*s, reg.binh);
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->birth_date->iso(), "1975-08-16");
+    EXPECT_EQ(b->version, 2);
+    std::string detail, bid = std::to_string(reg.binh);
+    *s << "SELECT detail FROM audit_log WHERE action = 'import_update' AND entity_id = :id", soci::use(bid), soci::into(detail);
+    EXPECT_EQ(boost::json::parse(detail).at("birth_date").as_array(), (boost::json::array{"15/08/1975", "16/08/1975"}));
+  }
+  EXPECT_EQ(version(reg.an), 1);
+  EXPECT_EQ(version(reg.cuong), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_update'"), 1);
+
+  // Cường's "Mã tổ chức" changed to 26740.01: transferred
+  auto r3 = import(replaced(csv, "26740.02,Chi bộ Khu phố 2", "26740.01,Chi bộ Khu phố 2"), &staff_a);
+  EXPECT_EQ(r3.job.rows_updated, 2);  // Cường moved; Bình back to the exported birth date
+  EXPECT_EQ(r3.moved, 1);
+  EXPECT_EQ(count(*db, "SELECT org_id FROM member WHERE id = " + std::to_string(reg.cuong)), cell_a1.id);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 4);
+  EXPECT_FALSE(security::audit_verify(*db).has_value());
+}
+
+TEST_P(ImportTest, ARegistryIdOutsideTheScopeUnknownOrAnotherPersonsIsRejected) {
+  const Registered reg = register_members(*db, cell_a1, cell_a2, cell_b1);
+  const std::string an = std::to_string(reg.an), binh = std::to_string(reg.binh), dung = std::to_string(reg.dung);
+  const std::string f = "Mã,Họ và tên,Giới tính,Ngày sinh\n" +
+                        dung + ",Phạm Văn Dũng,Nam,20/05/1970\n" +     // line 2: ward B's member
+                        "987654321,Hoàng Văn Em,Nam,01/01/1980\n" +   // line 3: no such member
+                        an + ",Trần Thị Xuân,Nữ,02/02/1988\n" +       // line 4: An's id, another person
+                        "DV9,Phạm Thị Hoa,Nữ,03/03/1985\n" +          // line 5: the file's own code
+                        binh + ",Trần Thị Bình,Nữ,15/08/1975\n" +     // line 6: Bình, as registered
+                        binh + ",Trần Thị Bình,Nữ,16/08/1975\n";      // line 7: Bình's id again, other content
+  auto r = import(f, &staff_a);
+  EXPECT_EQ(r.job.rows_read, 6);
+  EXPECT_EQ(r.job.rows_created, 1);    // Hoa (key id:DV9)
+  EXPECT_EQ(r.job.rows_unchanged, 1);  // Bình
+  EXPECT_EQ(r.job.rows_updated, 0);
+  EXPECT_EQ(r.job.rows_rejected, 4);
+  auto rej = rejected_rows(*db, r.job.id, 0, 100);
+  ASSERT_EQ(rej.size(), 4u);
+  const std::string tail = " trong Đảng bộ phường Sài Gòn: dòng không được lưu (không lập hồ sơ mới theo một mã không có)";
+  EXPECT_EQ(rej[0].line, 2);
+  EXPECT_EQ(rej[0].column, "Mã");
+  EXPECT_EQ(rej[0].reason.rfind("Không có đảng viên mã " + dung + tail, 0), 0u) << rej[0].reason;
+  EXPECT_EQ(rej[0].reason.find("Tân Định"), std::string::npos);  // nothing about ward B's member
+  EXPECT_EQ(rej[1].line, 3);
+  EXPECT_EQ(rej[1].reason.rfind("Không có đảng viên mã 987654321" + tail, 0), 0u) << rej[1].reason;
+  EXPECT_EQ(rej[2].line, 4);
+  EXPECT_EQ(rej[2].reason.rfind("Mã đảng viên " + an + " là hồ sơ của Nguyễn Văn An: họ tên, ngày sinh", 0), 0u)
+      << rej[2].reason;
+  EXPECT_EQ(rej[3].line, 7);
+  EXPECT_EQ(rej[3].reason, "Mã '" + binh + "' đã dùng cho dòng 6 với nội dung khác");
+  // nothing of them written: no new member but Hoa, An and Dũng untouched; the outside one
+  // audited for the city (the level covering both wards)
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 5);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE version <> 1"), 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE given_name = 'Xuân' OR given_name = 'Em'"), 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member_source_key"), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_reject' AND entity_id = '" + dung +
+                           "' AND org_path = '" + root.path + "'"),
+            1);
+
+  // A file whose "Mã" numbers its rows its own way never overwrites the members those numbers
+  // happen to name; mapped as the file's own code, its rows are new members.
+  const std::string own = "Mã,Họ và tên\n" + an + ",Hoàng Văn Phúc\n" + binh + ",Đỗ Thị Quyên\n";
+  auto guessed = import(own, &staff_a);
+  EXPECT_EQ(guessed.job.rows_rejected, 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 5);
+  auto mapped = import(own, &staff_a, "26740", false, 1000, R"({"columns": {"Mã": "id"}})");
+  EXPECT_EQ(mapped.job.rows_created, 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 7);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE version <> 1"), 0);
+}
+
 TEST_P(ImportTest, CitizenIdMatchesInScopeAndRefusesOutside) {
   // already registered: An in ward A (another spelling), Bình in ward B
   auto add = [&](const Organization& cell, const std::string& given, const std::string& cid) {
