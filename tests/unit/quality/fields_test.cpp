@@ -347,6 +347,21 @@ TEST(Name, LegacyReadingsOfAName) {
   EXPECT_EQ(cell(Field::full_name, "Ung Minh H\xC3\x83\xC2\xA0o"), "Ung Minh Hào");  // UTF-8 à (C3 A0) via cp1252
 }
 
+TEST(Name, AKnownNameWordAloneIsKeptAsWritten) {
+  // A name in parts, as the registry's export writes it ("Họ", "Tên đệm", "Tên"): the family
+  // name "Phó" (data/names/family_names.csv) alone in its cell is not TCVN3 for "Phú" (ó = 0xF3
+  // is TCVN3 ú). Before, every "Phó" of a re-imported export became "Phú".
+  std::vector<quality::Finding> fs;
+  EXPECT_EQ(cell(Field::family_name, "Phó", &fs), "Phó");
+  EXPECT_TRUE(fs.empty());
+  EXPECT_EQ(cell(Field::full_name, "Phó Văn An"), "Phó Văn An");
+  EXPECT_EQ(cell(Field::given_name, "Phú"), "Phú");
+  EXPECT_EQ(cell(Field::family_name, "Nguyễn"), "Nguyễn");
+  EXPECT_EQ(cell(Field::middle_name, "Thị"), "Thị");
+  // a legacy reading is still taken when the word as written is no known name
+  EXPECT_EQ(cell(Field::full_name, "V\xC3\xB2 Minh V\xC3\xB2"), "Vũ Minh Vũ");
+}
+
 TEST(Text, CleanVietnameseFastPathAgreesWithRepair) {
   // is_clean_vietnamese(s) promises that repair_text keeps s: check it on every ward name and
   // on full names built from the given-name lists.

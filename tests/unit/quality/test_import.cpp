@@ -495,6 +495,21 @@ TEST_P(ImportTest, TheRegistrysOwnExportComesBackWithoutDuplicates) {
   EXPECT_FALSE(security::audit_verify(*db).has_value());
 }
 
+TEST_P(ImportTest, AFamilyNameAloneInItsColumnComesBackAsItWas) {
+  // The export writes the name in parts; "Phó" alone in the "Họ" column was read as TCVN3 "Phú"
+  // and the round trip renamed the member.
+  auto m = dangbo::testing::member_in(cell_a1, "Phương", registry::MemberStatus::full, "Phó", "Đức");
+  {
+    auto s = db->session();
+    registry::insert_member(*s, m, "2025-07-01", "test");
+  }
+  registry::RegistryService svc(*db);
+  auto r = import(svc.export_members_csv(staff_a, "26740", registry::MemberQuery{}), &staff_a);
+  EXPECT_EQ(r.job.rows_unchanged, 1);
+  EXPECT_EQ(r.job.rows_updated, 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE family_name = 'Phó' AND version = 1"), 1);
+}
+
 TEST_P(ImportTest, ARegistryIdOutsideTheScopeUnknownOrAnotherPersonsIsRejected) {
   const Registered reg = register_members(*db, cell_a1, cell_a2, cell_b1);
   const std::string an = std::to_string(reg.an), binh = std::to_string(reg.binh), dung = std::to_string(reg.dung);
