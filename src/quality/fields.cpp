@@ -413,7 +413,7 @@ bool clean_known_name(std::string_view raw, const NameLexicon* lex, vntext::Name
     const std::uint8_t b = word_bits(w[k], lex);
     all &= b;
     any |= b;
-    if (n == 1) known += (b & kGiven) != 0;
+    if (n == 1) known += (b & (kFamily | kMiddle | kGiven)) != 0;  // a name in parts: "Họ", "Tên đệm", "Tên"
     else if (k == 0) known += (b & kFamily) != 0;
     else if (k + 1 == n) known += (b & kGiven) != 0;
     else known += (b & kMiddle) != 0;
@@ -539,7 +539,9 @@ NameResult std_person_name(std::string_view raw, std::optional<vntext::ToneStyle
       for (std::size_t i = 0; i < w.size(); ++i) {
         if (check_valid)
           all_valid = all_valid && vntext::is_valid_syllable(w[i]) && vd::tone_position_plausible(w[i]);
-        if (w.size() == 1) k += lex->is_given(w[i]);
+        // One word: a cell of a name in parts ("Họ", "Tên đệm", "Tên" columns), any known name
+        // word ("Phó" is a family name, not TCVN3 for the given name "Phú").
+        if (w.size() == 1) k += lex->is_given(w[i]) || lex->is_family(w[i]) || lex->is_middle(w[i]);
         else if (i == 0) k += lex->is_family(w[i]);
         else if (i + 1 == w.size()) k += lex->is_given(w[i]);
         else k += lex->is_middle(w[i]);

@@ -498,8 +498,11 @@ struct Prepared {
   RawRecord rec;
   RowResult r;
   bool skip = false;          // committed by an earlier run (resume): only the file checks
-  std::string id_value;       // the id column's value (repaired)
-  std::string row_key;        // shown beside the row (import_row.row_key): the id, else the STT
+  std::string id_value;       // the file's own code of the row (repaired): its id column, else a
+                              // member-id cell that is not a registry id ("DV001")
+  int64_t member_ref = 0;     // the registry member id the row names (member-id column), or 0
+  std::string member_text;    // that cell as written
+  std::string row_key;        // shown beside the row (import_row.row_key): the code or id, else the STT
   std::string hash_key;       // SHA-256 of the cells (row-number column left out)
   std::string values_hash;    // SHA-256 of the standardized values
   std::string raw_json;       // the cells as read, JSON
@@ -542,6 +545,33 @@ struct OrgIndex {
     root = OrgEntry{o->id, o->code, o->name, o->path, o->valid_from.iso()};
     if (!by_code.count(root.code)) by_code[root.code] = root;
   }
+  // Why a row's organization code is not one of by_code, naming the code: an organization of the
+  // subtree that is no longer (or not yet) valid, else "not in the subtree" — which says nothing
+  // about organizations outside it (docs/security.md). Cached per code.
+  std::unordered_map<std::string, std::string> refused;
+  const std::string& why_not(soci::session& sql, const std::string& code) {
+    auto it = refused.find(code);
+    if (it != refused.end()) return it->second;
+    const std::string today = base::today().iso();
+    std::string why = "Mã tổ chức '" + code + "' không có trong " + root.name +
+                      ": không ghi được đảng viên vào tổ chức này (kiểm tra lại mã)";
+    isql::Query q;
+    q.text = "SELECT name, valid_from, valid_to FROM organization WHERE code = " + q.add(code) + " AND path >= " +
+             q.add(root.path) + " AND path < " + q.add(registry::subtree_end(root.path)) + " ORDER BY valid_from DESC LIMIT 1";
+    isql::each(sql, q, 3, [&](const isql::Row& r) {
+      auto shown = [](const std::string& iso) {
+        auto d = base::parse_iso_date(iso);
+        return d ? d->display() : iso;
+      };
+      if (!r.null(2) && r.s(2) <= today)
+        why = "Mã tổ chức '" + code + "' (" + r.s(0) + ") đã hết hiệu lực từ ngày " + shown(r.s(2)) +
+              " (giải thể hoặc sắp xếp lại): không ghi được đảng viên vào tổ chức này";
+      else if (r.s(1) > today)
+        why = "Mã tổ chức '" + code + "' (" + r.s(0) + ") chỉ có hiệu lực từ ngày " + shown(r.s(1)) +
+              ": chưa ghi được đảng viên vào tổ chức này";
+    });
+    return refused.emplace(code, std::move(why)).first->second;
+  }
 };
 
 enum class Outcome { created, updated, unchanged, rejected };
@@ -559,8 +589,12 @@ struct Decision {
   int64_t member_id = 0;
   int ref = -1;  // index (in the batch) of the row that creates the member
   const OrgEntry* org = nullptr;
+  bool org_named = false;  // the row names its organization (code or name cell), not the default
+  bool moved = false;      // an update that transfers the member to `org`
   std::string key;
   bool key_known = false;  // the key is already stored (no new member_source_key row)
+  // The key is "member:<id>" (a registry id: matched by the member table, never stored as a key).
+  bool by_member_id() const { return key.rfind("member:", 0) == 0; }
   std::string reject_column, reject_reason;
 };
 
@@ -604,6 +638,40 @@ void apply_row_fields(const Mapping& m, const registry::Member& src, registry::M
   }
 }
 
+// The registry member id a cell holds: 1 to 18 digits, the first not 0 (as the registry writes an
+// id); 0 when the cell is anything else.
+int64_t registry_id(const std::string& s) {
+  if (s.empty() || s.size() > 18 || s[0] == '0') return 0;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return 0;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+// True when a row (its standardized member) can be the stored member `m`: the full name
+// (folded: case, marks and spaces ignored), the birth date, the citizen ID or the card number is
+// in both and the same. Guards a registry-id match against a file whose "Mã" column numbers its
+// rows its own way: one changed cell still matches, another person never does.
+bool same_person(const registry::Member& row, const registry::Member& m) {
+  auto name = [](const registry::Member& x) {
+    return vntext::search_key(x.family_name + " " + x.middle_name + " " + x.given_name);
+  };
+  if (!name(row).empty() && name(row) == name(m)) return true;
+  if (row.birth_date && m.birth_date && row.birth_date->iso() == m.birth_date->iso()) return true;
+  if (!row.citizen_id.empty() && row.citizen_id == m.citizen_id) return true;
+  return !row.card_number.empty() && row.card_number == m.card_number;
+}
+
+// The path of the lowest organization covering both paths ("/1/2/3/" and "/1/2/4/" → "/1/2/").
+std::string common_path(const std::string& a, const std::string& b) {
+  std::string common;
+  for (std::size_t k = 0; k < a.size() && k < b.size() && a[k] == b[k]; ++k)
+    if (a[k] == '/') common = a.substr(0, k + 1);
+  return common;
+}
+
 // {"field": [old, new]} for the editable fields that differ.
 boost::json::object member_diff(const registry::Member& a, const registry::Member& b) {
   boost::json::object diff;
@@ -630,7 +698,8 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
   res.mapping = m;
   if (!m.has(Field::full_name) && !m.has(Field::given_name) && !m.has(Field::family_middle))
     throw std::runtime_error("Không thấy cột họ và tên trong tệp (cần một cột như 'Họ và tên'); hãy chỉ rõ ánh xạ cột");
-  const int c_row = m.column_of(Field::row_number), c_id = m.column_of(Field::id);
+  const int c_row = m.column_of(Field::row_number), c_id = m.column_of(Field::id),
+            c_member = m.column_of(Field::member_id);
   int c_synthetic = -1;
   for (std::size_t c = 0; c < m.header.size(); ++c)
     if (lower_key(m.header[c]) == "du lieu mo phong") c_synthetic = int(c);
@@ -789,12 +858,17 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           }
           p.skip = int64_t(p.rec.line) <= resume_after;
           if (p.r.blank || p.skip) continue;
-          p.id_value = c_id >= 0 && std::size_t(c_id) < p.rec.cells.size()
-                           ? vntext::collapse_spaces(vntext::repair_text(p.rec.cells[std::size_t(c_id)]).text)
-                           : std::string();
-          p.row_key = !p.id_value.empty() || c_row < 0 || std::size_t(c_row) >= p.rec.cells.size()
-                          ? p.id_value
-                          : vntext::collapse_spaces(vntext::repair_text(p.rec.cells[std::size_t(c_row)]).text);
+          auto cell_text = [&](int c) {
+            return c >= 0 && std::size_t(c) < p.rec.cells.size()
+                       ? vntext::collapse_spaces(vntext::repair_text(p.rec.cells[std::size_t(c)]).text)
+                       : std::string();
+          };
+          // The member-id column: a registry id (digits, as the export writes it) names a member;
+          // any other value ("DV001") cannot be one and is the file's own code.
+          p.member_text = cell_text(c_member);
+          p.member_ref = registry_id(p.member_text);
+          p.id_value = c_id >= 0 ? cell_text(c_id) : (p.member_ref ? std::string() : p.member_text);
+          p.row_key = !p.id_value.empty() ? p.id_value : !p.member_text.empty() ? p.member_text : cell_text(c_row);
           buf.clear();
           std::size_t last = p.rec.cells.size();
           while (last > 0 && p.rec.cells[last - 1].empty()) --last;
@@ -894,10 +968,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
     d.outcome = Outcome::rejected;
     d.reject_column = header_of(column);
     d.reject_reason = "Không lưu được dòng này; liên hệ Ban Tổ chức cấp trên";
-    std::string common;
-    for (std::size_t k = 0; k < path.size() && k < job.org_path.size() && path[k] == job.org_path[k]; ++k)
-      if (path[k] == '/') common = path.substr(0, k + 1);
-    outside_audits.push_back({int64_t(p.rec.line), member_id, common, real_reason});
+    outside_audits.push_back({int64_t(p.rec.line), member_id, common_path(path, job.org_path), real_reason});
   };
   const std::string scope_end = registry::subtree_end(job.org_path);
   auto session = db.session();
@@ -922,6 +993,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
   const bool pg = isql::is_postgresql(sql);
   std::vector<std::string> dry_rejected;
 
+  int64_t run_moved = 0;  // updated rows of this run that transferred their member
   double t_db = 0;  // seconds spent writing batches (the rest of the writer's time: waiting for rows)
   // "id:" keys belong to the organization imported into; "hash:" keys to every (scope 0).
   // The column of the first member field longer than the registry allows; -2 when none is.
@@ -949,6 +1021,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
     std::vector<Decision> dec(n);
     // Keys of the rows that can be stored.
     std::vector<std::string> lookup;
+    std::vector<int64_t> member_ids;  // registry ids named by the rows
     for (std::size_t i = 0; i < n; ++i) {
       Prepared& p = *batch[i];
       Decision& d = dec[i];
@@ -985,10 +1058,11 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         if (it == orgs.by_code.end()) {
           d.outcome = Outcome::rejected;
           d.reject_column = header_of(c_org_code);
-          d.reject_reason = "Mã tổ chức '" + code + "' không có trong " + orgs.root.name + " (hoặc đã hết hiệu lực)";
+          d.reject_reason = orgs.why_not(sql, code);
           continue;
         }
         d.org = &it->second;
+        d.org_named = true;
       } else if (!oname.empty()) {
         auto it = orgs.by_name.find(vntext::search_key(oname));
         if (it == orgs.by_name.end() || it->second.size() != 1) {
@@ -1001,8 +1075,14 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           continue;
         }
         d.org = it->second.front();
+        d.org_named = true;
       } else {
         d.org = &orgs.by_code[orgs.root.code];
+      }
+      if (p.member_ref) {
+        d.key = "member:" + std::to_string(p.member_ref);
+        if (!run_keys.count(d.key)) member_ids.push_back(p.member_ref);
+        continue;
       }
       d.key = !p.id_value.empty() ? "id:" + p.id_value : "hash:" + p.hash_key;
       if (!run_keys.count(d.key)) lookup.push_back(d.key);
@@ -1042,12 +1122,15 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
               "SELECT k.source_key, k.member_id, k.values_hash, m.org_path FROM member_source_key k JOIN member m ON m.id = "
               "k.member_id WHERE k.scope_org_id IN (" + std::to_string(job.org_id) + ", 0) AND ",
               "k.source_key", "", 4, [&](const isql::Row& r) { known[r.s(0)] = Known{r.i(1), r.s(2), r.s(3)}; });
+    // Members named by their registry id (the member-id column).
+    std::unordered_map<int64_t, registry::Member> by_id;
+    for (auto& mb : registry::find_members(sql, member_ids)) by_id.emplace(mb.id, std::move(mb));
     // Citizen IDs of the rows that no key matched.
     std::vector<std::string> cids;
     auto cid_usable = [&](const Prepared& p) { return p.r.citizen_id.size() == 12; };
     for (std::size_t i = 0; i < n; ++i)
-      if (dec[i].outcome != Outcome::rejected && !run_keys.count(dec[i].key) && !known.count(dec[i].key) &&
-          cid_usable(*batch[i]))
+      if (dec[i].outcome != Outcome::rejected && !dec[i].by_member_id() && !run_keys.count(dec[i].key) &&
+          !known.count(dec[i].key) && cid_usable(*batch[i]))
         cids.push_back(batch[i]->r.citizen_id);
     std::unordered_map<std::string, std::vector<std::pair<int64_t, std::string>>> by_cid;  // → (member, org_path)
     lookup_in(cids, "SELECT citizen_id, id, org_path FROM member WHERE ", "citizen_id", "", 3,
@@ -1061,11 +1144,11 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
       if (d.outcome == Outcome::rejected) continue;
       if (auto it = run_keys.find(d.key); it != run_keys.end()) {
         d.key_known = true;
-        if (it->second.second != p.values_hash && d.key.rfind("id:", 0) == 0) {
+        if (it->second.second != p.values_hash && (d.key.rfind("id:", 0) == 0 || d.by_member_id())) {
           d.outcome = Outcome::rejected;
-          d.reject_column = header_of(c_id);
-          d.reject_reason = "Mã '" + p.id_value + "' đã dùng cho dòng " + std::to_string(run_key_line[d.key]) +
-                            " với nội dung khác";
+          d.reject_column = header_of(d.by_member_id() ? c_member : (c_id >= 0 ? c_id : c_member));
+          d.reject_reason = "Mã '" + (d.by_member_id() ? p.member_text : p.id_value) + "' đã dùng cho dòng " +
+                            std::to_string(run_key_line[d.key]) + " với nội dung khác";
           continue;
         }
         d.outcome = Outcome::unchanged;
@@ -1073,7 +1156,38 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         if (d.member_id < 0) d.ref = int(-d.member_id - 1), d.member_id = 0;
         continue;
       }
-      if (auto it = known.find(d.key); it != known.end()) {
+      if (d.by_member_id()) {
+        // The registry id of a member inside the subtree, and the row is that person: an update
+        // (compared with the stored member below). Anything else is refused, never a new record.
+        auto it = by_id.find(p.member_ref);
+        const bool inside = it != by_id.end() && it->second.org_path >= job.org_path && it->second.org_path < scope_end;
+        if (!inside) {
+          // Unknown, or outside the subtree: one reason for both (nothing about other subtrees);
+          // the real one audited for the level above, as for the other keys.
+          d.outcome = Outcome::rejected;
+          d.reject_column = header_of(c_member);
+          d.reject_reason = "Không có đảng viên mã " + p.member_text + " trong " + orgs.root.name +
+                            ": dòng không được lưu (không lập hồ sơ mới theo một mã không có). Đảng viên mới: để trống ô " +
+                            "mã; nếu cột '" + header_of(c_member) + "' là mã riêng của tệp, chọn trường “" +
+                            std::string(field_label_vi(Field::id)) + "” cho cột này";
+          if (it != by_id.end())
+            outside_audits.push_back({int64_t(p.rec.line), p.member_ref, common_path(it->second.org_path, job.org_path),
+                                      "Mã đảng viên " + p.member_text +
+                                          " trong tệp là hồ sơ ngoài phạm vi của tổ chức nhập; không cập nhật"});
+          continue;
+        }
+        if (!same_person(p.r.member, it->second)) {
+          d.outcome = Outcome::rejected;
+          d.reject_column = header_of(c_member);
+          d.reject_reason = "Mã đảng viên " + p.member_text + " là hồ sơ của " + it->second.full_name() +
+                            ": họ tên, ngày sinh, số CCCD, số thẻ trong dòng đều không khớp hồ sơ này; không ghi đè. Nếu cột '" +
+                            header_of(c_member) + "' là mã riêng của tệp, chọn trường “" +
+                            std::string(field_label_vi(Field::id)) + "” cho cột này";
+          continue;
+        }
+        d.member_id = p.member_ref;
+        d.outcome = Outcome::updated;
+      } else if (auto it = known.find(d.key); it != known.end()) {
         if (!(it->second.org_path >= job.org_path && it->second.org_path < scope_end)) {
           refuse_outside(p, d, -1, it->second.member_id, it->second.org_path,
                          "Dòng này đã được nhập vào hồ sơ đảng viên số " + std::to_string(it->second.member_id) +
@@ -1123,7 +1237,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
 
     // Updates: compare with the stored member (a citizen-ID match has no stored values hash).
     std::string now = db::now_utc();
-    int64_t created = 0, updated = 0, unchanged = 0, rejected = 0, f_open = 0, f_auto = 0;
+    int64_t created = 0, updated = 0, moved = 0, unchanged = 0, rejected = 0, f_open = 0, f_auto = 0;
     std::vector<BulkWriter::NewMember> news;
     std::vector<std::size_t> news_row;
     std::vector<BulkWriter::FindingRec> finds;
@@ -1163,11 +1277,30 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           finds.push_back(std::move(fr));
         }
       };
+      // The stored members of the rows to compare, read in the batch's transaction in a few
+      // statements; one this batch has already changed is read again.
+      std::unordered_map<int64_t, registry::Member> stored;
+      {
+        std::vector<int64_t> ids;
+        for (std::size_t i = 0; i < n; ++i)
+          if (dec[i].outcome == Outcome::updated) ids.push_back(dec[i].member_id);
+        for (auto& mb : registry::find_members(sql, ids)) stored.emplace(mb.id, std::move(mb));
+      }
+      std::unordered_set<int64_t> written;
       for (std::size_t i = 0; i < n; ++i) {
         Prepared& p = *batch[i];
         Decision& d = dec[i];
         if (d.outcome != Outcome::updated) continue;
-        auto cur = registry::find_member(sql, d.member_id);
+        std::optional<registry::Member> cur;
+        if (written.count(d.member_id)) cur = registry::find_member(sql, d.member_id);
+        else if (auto it = stored.find(d.member_id); it != stored.end()) cur = it->second;
+        if (!cur && d.by_member_id()) {  // removed since (a merge): its id names nobody now
+          d.outcome = Outcome::rejected;
+          d.member_id = 0;
+          d.reject_column = header_of(c_member);
+          d.reject_reason = "Không có đảng viên mã " + p.member_text + " trong " + orgs.root.name + ": dòng không được lưu";
+          continue;
+        }
         if (!cur) {  // removed since: create it again
           d.outcome = Outcome::created;
           d.member_id = 0;
@@ -1176,19 +1309,41 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         registry::Member next = *cur;
         apply_row_fields(m, p.r.member, next);
         auto diff = member_diff(*cur, next);
-        if (!d.key_known) keys.push_back({key_scope(d.key), d.key, d.member_id, p.values_hash, job.id});
-        else key_updates.push_back({d.key, p.values_hash});
-        if (diff.empty()) {
+        // A row that names another organization of the subtree (valid today: OrgIndex) than the
+        // member's transfers the member there; a row that names none leaves it where it is.
+        const bool moving = d.org_named && d.org && d.org->id != cur->org_id;
+        if (d.by_member_id()) {
+          // matched by the member table: no key to store
+        } else if (!d.key_known) {
+          keys.push_back({key_scope(d.key), d.key, d.member_id, p.values_hash, job.id});
+        } else {
+          key_updates.push_back({d.key, p.values_hash});
+        }
+        if (diff.empty() && !moving) {
           d.outcome = Outcome::unchanged;
           continue;
         }
+        d.moved = moving;
         if (!writer) continue;
-        if (!registry::update_member(sql, next, cur->version))
+        if (!diff.empty() && !registry::update_member(sql, next, cur->version))
           throw std::runtime_error("Hồ sơ đảng viên số " + std::to_string(d.member_id) + " vừa được người khác sửa");
         boost::json::object detail = diff;
+        std::string audit_path = cur->org_path;
+        if (moving) {
+          // A permanent transfer, as the registry records one (membership closed and opened,
+          // the stored counts moved): audited under the organization covering both units.
+          registry::transfer_member(sql, d.member_id, d.org->id, d.org->path, today.iso(),
+                                    "Chuyển sinh hoạt theo tệp nhập (lần nhập số " + std::to_string(job.id) + ", dòng " +
+                                        std::to_string(p.rec.line) + ")");
+          detail["org"] = boost::json::array{boost::json::string(cur->org_code + " " + cur->org_name),
+                                             boost::json::string(d.org->code + " " + d.org->name)};
+          detail["transfer"] = boost::json::object{{"from_org_id", cur->org_id}, {"to_org_id", d.org->id}};
+          audit_path = common_path(cur->org_path, d.org->path);
+        }
+        written.insert(d.member_id);
         detail["import"] = job.id;
         detail["line"] = int64_t(p.rec.line);
-        security::audit_append(sql, actor, "import_update", "member", std::to_string(d.member_id), cur->org_path,
+        security::audit_append(sql, actor, "import_update", "member", std::to_string(d.member_id), audit_path,
                                boost::json::serialize(detail));
         // Findings: the open ones that no longer occur are fixed by this import; new ones are added.
         std::set<std::pair<std::string, std::string>> now_found, still_open;
@@ -1218,7 +1373,10 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         Decision& d = dec[i];
         switch (d.outcome) {
           case Outcome::created: ++created; break;
-          case Outcome::updated: ++updated; break;
+          case Outcome::updated:
+            ++updated;
+            moved += d.moved ? 1 : 0;
+            break;
           case Outcome::unchanged: ++unchanged; break;
           case Outcome::rejected: ++rejected; break;
         }
@@ -1272,7 +1430,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           rr.line = int64_t(p.rec.line);
           rr.key = p.row_key;
           rr.raw = p.raw_json;
-          rr.outcome = outcome_name(d.outcome);
+          rr.outcome = d.moved ? "moved" : outcome_name(d.outcome);  // moved: an update that transferred the member
           rr.member_id = d.outcome == Outcome::rejected ? 0 : d.member_id;
           rr.reject_column = d.reject_column;
           rr.reject_reason = d.reject_reason;
@@ -1317,6 +1475,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         detail["lines"] = boost::json::array{first, last};
         detail["created"] = created;
         detail["updated"] = updated;
+        if (moved) detail["moved"] = moved;
         detail["unchanged"] = unchanged;
         detail["rejected"] = rejected;
         if (!news.empty()) detail["member_ids"] = boost::json::array{news.front().id, news.back().id};
@@ -1334,6 +1493,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
     job.rows_read += int64_t(n);
     job.rows_created += created;
     job.rows_updated += updated;
+    run_moved += moved;
     job.rows_unchanged += unchanged;
     job.rows_rejected += rejected;
     job.rows_blank += batch_blank;
@@ -1413,7 +1573,12 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
   // Summary: findings by code and severity of the stored rows (from the table: a resumed run
   // counts the earlier batches too); a dry run keeps its own counts and rejections.
   boost::json::object summary, by_code, by_sev;
+  res.moved = run_moved;
   if (!job.dry_run) {
+    // transfers: every committed batch's, this run's and those of an earlier run of this job
+    isql::Query mq;
+    mq.text = "SELECT count(*) FROM import_row WHERE import_id = " + mq.add(job.id) + " AND outcome = 'moved'";
+    res.moved = isql::to_i64(isql::scalar(sql, mq));
     res.by_code.clear();
     res.by_code_severity.clear();
     std::fill(std::begin(res.by_severity), std::end(res.by_severity), 0);
@@ -1449,6 +1614,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
   summary["by_code"] = std::move(by_code);
   summary["by_severity"] = std::move(by_sev);
   summary["header_line"] = int64_t(res.header_line);
+  summary["moved"] = res.moved;
   summary["resumed_after_line"] = resume_after;
   job.summary = boost::json::serialize(summary);
   if (job.dry_run) {
@@ -1461,8 +1627,10 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
     isql::exec(sql, u);
   }
   writer.reset();
-  std::string msg = fmt::format("Đọc {} dòng = lưu {} (tạo mới {}, cập nhật {}, không đổi {}) + từ chối {}", job.rows_read,
-                                job.stored(), job.rows_created, job.rows_updated, job.rows_unchanged, job.rows_rejected);
+  std::string msg = fmt::format("Đọc {} dòng = lưu {} (tạo mới {}, cập nhật {}{}, không đổi {}) + từ chối {}", job.rows_read,
+                                job.stored(), job.rows_created, job.rows_updated,
+                                res.moved ? fmt::format(" trong đó chuyển sinh hoạt {}", res.moved) : std::string(),
+                                job.rows_unchanged, job.rows_rejected);
   finish_job(db, job, "done", msg);
   if (!job.dry_run) {
     try {
@@ -1503,7 +1671,8 @@ void print_import_summary(std::ostream& o, const ImportResult& r, std::size_t ma
   }
   if (r.resumed_after_line > 0) o << "Tiếp tục sau dòng " << r.resumed_after_line << " (các lô trước đã ghi)\n";
   if (j.kind == "roster")
-    o << "Kết quả: tạo mới " << j.rows_created << ", cập nhật " << j.rows_updated << ", đã có và không đổi "
+    o << "Kết quả: tạo mới " << j.rows_created << ", cập nhật " << j.rows_updated
+      << (r.moved ? " (trong đó chuyển sinh hoạt " + std::to_string(r.moved) + ")" : std::string()) << ", đã có và không đổi "
       << j.rows_unchanged << ", từ chối " << j.rows_rejected << "\n";
   else
     o << "Kết quả: đã sửa " << j.rows_updated << ", không có giá trị sửa " << j.rows_unchanged << ", từ chối "

@@ -12,14 +12,25 @@
 // job, or `dangbo import` on the same file and organization) continues after the last
 // committed batch; and any import matches each row to a member already stored before creating
 // one, so nothing is ever stored twice:
-//   1. the file's id column (Mã đảng viên, ID …; not STT) → key "id:<value>" of the
-//      organization imported into, or else the row's content (its cells except STT) → key
+//   0. the member-id column (Mã, Mã đảng viên, Mã ĐV, ID: what the registry's own export and fix
+//      sheet write) holding a registry id (digits) → that member, when it lies inside the
+//      organization's subtree and the row can be that person (same name, birth date, CCCD or
+//      card number); an id that is unknown, outside the subtree or another person's rejects
+//      the row (never a new record); nothing is stored in member_source_key for it;
+//   1. the file's own code (an id column such as Mã hồ sơ, Mã số đảng viên, or a member-id cell
+//      that is not a number, "DV001"; not STT) → key "id:<value>" of the organization
+//      imported into, or else the row's content (its cells except STT) → key
 //      "hash:<SHA-256>", the same wherever the file was imported (table member_source_key);
 //      a key whose member lies outside the organization's subtree rejects the row;
 //   2. the citizen ID (12 digits, valid) of a member inside the organization's subtree (one
 //      outside it rejects the row: a transfer, not a new record).
 // A matched row whose standardized values are unchanged is "unchanged"; otherwise the member
-// is updated (audited with the changed fields). See docs/adr/0006-imports-batches-and-idempotency.md.
+// is updated (audited with the changed fields). A matched row whose organization column names
+// another organization of the subtree, valid today, transfers the member there as the registry
+// records a transfer (registry::transfer_member: membership closed and opened, stored counts
+// moved), counted in rows_updated and as "moved" (import_row.outcome, the summary's "moved");
+// a code that is unknown, no longer valid or outside the subtree rejects the row, naming it.
+// See docs/adr/0006-imports-batches-and-idempotency.md.
 //
 // Row accounting: rows read = stored (created + updated + unchanged) + rejected. Every
 // rejected row has its line, column and reason (import_row.reject_*).
@@ -94,6 +105,7 @@ struct ImportResult {
   std::map<std::string, int64_t> by_code;
   std::map<std::string, std::array<int64_t, 3>> by_code_severity;  // info, warning, error
   std::vector<RejectedRow> rejected;  // the first 1,000 of this run
+  int64_t moved = 0;                  // updated rows that transferred their member (in rows_updated)
   double seconds = 0;
 };
 

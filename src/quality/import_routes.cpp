@@ -337,6 +337,10 @@ void register_import_routes(http::Router& r, web::Context& ctx, const std::strin
         // findings by kind: those a person must handle (warnings, errors), then the automatic changes
         try {
           auto sum = json::parse(j.summary.empty() ? "{}" : j.summary);
+          // updated rows that transferred their member to another organization
+          if (auto* mv = sum.as_object().if_contains("moved"); mv && j.kind == "roster")
+            if (int64_t n = mv->to_number<int64_t>(); n > 0)
+              res->AddSectionDictionary("MOVED")->SetValue("MOVED", web::format_count(n, lang));
           struct CodeCount {
             std::string code;
             int64_t need = 0, autofix = 0;

@@ -47,7 +47,8 @@ inline std::vector<Part> parse_multipart(const std::string& body, const std::str
 /// The member fields a column can be mapped to, in the order of the selects.
 inline const std::vector<Field>& mappable_fields() {
   static const std::vector<Field> f = {
-      Field::none,          Field::row_number,   Field::id,           Field::full_name,    Field::family_middle,
+      Field::none,          Field::row_number,   Field::member_id,    Field::id,           Field::full_name,
+      Field::family_middle,
       Field::family_name,   Field::middle_name,  Field::given_name,   Field::other_names,  Field::gender,
       Field::birth_date,    Field::birth_place,  Field::home_town,    Field::residence,    Field::residence_code,
       Field::ethnicity,     Field::religion,     Field::citizen_id,   Field::phone,        Field::email,
@@ -62,7 +63,8 @@ inline std::string field_label_en(Field f) {
   switch (f) {
     case Field::none: return "(not used)";
     case Field::row_number: return "Row number";
-    case Field::id: return "Record id";
+    case Field::id: return "The file's own record id";
+    case Field::member_id: return "Member id (this registry)";
     case Field::full_name: return "Full name";
     case Field::family_middle: return "Family and middle name";
     case Field::family_name: return "Family name";

@@ -26,7 +26,8 @@ struct FieldInfo {
 constexpr FieldInfo kFields[] = {
     {Field::none, "none", "(không dùng)"},
     {Field::row_number, "row_number", "STT"},
-    {Field::id, "id", "Mã"},
+    {Field::id, "id", "Mã riêng của tệp"},
+    {Field::member_id, "member_id", "Mã đảng viên (trong hệ thống)"},
     {Field::full_name, "full_name", "Họ và tên"},
     {Field::family_middle, "family_middle", "Họ và tên đệm"},
     {Field::family_name, "family_name", "Họ"},
@@ -66,7 +67,11 @@ const std::unordered_map<std::string_view, Field>& exact_keys() {
       for (auto k : keys) r.emplace(k, f);
     };
     add(Field::row_number, {"stt", "tt", "sott", "sothutu", "thutu", "no"});
-    add(Field::id, {"id", "ma", "madangvien", "madv", "masodangvien", "msdv", "masodv", "mahoso", "sohoso"});
+    // "Mã" (the registry's export) and "Mã đảng viên" (its fix sheet) hold the registry's member
+    // id; the longer names are kept for a file's own codes. Exact names only: "Mã tổ chức", "Mã
+    // chi bộ", "Mã số thẻ" never read as one of these.
+    add(Field::member_id, {"ma", "madangvien", "madv", "id"});
+    add(Field::id, {"masodangvien", "msdv", "masodv", "mahoso", "sohoso"});
     add(Field::full_name, {"hovaten", "hoten", "hotendangvien", "hovatendangvien", "hovatenkhaisinh",
                            "hotenkhaisinh", "hovatendangdung", "hotendangdung", "tendangvien", "fullname",
                            "name", "hovatenthuonggoi", "hovatendangvien"});
@@ -254,7 +259,8 @@ static void finish(Mapping& m) {
       if (same_field) m.fields[i] = Field::none;
       break;
     }
-  m.id_column = m.column_of(Field::id);
+  m.id_column = m.column_of(Field::member_id);
+  if (m.id_column < 0) m.id_column = m.column_of(Field::id);
   if (m.id_column < 0) m.id_column = m.column_of(Field::row_number);
 }
 

@@ -15,7 +15,8 @@ namespace dangbo::quality {
 enum class Field {
   none,              // not a member field: cleaned as plain text
   row_number,        // STT, TT: the row's number in the list
-  id,                // Mã đảng viên, Mã, ID: an identifier of the record
+  id,                // Mã hồ sơ, Mã số đảng viên …: the file's own code of the record
+  member_id,         // Mã, Mã đảng viên, Mã ĐV, ID: the registry's member id (as its export writes it)
   full_name,         // Họ và tên
   family_middle,     // Họ đệm / Họ và tên đệm (with a separate "Tên" column)
   family_name,       // Họ
@@ -79,7 +80,7 @@ struct Mapping {
 
 /// Builds the mapping of a header by recognise_header. When a field is recognised in two
 /// columns, the first keeps it and the others become Field::none. The id column is the
-/// `id` column if any, else the row-number column (STT).
+/// `member_id` column if any, else the `id` column, else the row-number column (STT).
 Mapping auto_mapping(const std::vector<std::string>& header);
 
 /// Mapping file (JSON, UTF-8): {"columns": {"<input header>": "<field name>", …}}. Columns

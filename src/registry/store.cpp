@@ -450,6 +450,27 @@ std::optional<Member> find_member(soci::session& sql, int64_t id) {
   return out;
 }
 
+std::vector<Member> find_members(soci::session& sql, const std::vector<int64_t>& ids) {
+  std::vector<Member> out;
+  const bool pg = db::sql::is_postgresql(sql);
+  const std::size_t chunk = pg ? 10000 : 200;
+  for (std::size_t off = 0; off < ids.size(); off += chunk) {
+    Query q;
+    q.text = std::string("SELECT ") + kMemberCols + " FROM member m JOIN organization o ON o.id = m.org_id WHERE m.id";
+    std::vector<std::string> part;
+    for (std::size_t k = off; k < ids.size() && k < off + chunk; ++k) part.push_back(std::to_string(ids[k]));
+    if (pg) {
+      std::string joined;
+      for (auto& v : part) joined += (joined.empty() ? "" : ",") + v;
+      q.text += " = ANY(CAST(string_to_array(" + q.add(std::move(joined)) + ", ',') AS BIGINT[]))";
+    } else {
+      q.text += " IN " + db::sql::in_list(q, part);
+    }
+    db::sql::each(sql, q, kMemberColCount, [&](const TextRow& r) { out.push_back(member_from(r)); });
+  }
+  return out;
+}
+
 std::vector<Membership> member_history(soci::session& sql, int64_t member_id) {
   Query q;
   q.text = "SELECT ms.id, ms.member_id, ms.org_id, o.code, o.name, ms.valid_from, ms.valid_to, ms.reason FROM membership ms "
@@ -548,6 +569,42 @@ bool update_member(soci::session& sql, const Member& m, int64_t expected_version
   const bool was_active = was && is_active(*was), now_active = is_active(m.status);
   if (was_active != now_active) add_org_counts(sql, {{cur->first, now_active ? 1 : -1}});
   return true;
+}
+
+std::optional<int64_t> transfer_member(soci::session& sql, int64_t member_id, int64_t org_id, const std::string& org_path,
+                                       const std::string& day, const std::string& reason) {
+  auto cur = member_org_status_for_update(sql, member_id);
+  if (!cur || cur->first == org_id) return std::nullopt;
+  // Close the open membership (normally one); the new one starts where the last closed one ends.
+  std::string from = day;
+  std::vector<std::pair<int64_t, std::string>> open;
+  {
+    Query q;
+    q.text = "SELECT id, valid_from FROM membership WHERE member_id = " + q.add(member_id) + " AND valid_to IS NULL";
+    db::sql::each(sql, q, 2, [&](const TextRow& r) { open.emplace_back(to_i64(r.s(0)), r.s(1)); });
+  }
+  for (auto& [id, valid_from] : open) {
+    const std::string to = std::max(day, valid_from);
+    from = std::max(from, to);
+    Query u;
+    u.text = "UPDATE membership SET valid_to = " + u.add(to) + " WHERE id = " + u.add(id);
+    db::sql::exec(sql, u);
+  }
+  {
+    Query q;
+    q.text = "INSERT INTO membership(member_id, org_id, valid_from, reason) VALUES (" + q.add(member_id) + ", " + q.add(org_id) +
+             ", " + q.add(from) + ", " + q.add(reason) + ")";
+    db::sql::exec(sql, q);
+  }
+  {
+    Query q;
+    q.text = "UPDATE member SET org_id = " + q.add(org_id) + ", org_path = " + q.add(org_path) +
+             ", version = version + 1, updated_at = " + q.add(db::now_utc()) + " WHERE id = " + q.add(member_id);
+    db::sql::exec(sql, q);
+  }
+  auto st = parse_member_status(cur->second);
+  if (st && is_active(*st)) add_org_counts(sql, {{cur->first, -1}, {org_id, 1}});
+  return cur->first;
 }
 
 Stats member_stats(soci::session& sql, const Organization& org, const std::string& day, bool en, bool history) {

@@ -96,6 +96,10 @@ MemberPage list_members_by_ids(soci::session& sql, const MemberQuery& q, const s
 /// Throws base::Error(bad_request) on a malformed cursor.
 MemberPage list_members(soci::session& sql, const MemberQuery& q);
 std::optional<Member> find_member(soci::session& sql, int64_t id);
+/// The members among `ids` that exist (as find_member reads them), in no particular order; a
+/// few statements whatever the number of ids (PostgreSQL: one array parameter per 10,000;
+/// SQLite: lists of 200).
+std::vector<Member> find_members(soci::session& sql, const std::vector<int64_t>& ids);
 std::vector<Membership> member_history(soci::session& sql, int64_t member_id);
 /// Count of members matching the query (ignores paging), counting at most `cap` (then returns
 /// cap; the caller shows "cap+").
@@ -109,6 +113,18 @@ void insert_member(soci::session& sql, Member& m, const std::string& valid_from,
 /// Writes every editable column and bumps version; returns false when `expected_version`
 /// does not match (someone else saved first).
 bool update_member(soci::session& sql, const Member& m, int64_t expected_version);
+/// Transfers a member to the organization `org_id` (materialized path `org_path`) from `day`
+/// (ISO date) on, as a permanent transfer is recorded (chuyển sinh hoạt đảng chính thức): the
+/// open membership closes on `day` (on its own first day when that is later, so no period ends
+/// before it begins), a membership of `org_id` opens that same day with `reason`,
+/// member.org_id / org_path follow and the version is bumped, and an active member's stored
+/// count (counts.hpp) moves from the old organization to the new one. The member row is locked
+/// first (PostgreSQL), like update_member. Inside the caller's transaction; checks neither
+/// scope nor the organization's validity (the caller's rules). Returns the organization the
+/// member left, or nullopt (nothing written) when there is no such member or it is already
+/// filed under `org_id`.
+std::optional<int64_t> transfer_member(soci::session& sql, int64_t member_id, int64_t org_id, const std::string& org_path,
+                                       const std::string& day, const std::string& reason);
 
 struct CountItem {
   std::string key, label;

@@ -285,3 +285,92 @@ test('the campaign: open findings per unit over time, the findings list and the 
   assert.ok(reads.length >= 2, 'the API list and the page');
   assert.ok(audit.json.items.some((e) => e.entity === 'import_row' && e.entity_id === String(jobs.at(-1).id)), 'the rejected rows read');
 });
+
+test('the registry\'s own export comes back matched by its "Mã": nothing duplicated, one changed cell updates one member, a changed "Mã tổ chức" transfers, ids of other wards are refused', async () => {
+  const ward = srv.orgs.wardA;
+  const token = srv.tokens.staff;
+  const exp = await request(`${srv.baseUrl}/orgs/${encodeURIComponent(ward)}/export.csv`, { token, headers: { Accept: 'text/csv' } });
+  assert.equal(exp.status, 200, describe(exp));
+  const lines = exp.text.split('\r\n').filter((l) => l !== '');
+  const rows = parseCsv(exp.text);
+  assert.equal(rows.length, lines.length - 1);
+  assert.ok(rows.length >= 3, `ward ${ward} has members to export: ${rows.length}`);
+  const total = await memberTotal();
+  const importAs = async (text, name) => {
+    const j = await upload(Buffer.from(text), { token, org: ward, name });
+    const { done } = await events(j.id, token);
+    assert.equal(done.status, 'done', JSON.stringify(done));
+    assertAccounting(done, name);
+    return done;
+  };
+  const member = async (id) => {
+    const res = await request(`${API()}/members/${id}`, { token });
+    assert.equal(res.status, 200, describe(res));
+    return res.json;
+  };
+
+  // the file unchanged: every row matched by its id, nothing created, nothing changed
+  const same = await importAs(exp.text, 'export.csv');
+  assert.equal(same.rows_read, rows.length);
+  assert.equal(same.rows_created, 0, JSON.stringify(same));
+  assert.equal(same.rows_updated, 0, JSON.stringify(same));
+  assert.equal(same.rows_unchanged, rows.length);
+  assert.equal(same.rows_rejected, 0, JSON.stringify(same));
+  assert.equal(await memberTotal(), total, 'nobody added');
+
+  // one cell changed (a birth date): exactly that member updated
+  const plain = (i) => !lines[i + 1].includes('"');  // lines the test may split on commas
+  const k = rows.findIndex((r, i) => /^\d\d\/\d\d\/\d{4}$/.test(r['Ngày sinh']) && plain(i));
+  assert.ok(k >= 0, 'a row with a full birth date');
+  const [dd, mm, yyyy] = rows[k]['Ngày sinh'].split('/');
+  const day = dd === '01' ? '02' : '01';
+  const cells = (i, edit) => { const c = lines[i + 1].split(','); edit(c); return c.join(','); };
+  const edited = [...lines];
+  edited[k + 1] = cells(k, (c) => { c[5] = `${day}/${mm}/${yyyy}`; });
+  const one = await importAs(edited.join('\r\n') + '\r\n', 'export-edited.csv');
+  assert.equal(one.rows_created, 0, JSON.stringify(one));
+  assert.equal(one.rows_updated, 1, JSON.stringify(one));
+  assert.equal(one.rows_unchanged, rows.length - 1);
+  assert.equal((await member(rows[k]['Mã'])).birth_date, `${yyyy}-${mm}-${day}`);
+
+  // another row's "Mã tổ chức" changed to another cell of the ward: transferred
+  const m = rows.findIndex((r, i) => i !== k && plain(i));
+  let target = null;  // an organization of the ward other than the member's: a cell (breadth-first)
+  for (const queue = [ward]; queue.length && !target;) {
+    const kids = await request(`${API()}/organizations?parent=${encodeURIComponent(queue.shift())}`, { token });
+    assert.equal(kids.status, 200, describe(kids));
+    target = kids.json.items.find((o) => o.code !== rows[m]['Mã tổ chức'] && /cell/.test(o.kind));
+    queue.push(...kids.json.items.map((o) => o.code));
+  }
+  // (the demo ward may have a single cell: then the ward itself, where a row without a cell goes)
+  if (!target) target = { code: ward };
+  assert.notEqual(target.code, rows[m]['Mã tổ chức']);
+  const moved = [...edited];
+  moved[m + 1] = cells(m, (c) => { c[10] = target.code; });
+  const mv = await importAs(moved.join('\r\n') + '\r\n', 'export-moved.csv');
+  assert.equal(mv.rows_updated, 1, JSON.stringify(mv));
+  assert.equal(mv.summary.moved, 1, JSON.stringify(mv.summary));
+  assert.equal((await member(rows[m]['Mã'])).organization, target.code);
+  const page = await request(`${srv.baseUrl}/imports/${mv.id}`, { token, headers: { Accept: 'text/html' } });
+  assert.equal(page.status, 200);
+  assert.match(page.text, /id="count-moved">1</);
+
+  // a member of ward B and an id nobody has: refused, nothing created, the other ward's
+  // member not named
+  const other = await request(`${API()}/members?org=${encodeURIComponent(srv.orgs.wardB)}&limit=1`, { token: srv.tokens.admin });
+  assert.equal(other.status, 200, describe(other));
+  const outsider = other.json.items[0];
+  const foreign = [lines[0], cells(k, (c) => { c[0] = String(outsider.id); }), cells(k, (c) => { c[0] = '999999999'; })];
+  const refused = await importAs(foreign.join('\r\n') + '\r\n', 'foreign-ids.csv');
+  assert.equal(refused.rows_rejected, 2, JSON.stringify(refused));
+  assert.equal(refused.rows_created, 0);
+  const rej = await request(`${API()}/imports/${refused.id}/rejected`, { token });
+  assert.equal(rej.status, 200, describe(rej));
+  assert.equal(rej.json.items.length, 2);
+  for (const r of rej.json.items) {
+    assert.equal(r.column, 'Mã', JSON.stringify(r));
+    assert.match(r.reason, /^Không có đảng viên mã \d+ trong /, JSON.stringify(r));
+    assert.ok(!r.reason.includes(outsider.full_name), r.reason);
+  }
+  assert.equal(await memberTotal(), total, 'nobody added by any of these imports');
+});

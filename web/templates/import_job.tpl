@@ -72,6 +72,7 @@
   {{#ROSTER}}<div class="stat-card"><div class="stat-value" id="count-created">{{CREATED}}</div><div class="stat-label">{{T_imp_created}}</div></div>
   <div class="stat-card"><div class="stat-value" id="count-updated">{{UPDATED}}</div><div class="stat-label">{{T_imp_updated}}</div></div>
   <div class="stat-card"><div class="stat-value" id="count-unchanged">{{UNCHANGED}}</div><div class="stat-label">{{T_imp_unchanged}}</div></div>{{/ROSTER}}
+  {{#MOVED}}<div class="stat-card"><div class="stat-value" id="count-moved">{{MOVED}}</div><div class="stat-label">{{T_imp_moved}}</div></div>{{/MOVED}}
   {{#FIXES}}<div class="stat-card"><div class="stat-value" id="count-updated">{{UPDATED}}</div><div class="stat-label">{{T_imp_fixed}}</div></div>
   <div class="stat-card"><div class="stat-value" id="count-unchanged">{{UNCHANGED}}</div><div class="stat-label">{{T_imp_not_filled}}</div></div>{{/FIXES}}
   <div class="stat-card"><div class="stat-value" id="count-rejected">{{REJECTED}}</div><div class="stat-label">{{T_imp_rejected}}</div></div>

@@ -347,6 +347,21 @@ TEST(Name, LegacyReadingsOfAName) {
   EXPECT_EQ(cell(Field::full_name, "Ung Minh H\xC3\x83\xC2\xA0o"), "Ung Minh Hào");  // UTF-8 à (C3 A0) via cp1252
 }
 
+TEST(Name, AKnownNameWordAloneIsKeptAsWritten) {
+  // A name in parts, as the registry's export writes it ("Họ", "Tên đệm", "Tên"): the family
+  // name "Phó" (data/names/family_names.csv) alone in its cell is not TCVN3 for "Phú" (ó = 0xF3
+  // is TCVN3 ú). Before, every "Phó" of a re-imported export became "Phú".
+  std::vector<quality::Finding> fs;
+  EXPECT_EQ(cell(Field::family_name, "Phó", &fs), "Phó");
+  EXPECT_TRUE(fs.empty());
+  EXPECT_EQ(cell(Field::full_name, "Phó Văn An"), "Phó Văn An");
+  EXPECT_EQ(cell(Field::given_name, "Phú"), "Phú");
+  EXPECT_EQ(cell(Field::family_name, "Nguyễn"), "Nguyễn");
+  EXPECT_EQ(cell(Field::middle_name, "Thị"), "Thị");
+  // a legacy reading is still taken when the word as written is no known name
+  EXPECT_EQ(cell(Field::full_name, "V\xC3\xB2 Minh V\xC3\xB2"), "Vũ Minh Vũ");
+}
+
 TEST(Text, CleanVietnameseFastPathAgreesWithRepair) {
   // is_clean_vietnamese(s) promises that repair_text keeps s: check it on every ward name and
   // on full names built from the given-name lists.
@@ -459,8 +474,11 @@ TEST(Mapping, UsualHeadersAndVariants) {
       {"Tôn giáo", Field::religion},         {"CCCD", Field::citizen_id},          {"CMND", Field::citizen_id},
       {"Số CCCD/CMND", Field::citizen_id},   {"Số định danh", Field::citizen_id},  {"Số CCCD (12 số)", Field::citizen_id},
       {"Điện thoại", Field::phone},          {"SĐT", Field::phone},                {"Số điện thoại", Field::phone},
-      {"STT", Field::row_number},            {"TT", Field::row_number},            {"Mã", Field::id},
-      {"ID", Field::id},                     {"Mã đảng viên", Field::id},          {"Lý luận chính trị", Field::theory_level},
+      {"STT", Field::row_number},            {"TT", Field::row_number},            {"Mã", Field::member_id},
+      {"ID", Field::member_id},              {"Mã đảng viên", Field::member_id},   {"Lý luận chính trị", Field::theory_level},
+      {"Mã ĐV", Field::member_id},           {"Mã hồ sơ", Field::id},              {"Mã số đảng viên", Field::id},
+      // the registry id is named exactly: the other "Mã …" columns are not it
+      {"Mã tổ chức", Field::org_code},       {"Mã chi bộ", Field::org_code},       {"Mã số thẻ", Field::none},
       {"LLCT", Field::theory_level},         {"Trình độ GDPT", Field::education},  {"Chuyên môn", Field::professional},
       {"Chi bộ", Field::org_name},           {"Ghi chú", Field::none},
   };
@@ -470,6 +488,9 @@ TEST(Mapping, UsualHeadersAndVariants) {
 TEST(Mapping, IdColumnAndFileRoundTrip) {
   auto m = quality::auto_mapping({"STT", "Mã đảng viên", "Họ và tên", "Ghi chú"});
   EXPECT_EQ(m.id_column, 1);
+  m = quality::auto_mapping({"STT", "Mã hồ sơ", "Mã", "Họ và tên"});
+  EXPECT_EQ(m.id_column, 2);  // the registry id first, then the file's own code
+  EXPECT_EQ(m.fields[1], Field::id);
   m = quality::auto_mapping({"STT", "Họ và tên", "Họ và tên"});
   EXPECT_EQ(m.id_column, 0);
   EXPECT_EQ(m.fields[2], Field::none);  // one column per field

@@ -273,6 +273,295 @@ TEST_P(ImportTest, AChangedRowUpdatesItsMemberAudited) {
   EXPECT_FALSE(security::audit_verify(*db).has_value());
 }
 
+// roster() with the first row's (An's) organization code replaced.
+std::string roster_with_an_in(const std::string& code) {
+  std::string r = roster();
+  const std::string was = "079063001234,03/02/1990,03/02/1991,Chính thức,26740.01";
+  auto pos = r.find(was);
+  r.replace(pos, was.size(), "079063001234,03/02/1990,03/02/1991,Chính thức," + code);
+  return r;
+}
+
+TEST_P(ImportTest, AChangedOrganizationCodeTransfersTheMember) {
+  auto first = import(roster(), &staff_a);
+  ASSERT_EQ(first.job.rows_created, 2);  // An in 26740.01, Bình in 26740.02
+  const int64_t an = count(*db, "SELECT id FROM member WHERE citizen_id = '079063001234'");
+  auto stored = [&](const Organization& o) {
+    auto s = db->session();
+    return registry::stored_subtree_count(*s, o.path);
+  };
+  ASSERT_EQ(stored(cell_a1), 1);
+  ASSERT_EQ(stored(cell_a2), 1);
+  const std::string today = base::today().iso();
+  const std::string moved = roster_with_an_in("26740.02");
+
+  // a dry run counts the transfer and writes nothing
+  auto dry = import(moved, &staff_a, "26740", true);
+  EXPECT_EQ(dry.job.rows_updated, 1);
+  EXPECT_EQ(dry.job.rows_unchanged, 1);
+  EXPECT_EQ(dry.moved, 1);
+  EXPECT_EQ(count(*db, "SELECT org_id FROM member WHERE id = " + std::to_string(an)), cell_a1.id);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM membership"), 2);
+
+  auto r = import(moved, &staff_a);
+  EXPECT_EQ(r.job.rows_created, 0);
+  EXPECT_EQ(r.job.rows_updated, 1);    // An, transferred
+  EXPECT_EQ(r.job.rows_unchanged, 1);  // Bình
+  EXPECT_EQ(r.job.rows_rejected, 4);   // the same four as the first time
+  EXPECT_EQ(r.moved, 1);
+  EXPECT_EQ(boost::json::parse(r.job.summary).at("moved").to_number<int64_t>(), 1);
+  EXPECT_NE(r.job.message.find("chuyển sinh hoạt 1"), std::string::npos) << r.job.message;
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 2);
+  auto s = db->session();
+  auto m = registry::find_member(*s, an);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->org_id, cell_a2.id);
+  EXPECT_EQ(m->org_path, cell_a2.path);
+  EXPECT_EQ(m->given_name, "An");
+  EXPECT_EQ(m->version, 2);  // created, then transferred; no field changed
+  // the membership history: the cell of the first import until today, the new cell from today
+  auto h = registry::member_history(*s, an);  // newest first
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0].org_id, cell_a2.id);
+  EXPECT_EQ(h[0].valid_from.iso(), today);
+  EXPECT_FALSE(h[0].valid_to.has_value());
+  EXPECT_EQ(h[0].reason, "Chuyển sinh hoạt theo tệp nhập (lần nhập số " + std::to_string(r.job.id) + ", dòng 2)");
+  EXPECT_EQ(h[1].org_id, cell_a1.id);
+  EXPECT_EQ(h[1].valid_from.iso(), "2025-07-01");  // admitted 1990, before the cell existed
+  ASSERT_TRUE(h[1].valid_to.has_value());
+  EXPECT_EQ(h[1].valid_to->iso(), today);
+  // the stored counts moved with him: 26740.01 1 → 0, 26740.02 1 → 2, the ward 2
+  EXPECT_EQ(stored(cell_a1), 0);
+  EXPECT_EQ(stored(cell_a2), 2);
+  EXPECT_EQ(stored(ward_a), 2);
+  EXPECT_TRUE(registry::count_mismatches(*s).empty());
+  // the row's outcome, and one audit entry filed under the ward (covering both cells)
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM import_row WHERE import_id = " + std::to_string(r.job.id) +
+                           " AND line = 2 AND outcome = 'moved' AND member_id = " + std::to_string(an)),
+            1);
+  std::string path, detail, an_id = std::to_string(an);
+  *s << "SELECT org_path, detail FROM audit_log WHERE action = 'import_update' AND entity_id = :id", soci::use(an_id),
+      soci::into(path), soci::into(detail);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_update'"), 1);
+  EXPECT_EQ(path, ward_a.path);
+  auto dj = boost::json::parse(detail).as_object();
+  EXPECT_EQ(dj.at("org").as_array(), (boost::json::array{"26740.01 Chi bộ Khu phố 1", "26740.02 Chi bộ Khu phố 2"}));
+  EXPECT_EQ(dj.at("import").to_number<int64_t>(), r.job.id);
+  EXPECT_FALSE(security::audit_verify(*db).has_value());
+
+  // the same file again: nothing to do
+  auto again = import(moved, &staff_a);
+  EXPECT_EQ(again.job.rows_unchanged, 2);
+  EXPECT_EQ(again.moved, 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM membership"), 3);
+  // a row that names no organization leaves the member where he is
+  auto none = import(roster_with_an_in(""), &staff_a);
+  EXPECT_EQ(none.job.rows_unchanged, 2);
+  EXPECT_EQ(count(*db, "SELECT org_id FROM member WHERE id = " + std::to_string(an)), cell_a2.id);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM membership"), 3);
+}
+
+TEST_P(ImportTest, AnOrganizationThatCannotTakeTheMemberRejectsTheRowAndWritesNothingOfIt) {
+  Organization cell_a3;
+  {
+    auto s = db->session();
+    dangbo::testing::add_org(*s, cell_a3, "26740.03", "Chi bộ Khu phố 3", OrgKind::cell, &ward_a);
+    *s << "UPDATE organization SET valid_to = '2025-08-01' WHERE code = '26740.03'";  // dissolved
+  }
+  auto first = import(roster(), &staff_a);
+  ASSERT_EQ(first.job.rows_created, 2);
+  const int64_t an = count(*db, "SELECT id FROM member WHERE citizen_id = '079063001234'");
+  const int64_t audits = count(*db, "SELECT count(*) FROM audit_log");
+  // unknown; dissolved; a cell of ward B (outside the ward imported into)
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"26740.99", "Mã tổ chức '26740.99' không có trong Đảng bộ phường Sài Gòn"},
+      {"26740.03", "Mã tổ chức '26740.03' (Chi bộ Khu phố 3) đã hết hiệu lực từ ngày 01/08/2025"},
+      {"26737.01", "Mã tổ chức '26737.01' không có trong Đảng bộ phường Sài Gòn"}};
+  for (auto& [code, reason] : cases) {
+    // the row also renames him: nothing of it may be stored
+    std::string f = roster_with_an_in(code);
+    f.replace(f.find("nguyễn văn  an"), std::string("nguyễn văn  an").size(), "Nguyễn Văn Ân");
+    auto r = import(f, &staff_a);
+    EXPECT_EQ(r.job.rows_updated, 0) << code;
+    EXPECT_EQ(r.job.rows_unchanged, 1) << code;  // Bình
+    EXPECT_EQ(r.job.rows_rejected, 5) << code;
+    EXPECT_EQ(r.moved, 0);
+    auto rej = rejected_rows(*db, r.job.id, 0, 100);
+    ASSERT_FALSE(rej.empty());
+    EXPECT_EQ(rej[0].line, 2);
+    EXPECT_EQ(rej[0].column, "Mã chi bộ");
+    EXPECT_EQ(rej[0].reason.rfind(reason, 0), 0u) << rej[0].reason;
+    EXPECT_EQ(rej[0].reason.find("Tân Định"), std::string::npos) << rej[0].reason;  // nothing about ward B
+  }
+  auto s = db->session();
+  auto m = registry::find_member(*s, an);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->given_name, "An");
+  EXPECT_EQ(m->org_id, cell_a1.id);
+  EXPECT_EQ(m->version, 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM membership WHERE member_id = " + std::to_string(an)), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_update'"), 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log"), audits + 3);  // one import_batch entry per import
+  EXPECT_EQ(registry::stored_subtree_count(*s, cell_a1.path), 1);
+  EXPECT_EQ(registry::stored_subtree_count(*s, cell_a2.path), 1);
+}
+
+// Members entered in the registry itself (not imported): An and Bình in 26740.01, Cường
+// (probationary, admitted two months ago) in 26740.02, Dũng in ward B.
+struct Registered {
+  int64_t an = 0, binh = 0, cuong = 0, dung = 0;
+};
+Registered register_members(db::Database& db, const Organization& a1, const Organization& a2, const Organization& b1) {
+  auto s = db.session();
+  auto add = [&](registry::Member m) {
+    registry::insert_member(*s, m, "2025-07-01", "test");
+    return m.id;
+  };
+  Registered r;
+  auto an = dangbo::testing::member_in(a1, "An");  // Nguyễn Văn An, 20/05/1970, full member
+  an.card_number = "12345601";
+  r.an = add(an);
+  auto binh = dangbo::testing::member_in(a1, "Bình", registry::MemberStatus::full, "Trần", "Thị");
+  binh.gender = registry::Gender::female;
+  binh.birth_date = base::make_date(1975, 8, 15);
+  binh.card_number = "12345602";
+  r.binh = add(binh);
+  auto cuong = dangbo::testing::member_in(a2, "Cường", registry::MemberStatus::probationary, "Lê");
+  cuong.birth_date = base::make_date(1990, 1, 2);
+  cuong.admitted_on = base::add_months(base::today(), -2);
+  cuong.full_member_on.reset();
+  r.cuong = add(cuong);
+  r.dung = add(dangbo::testing::member_in(b1, "Dũng", registry::MemberStatus::full, "Phạm"));
+  return r;
+}
+
+// `text` with its first `from` replaced by `to` (which must be there).
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  auto pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos) text.replace(pos, from.size(), to);
+  return text;
+}
+
+TEST_P(ImportTest, TheRegistrysOwnExportComesBackWithoutDuplicates) {
+  const Registered reg = register_members(*db, cell_a1, cell_a2, cell_b1);
+  registry::RegistryService svc(*db);
+  const std::string csv = svc.export_members_csv(staff_a, "26740", registry::MemberQuery{});
+  ASSERT_EQ(csv.rfind("\xEF\xBB\xBFMã,Họ,Tên đệm,Tên,", 0), 0u) << csv.substr(0, 80);
+  auto version = [&](int64_t id) { return count(*db, "SELECT version FROM member WHERE id = " + std::to_string(id)); };
+
+  // unchanged: the three members of the ward matched by "Mã", nothing created, nothing changed
+  auto r = import(csv, &staff_a);
+  EXPECT_EQ(r.mapping.fields[0], Field::member_id);
+  EXPECT_EQ(r.job.rows_read, 3);
+  EXPECT_EQ(r.job.rows_created, 0);
+  EXPECT_EQ(r.job.rows_updated, 0);
+  EXPECT_EQ(r.job.rows_unchanged, 3);
+  EXPECT_EQ(r.job.rows_rejected, 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 4);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member_source_key"), 0);  // matched by id: no key kept
+  for (int64_t id : {reg.an, reg.binh, reg.cuong}) EXPECT_EQ(version(id), 1) << id;
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM import_row WHERE import_id = " + std::to_string(r.job.id) +
+                           " AND outcome = 'unchanged' AND member_id IN (" + std::to_string(reg.an) + "," +
+                           std::to_string(reg.binh) + "," + std::to_string(reg.cuong) + ")"),
+            3);
+
+  // one cell changed (Bình's birth date): exactly that member updated, audited
+  auto r2 = import(replaced(csv, "15/08/1975", "16/08/1975"), &staff_a);
+  EXPECT_EQ(r2.job.rows_created, 0);
+  EXPECT_EQ(r2.job.rows_updated, 1);
+  EXPECT_EQ(r2.job.rows_unchanged, 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 4);
+  {
+    auto s = db->session();
+    auto b = registry::find_member(*s, reg.binh);
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->birth_date->iso(), "1975-08-16");
+    EXPECT_EQ(b->version, 2);
+    std::string detail, bid = std::to_string(reg.binh);
+    *s << "SELECT detail FROM audit_log WHERE action = 'import_update' AND entity_id = :id", soci::use(bid), soci::into(detail);
+    EXPECT_EQ(boost::json::parse(detail).at("birth_date").as_array(), (boost::json::array{"15/08/1975", "16/08/1975"}));
+  }
+  EXPECT_EQ(version(reg.an), 1);
+  EXPECT_EQ(version(reg.cuong), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_update'"), 1);
+
+  // Cường's "Mã tổ chức" changed to 26740.01: transferred
+  auto r3 = import(replaced(csv, "26740.02,Chi bộ Khu phố 2", "26740.01,Chi bộ Khu phố 2"), &staff_a);
+  EXPECT_EQ(r3.job.rows_updated, 2);  // Cường moved; Bình back to the exported birth date
+  EXPECT_EQ(r3.moved, 1);
+  EXPECT_EQ(count(*db, "SELECT org_id FROM member WHERE id = " + std::to_string(reg.cuong)), cell_a1.id);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 4);
+  EXPECT_FALSE(security::audit_verify(*db).has_value());
+}
+
+TEST_P(ImportTest, AFamilyNameAloneInItsColumnComesBackAsItWas) {
+  // The export writes the name in parts; "Phó" alone in the "Họ" column was read as TCVN3 "Phú"
+  // and the round trip renamed the member.
+  auto m = dangbo::testing::member_in(cell_a1, "Phương", registry::MemberStatus::full, "Phó", "Đức");
+  {
+    auto s = db->session();
+    registry::insert_member(*s, m, "2025-07-01", "test");
+  }
+  registry::RegistryService svc(*db);
+  auto r = import(svc.export_members_csv(staff_a, "26740", registry::MemberQuery{}), &staff_a);
+  EXPECT_EQ(r.job.rows_unchanged, 1);
+  EXPECT_EQ(r.job.rows_updated, 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE family_name = 'Phó' AND version = 1"), 1);
+}
+
+TEST_P(ImportTest, ARegistryIdOutsideTheScopeUnknownOrAnotherPersonsIsRejected) {
+  const Registered reg = register_members(*db, cell_a1, cell_a2, cell_b1);
+  const std::string an = std::to_string(reg.an), binh = std::to_string(reg.binh), dung = std::to_string(reg.dung);
+  const std::string f = "Mã,Họ và tên,Giới tính,Ngày sinh\n" +
+                        dung + ",Phạm Văn Dũng,Nam,20/05/1970\n" +     // line 2: ward B's member
+                        "987654321,Hoàng Văn Em,Nam,01/01/1980\n" +   // line 3: no such member
+                        an + ",Trần Thị Xuân,Nữ,02/02/1988\n" +       // line 4: An's id, another person
+                        "DV9,Phạm Thị Hoa,Nữ,03/03/1985\n" +          // line 5: the file's own code
+                        binh + ",Trần Thị Bình,Nữ,15/08/1975\n" +     // line 6: Bình, as registered
+                        binh + ",Trần Thị Bình,Nữ,16/08/1975\n";      // line 7: Bình's id again, other content
+  auto r = import(f, &staff_a);
+  EXPECT_EQ(r.job.rows_read, 6);
+  EXPECT_EQ(r.job.rows_created, 1);    // Hoa (key id:DV9)
+  EXPECT_EQ(r.job.rows_unchanged, 1);  // Bình
+  EXPECT_EQ(r.job.rows_updated, 0);
+  EXPECT_EQ(r.job.rows_rejected, 4);
+  auto rej = rejected_rows(*db, r.job.id, 0, 100);
+  ASSERT_EQ(rej.size(), 4u);
+  const std::string tail = " trong Đảng bộ phường Sài Gòn: dòng không được lưu (không lập hồ sơ mới theo một mã không có)";
+  EXPECT_EQ(rej[0].line, 2);
+  EXPECT_EQ(rej[0].column, "Mã");
+  EXPECT_EQ(rej[0].reason.rfind("Không có đảng viên mã " + dung + tail, 0), 0u) << rej[0].reason;
+  EXPECT_EQ(rej[0].reason.find("Tân Định"), std::string::npos);  // nothing about ward B's member
+  EXPECT_EQ(rej[1].line, 3);
+  EXPECT_EQ(rej[1].reason.rfind("Không có đảng viên mã 987654321" + tail, 0), 0u) << rej[1].reason;
+  EXPECT_EQ(rej[2].line, 4);
+  EXPECT_EQ(rej[2].reason.rfind("Mã đảng viên " + an + " là hồ sơ của Nguyễn Văn An: họ tên, ngày sinh", 0), 0u)
+      << rej[2].reason;
+  EXPECT_EQ(rej[3].line, 7);
+  EXPECT_EQ(rej[3].reason, "Mã '" + binh + "' đã dùng cho dòng 6 với nội dung khác");
+  // nothing of them written: no new member but Hoa, An and Dũng untouched; the outside one
+  // audited for the city (the level covering both wards)
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 5);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE version <> 1"), 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE given_name = 'Xuân' OR given_name = 'Em'"), 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member_source_key"), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_reject' AND entity_id = '" + dung +
+                           "' AND org_path = '" + root.path + "'"),
+            1);
+
+  // A file whose "Mã" numbers its rows its own way never overwrites the members those numbers
+  // happen to name; mapped as the file's own code, its rows are new members.
+  const std::string own = "Mã,Họ và tên\n" + an + ",Hoàng Văn Phúc\n" + binh + ",Đỗ Thị Quyên\n";
+  auto guessed = import(own, &staff_a);
+  EXPECT_EQ(guessed.job.rows_rejected, 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 5);
+  auto mapped = import(own, &staff_a, "26740", false, 1000, R"({"columns": {"Mã": "id"}})");
+  EXPECT_EQ(mapped.job.rows_created, 2);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 7);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE version <> 1"), 0);
+}
+
 TEST_P(ImportTest, CitizenIdMatchesInScopeAndRefusesOutside) {
   // already registered: An in ward A (another spelling), Bình in ward B
   auto add = [&](const Organization& cell, const std::string& given, const std::string& cid) {

@@ -12,6 +12,7 @@
 #include "common/temp_db.hpp"
 
 #include "base/rules.hpp"
+#include "db/sql.hpp"
 #include "registry/counts.hpp"
 #include "registry/refdata.hpp"
 #include "registry/roster_gen.hpp"
@@ -214,6 +215,72 @@ TEST_P(OrgCounts, AddedDeltasAccumulateAndZeroesAreSkipped) {
   }
   add_org_counts(*s, many);
   EXPECT_EQ(stored_subtree_count(*s, ward_b.path), 401 * (1 + 2 + 3));  // 1203 = 3 × 401
+}
+
+// A transfer (registry::transfer_member): the open membership closes, one opens in the new
+// organization the same day, the member row follows, and an active member's count moves.
+TEST_P(OrgCounts, ATransferClosesAndOpensMembershipsAndMovesTheCount) {
+  make_tree();
+  const int64_t an = add("An", cell_a1);
+  const int64_t binh = add("Bình", cell_a1, MemberStatus::transferred_out);  // not on the rolls
+  add("Cường", cell_a2);
+  ASSERT_EQ(stored(cell_a1), 1);
+  ASSERT_EQ(stored(cell_a2), 1);
+  // Memberships of a member, oldest first: "org_id from to reason" (to "-" when open).
+  auto history = [&](int64_t member) {
+    auto s = db->session();
+    std::vector<std::string> out;
+    db::sql::Query q;
+    q.text = "SELECT org_id, valid_from, valid_to, reason FROM membership WHERE member_id = " + q.add(member) + " ORDER BY id";
+    db::sql::each(*s, q, 4, [&](const db::sql::Row& r) {
+      out.push_back(r.s(0) + " " + r.s(1) + " " + (r.null(2) ? std::string("-") : r.s(2)) + " " + r.s(3));
+    });
+    return out;
+  };
+  auto transfer = [&](int64_t member, const Organization& to, const std::string& day) {
+    auto s = db->session();
+    soci::transaction tr(*s);
+    auto left = transfer_member(*s, member, to.id, to.path, day, "chuyển sinh hoạt");
+    tr.commit();
+    return left;
+  };
+  const std::string a1 = std::to_string(cell_a1.id), a2 = std::to_string(cell_a2.id);
+
+  EXPECT_EQ(transfer(an, cell_a2, "2026-01-10"), std::optional<int64_t>(cell_a1.id));
+  EXPECT_EQ(history(an), (std::vector<std::string>{a1 + " 2025-07-01 2026-01-10 test", a2 + " 2026-01-10 - chuyển sinh hoạt"}));
+  {
+    auto s = db->session();
+    auto m = find_member(*s, an);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->org_id, cell_a2.id);
+    EXPECT_EQ(m->org_path, cell_a2.path);
+    EXPECT_EQ(m->version, 2);
+  }
+  // a1: 1 → 0, a2: 1 → 2, the ward still 2
+  EXPECT_EQ(stored(cell_a1), 0);
+  EXPECT_EQ(stored(cell_a2), 2);
+  EXPECT_EQ(stored(ward_a), 2);
+  EXPECT_EQ(counted(cell_a2), 2);
+
+  // a member off the rolls moves without touching the counts
+  EXPECT_EQ(transfer(binh, cell_b, "2026-01-10"), std::optional<int64_t>(cell_a1.id));
+  EXPECT_EQ(history(binh).size(), 2u);
+  EXPECT_EQ(stored(ward_a), 2);
+  EXPECT_EQ(stored(ward_b), 0);
+
+  // already there: nothing written
+  EXPECT_EQ(transfer(an, cell_a2, "2026-01-11"), std::nullopt);
+  EXPECT_EQ(history(an).size(), 2u);
+  // a day before the open membership's first day: it closes on its own first day, so no period
+  // ends before it begins, and the next starts there
+  EXPECT_EQ(transfer(an, cell_a1, "2026-01-05"), std::optional<int64_t>(cell_a2.id));
+  EXPECT_EQ(history(an), (std::vector<std::string>{a1 + " 2025-07-01 2026-01-10 test", a2 + " 2026-01-10 2026-01-10 chuyển sinh hoạt",
+                                                   a1 + " 2026-01-10 - chuyển sinh hoạt"}));
+  EXPECT_EQ(stored(cell_a1), 1);
+  EXPECT_EQ(stored(cell_a2), 1);
+  // no such member
+  EXPECT_EQ(transfer(999999, cell_a1, "2026-01-10"), std::nullopt);
+  EXPECT_TRUE(mismatches().empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, OrgCounts, ::testing::ValuesIn(dangbo::testing::backends()),
