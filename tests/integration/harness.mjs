@@ -468,6 +468,23 @@ async function findCell(baseUrl, token, code) {
 }
 
 /** Polls fn until it returns true (errors count as false). */
+/** Runs SQL on a test server's database (`db` as startServer returns it: sqlite:PATH or a
+ * postgresql:// URL) with the sqlite3 or psql client; returns the rows as arrays of strings. */
+export function dbRows(db, query) {
+  const pg = db.startsWith('postgres');
+  const args = pg ? [db, '-qAt', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-c', query] : ['-batch', '-separator', '|', db.slice('sqlite:'.length), query];
+  return new Promise((resolve, reject) => {
+    const child = spawn(pg ? 'psql' : 'sqlite3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
+    child.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out.trim() ? out.trim().split('\n').map((l) => l.split('|')) : [])
+      : reject(new Error(`${pg ? 'psql' : 'sqlite3'}: ${err}\n${query}`))));
+  });
+}
+
 export async function waitFor(fn, timeoutMs, what) {
   const end = Date.now() + timeoutMs;
   let last;

@@ -10,11 +10,10 @@
 // Runs on SQLite or PostgreSQL like the other integration tests (DANGBO_TEST_BACKEND).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, request, describe, runCli, waitFor } from './harness.mjs';
+import { startServer, request, describe, runCli, waitFor, dbRows } from './harness.mjs';
 
 let srv;
 let dir;
@@ -36,21 +35,7 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs SQL on the test database (sqlite3 or psql); returns the rows as arrays of strings. */
-function sql(query) {
-  const pg = srv.db.startsWith('postgres');
-  const args = pg ? [srv.db, '-qAt', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-c', query] : ['-batch', '-separator', '|', srv.db.slice('sqlite:'.length), query];
-  return new Promise((resolve, reject) => {
-    const child = spawn(pg ? 'psql' : 'sqlite3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
-    child.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out.trim() ? out.trim().split('\n').map((l) => l.split('|')) : [])
-      : reject(new Error(`${pg ? 'psql' : 'sqlite3'}: ${err}\n${query}`))));
-  });
-}
+const sql = (query) => dbRows(srv.db, query);
 const one = async (q) => Number((await sql(q))[0]?.[0] ?? 0);
 
 function importCli(file, extra = []) {

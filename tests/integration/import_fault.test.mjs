@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, request, describe, runCli, waitFor, tail, DANGBO_BIN, REPO_ROOT } from './harness.mjs';
+import { startServer, request, describe, runCli, waitFor, tail, DANGBO_BIN, REPO_ROOT, dbRows } from './harness.mjs';
 
 const ROWS = Number(process.env.DANGBO_FAULT_ROWS || 60000);
 const BATCH = 3000;
@@ -47,21 +47,7 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs SQL on the test database (sqlite3 or psql); returns the rows as arrays of strings. */
-function sql(query) {
-  const pg = srv.db.startsWith('postgres');
-  const args = pg ? [srv.db, '-qAt', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-c', query] : ['-batch', '-separator', '|', srv.db.slice('sqlite:'.length), query];
-  return new Promise((resolve, reject) => {
-    const child = spawn(pg ? 'psql' : 'sqlite3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
-    child.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out.trim() ? out.trim().split('\n').map((l) => l.split('|')) : [])
-      : reject(new Error(`${pg ? 'psql' : 'sqlite3'}: ${err}\n${query}`))));
-  });
-}
+const sql = (query) => dbRows(srv.db, query);
 const one = async (q) => Number((await sql(q))[0]?.[0] ?? 0);
 
 function kill9() {
