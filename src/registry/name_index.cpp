@@ -34,6 +34,10 @@ constexpr std::array<std::array<int, 3>, 4> kForms = {{{0, 1, 2}, {2, 0, 1}, {0,
 
 struct Parts {
   std::array<std::string_view, 3> p;
+  // The stored key columns themselves (search_key, given_key, family_given_key,
+  // middle_given_key), for the rare member whose keys are not the folded parts joined (a name
+  // that vntext::search_key folds through ICU as a whole, or a part over 255 bytes).
+  const std::array<std::string, 4>* exact = nullptr;
 };
 
 // Walks the bytes of form f of `parts`: the non-empty parts in the form's order, one space between.
@@ -67,6 +71,14 @@ struct FormCursor {
 // Where form f of `parts` stands against the SQL range [key, key + "~") (store.cpp
 // name_condition): -1 below it, 0 inside, +1 above.
 int form_vs_key(const Parts& parts, int f, std::string_view key) {
+  if (parts.exact) {
+    std::string_view form = (*parts.exact)[f];
+    std::size_t n = std::min(form.size(), key.size());
+    int c = form.substr(0, n).compare(key.substr(0, n));
+    if (c != 0) return c < 0 ? -1 : 1;
+    if (form.size() < key.size()) return -1;
+    return form.size() == key.size() || (unsigned char)form[key.size()] < '~' ? 0 : 1;
+  }
   FormCursor c(parts, f);
   for (unsigned char k : key) {
     int b = c.next();
@@ -75,6 +87,15 @@ int form_vs_key(const Parts& parts, int f, std::string_view key) {
   }
   int b = c.next();
   return b < '~' ? 0 : 1;  // key itself (b = -1), or key followed by a byte below '~'
+}
+
+// Form f of `parts` as text.
+std::string form_text(const Parts& parts, int f) {
+  if (parts.exact) return (*parts.exact)[f];
+  std::string t;
+  FormCursor c(parts, f);
+  for (int ch = c.next(); ch >= 0; ch = c.next()) t.push_back(char(ch));
+  return t;
 }
 
 bool name_matches(const Parts& parts, std::string_view key) {
@@ -101,7 +122,9 @@ uint8_t gender_code(std::string_view g) {
 }
 
 constexpr const char* kIndexedCols =
-    "SELECT id, family_name, middle_name, given_name, sort_key, org_id, org_path, status, gender FROM member";
+    "SELECT id, family_name, middle_name, given_name, sort_key, org_id, org_path, status, gender, search_key, given_key, "
+    "family_given_key, middle_given_key FROM member";
+constexpr std::size_t kIndexedColCount = 13;
 
 IndexedMember indexed_from(const TextRow& r) {
   IndexedMember m;
@@ -114,6 +137,11 @@ IndexedMember indexed_from(const TextRow& r) {
   m.org_path = r.s(6);
   m.status = status_code(r.s(7));
   m.gender = gender_code(r.s(8));
+  // Keep the stored keys when the parts do not give them back (the search must match SQL's).
+  bool same = m.family.size() <= 255 && m.middle.size() <= 255 && m.given.size() <= 255;
+  Parts parts{{m.family, m.middle, m.given}};
+  for (int f = 0; f < 4 && same; ++f) same = form_text(parts, f) == r.s(9 + std::size_t(f));
+  if (!same) m.exact = std::array<std::string, 4>{r.s(9), r.s(10), r.s(11), r.s(12)};
   return m;
 }
 
@@ -176,6 +204,8 @@ struct NameIndex::Base {
   std::string names;  // folded family, middle, given, by rank
   std::vector<uint32_t> name_off;
   std::vector<std::array<uint8_t, 3>> name_len;
+  std::vector<uint8_t> has_exact;                                    // by rank
+  std::unordered_map<uint32_t, std::array<std::string, 4>> exact;  // rank → stored keys
   std::vector<uint32_t> org;  // organization index of each rank
   std::vector<uint8_t> status, gender;
   std::vector<std::string> org_paths;  // organization index order = path order
@@ -192,7 +222,9 @@ struct NameIndex::Base {
     std::string_view all(names);
     std::size_t o = name_off[r];
     auto& l = name_len[r];
-    return Parts{{all.substr(o, l[0]), all.substr(o + l[0], l[1]), all.substr(o + l[0] + l[1], l[2])}};
+    Parts p{{all.substr(o, l[0]), all.substr(o + l[0], l[1]), all.substr(o + l[0] + l[1], l[2])}};
+    if (has_exact[r]) p.exact = &exact.at(r);
+    return p;
   }
   std::optional<uint32_t> rank_of(int64_t id) const {
     auto it = std::lower_bound(by_id.begin(), by_id.end(), id);
@@ -315,6 +347,7 @@ void NameIndex::build() {
   std::vector<uint32_t> key_off{0}, name_off, org;
   std::vector<std::array<uint8_t, 3>> name_len;
   std::vector<uint8_t> status, gender;
+  std::unordered_map<uint32_t, std::array<std::string, 4>> exact_read;  // read index → stored keys
   std::unordered_map<int64_t, uint32_t> org_seen;  // organization id → index in read order
   std::vector<std::pair<std::string, int64_t>> orgs;  // (path, id) in read order
   {
@@ -351,6 +384,7 @@ void NameIndex::build() {
         org.push_back(it->second);
         status.push_back(x.status);
         gender.push_back(x.gender);
+        if (x.exact) exact_read.emplace(uint32_t(ids.size() - 1), std::move(*x.exact));
       };
       if (pg) {
         // libpq holds a whole result in memory: 6,000,000 rows would cost gigabytes (kept by the
@@ -359,13 +393,13 @@ void NameIndex::build() {
         for (std::size_t got = 1; got > 0;) {
           std::size_t before = ids.size();
           db::sql::Query f("FETCH 50000 FROM name_index_rows");
-          db::sql::each(*s, f, 9, on_row);
+          db::sql::each(*s, f, kIndexedColCount, on_row);
           got = ids.size() - before;
         }
         *s << "CLOSE name_index_rows";
       } else {
         db::sql::Query m(kIndexedCols);
-        db::sql::each(*s, m, 9, on_row);  // SQLite steps through the table row by row
+        db::sql::each(*s, m, kIndexedColCount, on_row);  // SQLite steps through the table row by row
       }
       *s << "COMMIT";
     } catch (...) {
@@ -401,6 +435,7 @@ void NameIndex::build() {
   b->org.resize(n);
   b->status.resize(n);
   b->gender.resize(n);
+  b->has_exact.assign(n, 0);
   b->org_first.assign(orgs.size() + 1, 0);
   for (uint32_t r = 0; r < n; ++r) {
     uint32_t i = perm[r];
@@ -414,6 +449,10 @@ void NameIndex::build() {
     b->org_first[b->org[r] + 1]++;
     b->status[r] = status[i];
     b->gender[r] = gender[i];
+    if (auto e = exact_read.find(i); e != exact_read.end()) {
+      b->has_exact[r] = 1;
+      b->exact.emplace(r, std::move(e->second));
+    }
   }
   b->key_off[n] = uint32_t(b->keys.size());
   for (std::size_t i = 1; i < b->org_first.size(); ++i) b->org_first[i] += b->org_first[i - 1];
@@ -433,8 +472,13 @@ void NameIndex::build() {
     std::vector<uint32_t> off(n + 1);
     for (uint32_t r = 0; r < n; ++r) {
       off[r] = uint32_t(text.size());
-      FormCursor c(b->parts(r), f);
-      for (int ch = c.next(); ch >= 0; ch = c.next()) text.push_back(char(ch));
+      Parts p = b->parts(r);
+      if (p.exact) {
+        text += (*p.exact)[f];
+      } else {
+        FormCursor c(p, f);
+        for (int ch = c.next(); ch >= 0; ch = c.next()) text.push_back(char(ch));
+      }
     }
     off[n] = uint32_t(text.size());
     auto at = [&](uint32_t r) { return std::string_view(text).substr(off[r], off[r + 1] - off[r]); };
@@ -597,7 +641,7 @@ void NameIndex::apply(soci::session& sql, const std::vector<int64_t>& ids) {
     std::vector<std::string> chunk;
     for (std::size_t k = i; k < std::min(ids.size(), i + 500); ++k) chunk.push_back(std::to_string(ids[k]));
     q.text += db::sql::in_list(q, chunk);
-    db::sql::each(sql, q, 9, [&](const TextRow& r) {
+    db::sql::each(sql, q, kIndexedColCount, [&](const TextRow& r) {
       IndexedMember m = indexed_from(r);
       fresh[m.id] = std::move(m);
     });
@@ -622,7 +666,8 @@ std::vector<const IndexedMember*> delta_matches(const std::unordered_map<int64_t
     if (s.org_id && m->org_id != *s.org_id) continue;
     if (!((s.status_mask >> m->status) & 1u) || (s.gender && m->gender != s.gender)) continue;
     if (!s.after_key.empty() && !key_less(s.after_key, s.after_id, m->sort_key, m->id)) continue;
-    if (!s.key.empty() && !name_matches(Parts{{m->family, m->middle, m->given}}, s.key)) continue;
+    if (!s.key.empty() && !name_matches(Parts{{m->family, m->middle, m->given}, m->exact ? &*m->exact : nullptr}, s.key))
+      continue;
     out.push_back(&*m);
   }
   std::sort(out.begin(), out.end(),

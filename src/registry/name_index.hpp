@@ -20,6 +20,7 @@
 #pragma once
 #include <soci/soci.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -49,6 +50,11 @@ struct IndexedMember {
   int64_t org_id = 0;
   uint8_t status = 0;  // index into name_index_statuses()
   uint8_t gender = 0;  // 0 unknown, 1 male, 2 female
+  /// The four stored name keys (search_key, given_key, family_given_key, middle_given_key) when
+  /// they are not the folded parts joined with spaces (ICU folds a whole name differently from
+  /// its parts when one holds a character outside the Vietnamese table; a part over 255 bytes);
+  /// searches then compare against these, exactly as SQL does.
+  std::optional<std::array<std::string, 4>> exact;
 };
 
 /// The filters of one indexed search. `key` is the folded search text ("" = any name).
