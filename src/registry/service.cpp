@@ -335,19 +335,18 @@ MemberPage RegistryService::members(const Actor& a, const std::string& org_code,
   auto s = db_.session();
   member_scope(a, *s, org_code, q);
   if (q.today.empty()) q.today = today_iso();
-  if (auto ns = indexed(*s, q)) {
-    auto limit = std::size_t(std::clamp(q.limit, 1, 500)) + 1;
-    if (NameIndex::installed()->suits(*ns, limit)) return list_members_by_ids(*s, q, NameIndex::installed()->search(*ns, limit));
-  }
+  auto limit = std::size_t(std::clamp(q.limit, 1, 500)) + 1;
+  if (auto ns = indexed(*s, q, limit)) return list_members_by_ids(*s, q, NameIndex::installed()->search(*ns, limit));
   choose_plan(*s, q);
   return list_members(*s, q);
 }
 
-std::optional<NameSearch> RegistryService::indexed(soci::session& sql, const MemberQuery& q) {
+std::optional<NameSearch> RegistryService::indexed(soci::session& sql, const MemberQuery& q, std::size_t limit) {
   NameIndex* idx = NameIndex::installed();
   if (!idx) return std::nullopt;
   auto ns = name_search_for(q);
-  if (!ns || !idx->refresh(sql)) return std::nullopt;
+  // Decided before the change log is read: a query the index will not answer costs no poll.
+  if (!ns || (limit == 0 ? ns->key.empty() : !idx->suits(*ns, limit)) || !idx->refresh(sql)) return std::nullopt;
   return ns;
 }
 
@@ -381,7 +380,7 @@ int64_t RegistryService::member_count(const Actor& a, const std::string& org_cod
   // No filter: the stored count of the subtree, exact (counts.hpp).
   if (unfiltered(q) && q.scope_paths.empty()) return cached_subtree_count(*s, q.scope_path);
   if (q.today.empty()) q.today = today_iso();
-  if (auto ns = indexed(*s, q); ns && !ns->key.empty()) return NameIndex::installed()->count(*ns, kCountCap + 1);
+  if (auto ns = indexed(*s, q, 0)) return NameIndex::installed()->count(*ns, kCountCap + 1);
   choose_plan(*s, q);
   return count_members(*s, q, kCountCap + 1);
 }

@@ -122,9 +122,10 @@ class RegistryService {
   /// Picks the member-list plan (see MemberQuery::Plan): a scope of kLargeScope members or
   /// more, and a name search matching kBroadSearch or more, walk the sort order instead.
   void choose_plan(soci::session& sql, MemberQuery& q);
-  /// The name search of `q` through the installed NameIndex (name_index.hpp), when there is one
-  /// and it can answer: a name text, today, no age band; nullopt otherwise (then SQL).
-  std::optional<NameSearch> indexed(soci::session& sql, const MemberQuery& q);
+  /// The search of `q` through the installed NameIndex (name_index.hpp), refreshed, when there is
+  /// one and it suits: a page of `limit` rows (NameIndex::suits), or with limit 0 a count (a name
+  /// text only); nullopt otherwise (then SQL).
+  std::optional<NameSearch> indexed(soci::session& sql, const MemberQuery& q, std::size_t limit);
   static constexpr int64_t kLargeScope = 20000;
   static constexpr int64_t kBroadSearch = 3000;
   db::Database& db_;
