@@ -601,7 +601,8 @@ bool NameIndex::poll(soci::session& sql) {
   std::vector<std::pair<int64_t, int64_t>> changes;
   db::sql::each(sql, q, 2, [&](const TextRow& r) { changes.emplace_back(r.i(0), r.i(1)); });
   last_poll_ = now;
-  if (changes.size() > kMaxChangesPerPoll) {
+  const bool marker = std::any_of(changes.begin(), changes.end(), [](auto& c) { return c.second == kMemberChangeRebuild; });
+  if (marker || changes.size() > kMaxChangesPerPoll) {
     ready_ = false;  // a bulk write: build afresh rather than apply it row by row
     start_rebuild();
     return false;

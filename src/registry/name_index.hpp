@@ -41,6 +41,11 @@
 
 namespace dangbo::registry {
 
+/// member_change.member_id of a bulk write's marker (gen-roster's loader writes one per batch
+/// instead of one entry per member): an index that reads it rebuilds from the table, as after
+/// any batch of more than 50,000 changes.
+constexpr int64_t kMemberChangeRebuild = 0;
+
 /// One member as the index holds it (names already folded with vntext::search_key).
 struct IndexedMember {
   int64_t id = 0;

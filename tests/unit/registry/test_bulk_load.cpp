@@ -5,11 +5,15 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "../common/temp_db.hpp"
 
+#include "registry/name_index.hpp"
 #include "registry/refdata.hpp"
 #include "registry/roster_gen.hpp"
 #include "registry/seed.hpp"
@@ -92,6 +96,62 @@ TEST_P(BulkLoad, ALargeLoadRebuildsExactlyTheIndexesItDropped) {
   EXPECT_EQ(indexes(), before);
   EXPECT_EQ(scalar("SELECT count(*) FROM member"), 51000);
   EXPECT_EQ(scalar("SELECT count(DISTINCT id) FROM member"), 51000);
+}
+
+// A large load writes one rebuild marker per batch of 100,000 into member_change instead of one
+// entry per member; the insert trigger is back afterwards (a small load logs each member), and an
+// index built before the load rebuilds on the marker and then finds the new members.
+TEST_P(BulkLoad, ALargeLoadLogsOneRebuildMarkerAndAnIndexSeesTheNewMembers) {
+  load_reference_data(tmp->db(), ref());
+  GenOptions opts;
+  opts.members = 50000;
+  opts.seed = 7;
+  auto tree = generate_org_tree(ref(), opts);
+  load_org_tree(tmp->db(), tree, opts);
+  NameIndex idx(tmp->db());
+  idx.build();
+  ASSERT_EQ(idx.size(), 0u);
+  ASSERT_EQ(load_roster(tmp->db(), ref(), tree, opts), 50000);
+  EXPECT_EQ(scalar("SELECT count(*) FROM member_change"), 1);
+  EXPECT_EQ(scalar("SELECT count(*) FROM member_change WHERE member_id = " + std::to_string(kMemberChangeRebuild)), 1);
+  {
+    auto s = tmp->db().session();
+    EXPECT_FALSE(idx.refresh(*s));  // the marker: a rebuild has started, SQL answers meanwhile
+  }
+  for (int i = 0; i < 400 && idx.builds() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(idx.builds(), 2);
+  {
+    auto s = tmp->db().session();
+    EXPECT_TRUE(idx.refresh(*s));
+  }
+  EXPECT_EQ(idx.size(), 50000u);
+  // the member with the highest id is found by its own folded full name
+  auto finds_newest = [&] {
+    long long id = scalar("SELECT max(id) FROM member");
+    std::string key, path;
+    auto s = tmp->db().session();
+    *s << "SELECT search_key, org_path FROM member WHERE id = :i", soci::use(id), soci::into(key), soci::into(path);
+    NameSearch ns;
+    ns.key = key;
+    ns.scope_path = path;
+    ns.status_mask = ~0u;
+    auto hits = idx.search(ns, 1000);
+    return std::find(hits.begin(), hits.end(), id) != hits.end();
+  };
+  EXPECT_TRUE(finds_newest());
+  // a small load goes through the trigger again: one entry per member, no new marker
+  GenOptions more = opts;
+  more.members = 300;
+  more.seed = 8;
+  ASSERT_EQ(load_roster(tmp->db(), ref(), tree, more), 300);
+  EXPECT_EQ(scalar("SELECT count(*) FROM member_change"), 301);
+  EXPECT_EQ(scalar("SELECT count(*) FROM member_change WHERE member_id = " + std::to_string(kMemberChangeRebuild)), 1);
+  {
+    auto s = tmp->db().session();
+    EXPECT_TRUE(idx.refresh(*s));  // 300 changes: applied, no rebuild
+  }
+  EXPECT_EQ(idx.builds(), 2);
+  EXPECT_TRUE(finds_newest());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BulkLoad, ::testing::ValuesIn(dangbo::testing::backends()),
