@@ -6,6 +6,8 @@
 #include <soci/soci.h>
 
 #include <map>
+#include <tuple>
+#include <vector>
 #include <string>
 
 #include "common/registry_fixture.hpp"
@@ -128,6 +130,64 @@ TEST_P(OrgCounts, TheTreeAndTheDashboardReadTheStoredSums) {
   for (auto& c : st.by_child) by_child[c.key] = c.count;
   EXPECT_EQ(by_child, (std::map<std::string, int64_t>{{"26737", 0}, {"26740", 3}}));
   EXPECT_EQ(stored_subtree_count(*s, ward_a.path), 3);
+}
+
+// A node's children today, as the tree and the ward page list them: each child's subtree sum
+// (several levels deep) and its open children, page by page; checked against the member table
+// and hand counts.
+TEST_P(OrgCounts, ChildrenListsSumTheirWholeSubtreesAndCountOpenChildrenOnEveryPage) {
+  make_tree();
+  Organization grassroots, deep_cell, closed_cell, future_cell;
+  {
+    using dangbo::testing::add_org;
+    auto s = db->session();
+    add_org(*s, grassroots, "26740.10", "Đảng bộ Trường THPT Trưng Vương", OrgKind::grassroots_committee, &ward_a);
+    add_org(*s, deep_cell, "26740.10.01", "Chi bộ Giáo viên", OrgKind::cell, &grassroots);
+    add_org(*s, closed_cell, "26740.03", "Chi bộ Khu phố 3", OrgKind::cell, &ward_a);
+    add_org(*s, future_cell, "26740.04", "Chi bộ Khu phố 4", OrgKind::cell, &ward_a, base::make_date(2026, 6, 1));
+    *s << "UPDATE organization SET valid_to = '2025-12-01' WHERE id = :i", soci::use(closed_cell.id);
+  }
+  add("An", cell_a1);
+  add("Bình", cell_a1, MemberStatus::deceased);  // not on the rolls
+  add("Cường", deep_cell);
+  add("Dũng", deep_cell, MemberStatus::probationary);
+  add("Em", grassroots);
+  add("Giang", cell_b);
+  auto s = db->session();
+  auto page = [&](const Organization& parent, const std::string& after, int limit) {
+    OrgQuery q;
+    q.parent_id = parent.id;
+    q.as_of = "2026-01-01";
+    q.after_code = after;
+    q.limit = limit;
+    return list_orgs(*s, q);
+  };
+  // the root's children: the two wards, the first with its three-level subtree
+  auto top = page(root, "", 100);
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0].org.code, "26737");
+  EXPECT_EQ(top[0].member_count, 1);
+  EXPECT_EQ(top[0].child_count, 1);
+  EXPECT_EQ(top[1].org.code, "26740");
+  EXPECT_EQ(top[1].member_count, 4);  // An, Cường, Dũng, Em
+  EXPECT_EQ(top[1].member_count, counted(ward_a));
+  EXPECT_EQ(top[1].child_count, 3);  // 26740.01, .02, .10 (.03 closed, .04 not yet open)
+  // the ward's children one per page: the same numbers as one page of all
+  std::vector<std::tuple<std::string, int64_t, int64_t>> paged, whole;
+  for (auto& r : page(ward_a, "", 100)) whole.emplace_back(r.org.code, r.member_count, r.child_count);
+  std::string after;
+  for (int guard = 0; guard < 10; ++guard) {
+    auto p = page(ward_a, after, 1);
+    if (p.empty()) break;
+    paged.emplace_back(p[0].org.code, p[0].member_count, p[0].child_count);
+    after = p[0].org.code;
+  }
+  EXPECT_EQ(paged, whole);
+  using T = std::tuple<std::string, int64_t, int64_t>;
+  EXPECT_EQ(whole, (std::vector<T>{T{"26740.01", 1, 0}, T{"26740.02", 0, 0}, T{"26740.10", 3, 1}}));
+  EXPECT_EQ(std::get<1>(whole[2]), counted(grassroots));
+  // a unit with no children
+  EXPECT_TRUE(page(deep_cell, "", 100).empty());
 }
 
 TEST_P(OrgCounts, AnUnfilteredListCountsFromTheStoredCountsAndAFilteredOneFromTheRows) {
