@@ -15,6 +15,7 @@
 #include "base/rules.hpp"
 #include "registry/lineage.hpp"
 #include "security/sensitive.hpp"
+#include "vntext/names.hpp"
 #include "vntext/text.hpp"
 
 namespace dangbo::registry {
@@ -97,9 +98,16 @@ Member apply_member_changes(const Member& orig, const std::map<std::string, std:
       errors[name] = "Giá trị quá dài (tối đa " + std::to_string(kMaxFieldBytes) + " ký tự)";
       continue;
     }
-    if (name == "family_name") m.family_name = v;
-    else if (name == "middle_name") m.middle_name = v;
-    else if (name == "given_name") m.given_name = v;
+    if (name == "family_name" || name == "middle_name" || name == "given_name") {
+      // Only a name part being changed is checked: the edit form sends every field, and a stored
+      // name that predates the rule must not block an edit of another field.
+      const std::string& stored = name == "family_name" ? orig.family_name : name == "middle_name" ? orig.middle_name : orig.given_name;
+      if (std::string why = v == stored ? std::string() : vntext::name_part_problem(v); !why.empty()) {
+        errors[name] = std::move(why);
+        continue;
+      }
+      (name == "family_name" ? m.family_name : name == "middle_name" ? m.middle_name : m.given_name) = v;
+    }
     else if (name == "other_names") m.other_names = v;
     else if (name == "gender") {
       auto g = parse_gender(v);
