@@ -281,6 +281,31 @@ TEST_P(Fixture, AnEditedNamePartMustBeLettersWithinSixtyCharacters) {
             "0912345678");
 }
 
+// A party card number is one member's, as a CCCD is (was: an edit could copy another's).
+TEST_P(Fixture, CardNumberIsUnique) {
+  int64_t a = add("Nguyễn", "Văn", "Tư", cell_a);
+  int64_t a2 = add("Trần", "Văn", "Sáu", cell_a);
+  int64_t b = add("Nguyễn", "Văn", "Năm", cell_b);
+  RegistryService svc(*db);
+  auto admin = actor(security::Role::admin, root);
+  auto staff_a = actor(security::Role::staff, ward_a);
+  svc.update_member(admin, a2, {{"card_number", "79001234"}}, std::nullopt);
+  svc.update_member(admin, b, {{"card_number", "79005678"}}, std::nullopt);
+  auto reason = [&](int64_t id, const std::string& card) -> std::string {
+    try {
+      svc.update_member(staff_a, id, {{"card_number", card}}, std::nullopt);
+    } catch (const ValidationError& e) {
+      return e.fields().count("card_number") ? e.fields().at("card_number") : std::string("?");
+    }
+    return "";
+  };
+  EXPECT_EQ(reason(a, "79001234"), "Trùng số thẻ đảng viên với hồ sơ đảng viên số " + std::to_string(a2) + " (Trần Văn Sáu)");
+  EXPECT_EQ(reason(a, "79005678"), "Không lưu được số thẻ đảng viên này; liên hệ Ban Tổ chức cấp trên");
+  EXPECT_EQ(reason(a, "79009999"), "");
+  EXPECT_EQ(reason(a2, "79001234"), "");  // its own number again
+  EXPECT_FALSE(security::audit_verify(*db).has_value());
+}
+
 // An edited phone is stored as `dangbo clean` / `dangbo import` store it (registry::normalize_phone):
 // an old 11-digit mobile renumbered (with what was typed kept in the audit), +84 → 0, separators
 // out; what cannot be normalized is refused with a Vietnamese message (was: 11 digits refused,
