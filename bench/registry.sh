@@ -21,8 +21,8 @@ echo "== gen-roster: $N members into SQLite, $RUNS runs =="
 rates=()
 for r in $(seq "$RUNS"); do
   rm -f "$OUT/registry.db"*
-  line=$("$BIN" gen-roster --members "$N" --seed 11 --db "sqlite:$OUT/registry.db" 2>/dev/null | grep '^generated')
-  rate=$(sed -E 's/.*\(([0-9]+) members\/s\).*/\1/' <<<"$line")
+  line=$("$BIN" gen-roster --members "$N" --seed 11 --db "sqlite:$OUT/registry.db" 2>/dev/null | grep '^Đã sinh')
+  rate=$(sed -E 's/.*\(([0-9]+) đảng viên\/giây\).*/\1/' <<<"$line")
   echo "  run $r: $line"
   rates+=("$rate")
 done

@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+
+#include <fmt/format.h>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -535,8 +537,11 @@ int main(int argc, char** argv) {
         std::cerr << "\n";
       }
       double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::cout << "generated " << n << " members in " << secs << " s (" << int64_t(n / std::max(secs, 1e-9))
-                << " members/s)" << std::endl;
+      // One line, read by bench/registry.sh and bench/pg.sh (grep '^Đã sinh', the rate before
+      // " đảng viên/giây)"): plain integers, seconds with a dot.
+      std::cout << fmt::format("Đã sinh {} đảng viên trong {:.2f} giây ({} đảng viên/giây)", n, secs,
+                               int64_t(double(n) / std::max(secs, 1e-9)))
+                << std::endl;
       return 0;
     }
     if (*audit_verify) {
