@@ -529,6 +529,12 @@ int main(int argc, char** argv) {
         n = registry::write_roster_csv(f, gen);
       } else {
         auto db = open_db(db_url, paths);
+        // A database that already has a tree: only the one generated for these --members and
+        // --seed takes the roster, and only once (registry::roster_load_problem says why not).
+        if (std::string why = registry::roster_load_problem(*db, ref, orgs, opts); !why.empty()) {
+          std::cerr << "dangbo: " << why << std::endl;
+          return 1;
+        }
         registry::load_reference_data(*db, ref);
         registry::load_org_tree(*db, orgs, opts);
         n = registry::load_roster(*db, ref, orgs, opts, [&](int64_t done) {
