@@ -54,11 +54,11 @@ for r in $(seq 1 "$RUNS"); do
   read -r w c m < <(timev "$work/time.$r")
   walls+=("$w"); cpus+=("$c"); mems+=("$m")
   printf "   run %d: %.2f s wall, %.2f s CPU, %d MB peak, %s\n" "$r" "$w" "$c" "$((m / 1024))" \
-    "$(grep '^rows read' "$work/clean.$r.log")"
+    "$(grep '^Số dòng:' "$work/clean.$r.log")"
 done
 wall=$(printf '%s\n' "${walls[@]}" | median); cpu=$(printf '%s\n' "${cpus[@]}" | median)
 mem=$(printf '%s\n' "${mems[@]}" | sort -n | tail -1)
-rows=$(grep '^rows read' "$work/clean.1.log" | awk '{ print $3 }')
+rows=$(grep '^Số dòng:' "$work/clean.1.log" | awk '{ print $4 }')  # "Số dòng: đọc N = ghi ra W + loại R"
 echo "   dangbo: median $(printf '%.2f' "$wall") s → $(echo "$rows / $wall" | bc) rows/s on $THREADS threads;" \
   "$(echo "$rows / $cpu" | bc) rows per CPU-second; peak $((mem / 1024)) MB"
 sed -n '/^Phát hiện/,/^Thời gian/p' "$work/clean.1.log" | head -3

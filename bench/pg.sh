@@ -30,14 +30,14 @@ psql "$ADMIN" -qc "CREATE DATABASE bench"
 PGURL="${ADMIN/\/postgres\?//bench?}"
 
 echo "== load: $N_PG members into PostgreSQL with COPY =="
-line=$("$BIN" gen-roster --members "$N_PG" --seed 21 --db "$PGURL" 2>/dev/null | grep '^generated')
+line=$("$BIN" gen-roster --members "$N_PG" --seed 21 --db "$PGURL" 2>/dev/null | grep '^Đã sinh')
 echo "  $line"
-pg_rate=$(sed -E 's/.*\(([0-9]+) members\/s\).*/\1/' <<<"$line")
+pg_rate=$(sed -E 's/.*\(([0-9]+) đảng viên\/giây\).*/\1/' <<<"$line")
 echo "  database size: $(psql "$PGURL" -Atc "SELECT pg_size_pretty(pg_database_size(current_database()))"), shared_buffers $(psql "$PGURL" -Atc "SHOW shared_buffers")"
 
 if [[ ! -f "$OUT/sqlite-$N_SQLITE.db" ]]; then
   echo "== load: $N_SQLITE members into SQLite =="
-  "$BIN" gen-roster --members "$N_SQLITE" --seed 21 --db "sqlite:$OUT/sqlite-$N_SQLITE.db" 2>/dev/null | grep '^generated'
+  "$BIN" gen-roster --members "$N_SQLITE" --seed 21 --db "sqlite:$OUT/sqlite-$N_SQLITE.db" 2>/dev/null | grep '^Đã sinh'
 fi
 SQLITE="sqlite:$OUT/sqlite-$N_SQLITE.db"
 

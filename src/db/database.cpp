@@ -77,32 +77,75 @@ void configure_postgresql(soci::session& s) {
 }
 }  // namespace
 
+namespace {
+// A PostgreSQL URL as it may be shown: host, port and database, without user, password or options.
+std::string shown_target(const std::string& url) {
+  std::string t = url.substr(url.find("://") + 3);
+  if (auto at = t.rfind('@'); at != std::string::npos) t = t.substr(at + 1);
+  if (auto q = t.find('?'); q != std::string::npos) t = t.substr(0, q);
+  return t.empty() ? std::string("(máy mặc định)") : t;
+}
+
+// The Vietnamese line for a database that cannot be opened at start: what failed, the likely
+// cause from the driver's (English) message, and that message itself as the technical detail.
+Error open_failed(const DbUrl& u, const std::string& detail) {
+  auto has = [&](const char* k) { return detail.find(k) != std::string::npos; };
+  std::string why;
+  if (u.dialect == Dialect::sqlite) {
+    std::string msg = "Không mở được tệp cơ sở dữ liệu SQLite '" + u.sqlite_path + "'";
+    if (has("unable to open") || has("Permission denied") || has("Not a directory") || has("Read-only"))
+      msg += ": thư mục không tồn tại và không tạo được, hoặc không có quyền ghi vào đó";
+    return Error(ErrorKind::unavailable, "db.open", msg + " (chi tiết kỹ thuật: " + detail + ")");
+  }
+  std::string msg = "Không kết nối được tới cơ sở dữ liệu PostgreSQL " + shown_target(u.connect_string);
+  if (has("Connection refused")) why = "máy chủ từ chối kết nối (PostgreSQL chưa chạy, hoặc sai máy/cổng)";
+  else if (has("could not translate host name") || has("Name or service not known")) why = "không tìm thấy máy chủ có tên này";
+  else if (has("password authentication failed") || has("no password supplied")) why = "sai tên người dùng hoặc mật khẩu";
+  else if (has("does not exist") && has("database")) why = "cơ sở dữ liệu này chưa được tạo trên máy chủ";
+  else if (has("timeout") || has("timed out")) why = "hết thời gian chờ máy chủ trả lời";
+  if (!why.empty()) msg += ": " + why;
+  return Error(ErrorKind::unavailable, "db.open", msg + " (chi tiết kỹ thuật: " + detail + ")");
+}
+}  // namespace
+
+// A connection that cannot be opened throws base::Error (kind unavailable, code "db.open") with a
+// Vietnamese message (open_failed), not the driver's English one: the CLI prints it as its line.
 Database::Database(const DbUrl& url, std::size_t pool_size)
     : url_(url), pool_size_(pool_size), pool_(std::make_unique<soci::connection_pool>(pool_size)) {
-  if (url_.dialect == Dialect::sqlite) {
-    // No memory statistics: SQLite otherwise takes one process-wide mutex on every allocation,
-    // and concurrent requests queue on it (seen under 32 concurrent searches). Must precede the
-    // first connection of the process; later calls are refused harmlessly.
-    static std::once_flag memstatus_off;
-    std::call_once(memstatus_off, [] { sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
-    fs::path p(url_.sqlite_path);
-    if (p.has_parent_path()) fs::create_directories(p.parent_path());
-  }
-  for (std::size_t i = 0; i < pool_size; ++i) {
-    soci::session& s = pool_->at(i);
+  try {
     if (url_.dialect == Dialect::sqlite) {
-      s.open(soci::sqlite3, url_.connect_string);
-      s << "PRAGMA journal_mode=WAL";
-      s << "PRAGMA synchronous=NORMAL";
-      s << "PRAGMA foreign_keys=ON";
-      s << "PRAGMA busy_timeout=10000";
-      s << ("PRAGMA cache_size=-" + std::to_string(sqlite_cache_kib()));
-      s << ("PRAGMA mmap_size=" + std::to_string(sqlite_mmap_bytes()));
-      s << "PRAGMA temp_store=MEMORY";
-    } else {
-      s.open(soci::postgresql, url_.connect_string);
-      configure_postgresql(s);
+      // No memory statistics: SQLite otherwise takes one process-wide mutex on every allocation,
+      // and concurrent requests queue on it (seen under 32 concurrent searches). Must precede the
+      // first connection of the process; later calls are refused harmlessly.
+      static std::once_flag memstatus_off;
+      std::call_once(memstatus_off, [] { sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+      fs::path p(url_.sqlite_path);
+      if (p.has_parent_path()) fs::create_directories(p.parent_path());
     }
+    for (std::size_t i = 0; i < pool_size; ++i) {
+      soci::session& s = pool_->at(i);
+      if (url_.dialect == Dialect::sqlite) {
+        s.open(soci::sqlite3, url_.connect_string);
+        s << "PRAGMA journal_mode=WAL";
+        s << "PRAGMA synchronous=NORMAL";
+        s << "PRAGMA foreign_keys=ON";
+        s << "PRAGMA busy_timeout=10000";
+        s << ("PRAGMA cache_size=-" + std::to_string(sqlite_cache_kib()));
+        s << ("PRAGMA mmap_size=" + std::to_string(sqlite_mmap_bytes()));
+        s << "PRAGMA temp_store=MEMORY";
+      } else {
+        s.open(soci::postgresql, url_.connect_string);
+        configure_postgresql(s);
+      }
+    }
+  } catch (const base::Error&) {
+    throw;
+  } catch (const std::exception& e) {  // soci_error, filesystem_error: the driver's English text
+    std::string d = e.what();
+    while (!d.empty() && (d.back() == '\n' || d.back() == ' ')) d.pop_back();
+    for (auto& c : d)
+      if (c == '\n') c = ' ';
+    throw open_failed(url_, d);
   }
 }
 

@@ -468,9 +468,8 @@ void print_clean_summary(std::ostream& o, const CleanStats& s) {
   if (s.blank_rows) o << "Dòng trống bỏ qua: " << s.blank_rows << "\n";
   o << fmt::format("Thời gian: {:.2f} s ({:.0f} dòng/giây)\n", s.seconds,
                    s.seconds > 0 ? double(s.rows_read) / s.seconds : 0.0);
-  // The same accounting in Vietnamese, then in English on its own line (scripts grep '^rows read').
+  // The row accounting on its own line, plain integers (bench/clean.sh greps '^Số dòng:').
   o << fmt::format("Số dòng: đọc {} = ghi ra {} + loại {}\n", s.rows_read, s.rows_written, s.rows_rejected);
-  o << fmt::format("rows read {} = written {} + rejected {}\n", s.rows_read, s.rows_written, s.rows_rejected);
 }
 
 }  // namespace dangbo::quality

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "vntext/letters.hpp"
+#include "vntext/names.hpp"
 #include "vntext/tone.hpp"
 #include "vntext/utf8.hpp"
 
@@ -578,16 +579,20 @@ NameResult std_person_name(std::string_view raw, std::optional<vntext::ToneStyle
   }
   // Checks on the standardized name.
   const std::string& v = out.value;
-  bool bad_char = false, ascii = true;
-  for (std::size_t i = 0; i < v.size();) {
-    const char32_t cp = vd::next_cp(v, i);
-    if (cp >= 0x80) ascii = false;
-    if ((cp >= '0' && cp <= '9') || cp == '@' || cp == '#' || cp == '_' || cp == '*' || cp == '?' ||
-        cp == vd::kReplacement)
-      bad_char = true;
-  }
-  if (bad_char)
-    sink.add("name.invalid_chars", Severity::warning, "Họ tên có chữ số hoặc ký hiệu lạ; cần kiểm tra lại", raw, "");
+  bool ascii = true;
+  for (std::size_t i = 0; i < v.size();)
+    if (vd::next_cp(v, i) >= 0x80) ascii = false;
+  // Each part against the registry's rule for an edit (vntext::name_part_problem: letters, spaces,
+  // - ' . only, a letter, a length limit): the row is kept as read, with a warning to fix, the
+  // first faulty part named. The alias (bí danh) is not a name part and is not checked.
+  const std::pair<const char*, const std::string*> parts[] = {
+      {"Họ", &out.parts.family}, {"Tên đệm", &out.parts.middle}, {"Tên", &out.parts.given}};
+  for (const auto& [label, part] : parts)
+    if (std::string why = vntext::name_part_problem(*part); !why.empty()) {
+      sink.add("name.invalid_chars", Severity::warning,
+               std::string(label) + " “" + *part + "”: " + why + "; cần kiểm tra lại", raw, "");
+      break;
+    }
   if (lex && !out.parts.family.empty()) {
     // Given name first: "An Nguyễn Văn" (a common family name second, Văn/Thị last).
     std::string_view name = std::string_view(v).substr(0, v.find(" ("));

@@ -78,8 +78,9 @@ class NameLexicon {
 /// name.case and text.tone (info) and the text.* codes; name.order_swapped (warning, suggested
 /// reordering) when the given name seems to stand first ("An Nguyễn Văn": a family name second
 /// and Văn/Thị last); name.no_diacritics (warning) when the name has no Vietnamese marks at all
-/// and its family name is normally written with them; name.invalid_chars (warning) for digits
-/// or symbols. When some word of the result is not a known name word, the other readings of
+/// and its family name is normally written with them; name.invalid_chars (warning) for a part that
+/// fails the registry's rule for an edit (vntext::name_part_problem: digits, symbols, emoji, no
+/// letter, over 60 characters). When some word of the result is not a known name word, the other readings of
 /// the raw value (legacy_readings) are tried: one whose words are all valid syllables and that
 /// has more known name words is taken ("Vò Minh Vò" read as TCVN3 → "Vũ Minh Vũ"; "Phan Thi.
 /// Anh" as VIQR → "Phan Thị Anh"). `lex` may be null (no order, diacritics or second-chance

@@ -706,7 +706,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
   const int c_name = m.has(Field::full_name) ? m.column_of(Field::full_name)
                                              : (m.has(Field::given_name) ? m.column_of(Field::given_name) : m.column_of(Field::family_middle));
   const int c_org_code = m.column_of(Field::org_code), c_org_name = m.column_of(Field::org_name),
-            c_cid = m.column_of(Field::citizen_id);
+            c_cid = m.column_of(Field::citizen_id), c_card = m.column_of(Field::card_number);
   auto header_of = [&](int c) { return c >= 0 && std::size_t(c) < m.header.size() ? m.header[std::size_t(c)] : std::string(); };
 
   OrgIndex orgs;
@@ -971,6 +971,10 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
     outside_audits.push_back({int64_t(p.rec.line), member_id, common_path(path, job.org_path), real_reason});
   };
   const std::string scope_end = registry::subtree_end(job.org_path);
+  // The CCCDs and card numbers ("cid:…", "card:…") this run has given a member, with the row
+  // (line) and the member (0 while a created member has no id yet): an update may not give
+  // another member one of them, stored or not yet (a dry run stores nothing).
+  std::unordered_map<std::string, std::pair<int64_t, int64_t>> run_idents;
   auto session = db.session();
   soci::session& sql = *session;
   std::unique_ptr<BulkWriter> writer;
@@ -1228,6 +1232,10 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         }
       }
       if (d.outcome == Outcome::created && cid_usable(p)) batch_cid[p.r.citizen_id] = int(i);
+      if (d.outcome == Outcome::created) {
+        if (!p.r.member.citizen_id.empty()) run_idents.emplace("cid:" + p.r.member.citizen_id, std::pair{int64_t(p.rec.line), int64_t(0)});
+        if (!p.r.member.card_number.empty()) run_idents.emplace("card:" + p.r.member.card_number, std::pair{int64_t(p.rec.line), int64_t(0)});
+      }
       if (cid_usable(p)) run_cid_line.emplace(p.r.citizen_id, int64_t(p.rec.line));
       // Remember the key for the rest of the run (a created member by its row: -(i+1)).
       int64_t ref = d.outcome == Outcome::created ? -int64_t(i) - 1 : (d.ref >= 0 ? -int64_t(d.ref) - 1 : d.member_id);
@@ -1286,6 +1294,55 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           if (dec[i].outcome == Outcome::updated) ids.push_back(dec[i].member_id);
         for (auto& mb : registry::find_members(sql, ids)) stored.emplace(mb.id, std::move(mb));
       }
+      // True (the row refused, with its reason) when `after`, the value of the CCCD ("cid:") or
+      // card number ("card:") that the row gives the stored member `cur`, is new for it and held
+      // by another member. A holder outside the subtree is not named (the real reason audited).
+      auto identity_clash = [&](const Prepared& p, Decision& d, const registry::Member& cur, const std::string& kind, int column, const std::string& before, const std::string& after) {
+        if (after.empty() || after == before) return false;
+        const bool cid = kind == "cid:";
+        const std::string what = cid ? "Số CCCD " : "Số thẻ đảng viên ";
+        const std::string self = "hồ sơ đảng viên số " + std::to_string(cur.id) + " (" + cur.full_name() + ")";
+        auto refuse = [&](const std::string& reason) {
+          d.outcome = Outcome::rejected;
+          d.member_id = 0;
+          d.reject_column = header_of(column);
+          d.reject_reason = reason;
+          run_keys.erase(d.key);  // a later row with the same key is decided afresh, not "unchanged"
+          return true;
+        };
+        if (auto it = run_idents.find(kind + after); it != run_idents.end() && it->second.second != cur.id)
+          return refuse(what + after + " đã dùng cho một đảng viên khác ở dòng " + std::to_string(it->second.first) +
+                        " của tệp này; không ghi vào " + self);
+        isql::Query q;
+        q.text = std::string("SELECT id, org_path, family_name, middle_name, given_name FROM member WHERE ") +
+                 (cid ? "citizen_id" : "card_number") + " = " + q.add(after) + " AND id <> " + q.add(cur.id) +
+                 " ORDER BY id LIMIT 1";
+        std::optional<registry::Member> other;
+        isql::each(sql, q, 5, [&](const isql::Row& r) {
+          other.emplace();
+          other->id = r.i(0);
+          other->org_path = r.s(1);
+          other->family_name = r.s(2);
+          other->middle_name = r.s(3);
+          other->given_name = r.s(4);
+        });
+        if (!other) {
+          run_idents[kind + after] = {int64_t(p.rec.line), cur.id};
+          return false;
+        }
+        if (other->org_path >= job.org_path && other->org_path < scope_end)
+          return refuse(what + after + " đã có ở hồ sơ đảng viên số " + std::to_string(other->id) + " (" +
+                        other->full_name() + "); không ghi vào " + self + ": mỗi số chỉ thuộc một đảng viên");
+        if (writer) {
+          boost::json::object detail{{"import", job.id}, {"line", int64_t(p.rec.line)},
+                                     {"reason", what + after + " đã có ở hồ sơ đảng viên số " + std::to_string(other->id) +
+                                                    " ngoài phạm vi của tổ chức nhập; không ghi vào hồ sơ số " +
+                                                    std::to_string(cur.id)}};
+          security::audit_append(sql, actor, "import_reject", "member", std::to_string(other->id),
+                                 common_path(other->org_path, job.org_path), boost::json::serialize(detail));
+        }
+        return refuse("Không lưu được dòng này; liên hệ Ban Tổ chức cấp trên");
+      };
       std::unordered_set<int64_t> written;
       for (std::size_t i = 0; i < n; ++i) {
         Prepared& p = *batch[i];
@@ -1308,6 +1365,13 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         }
         registry::Member next = *cur;
         apply_row_fields(m, p.r.member, next);
+        // One member per CCCD and per card number, for an update too (as registry::RegistryService::
+        // update_member checks an edit): a row may not give its member the CCCD or card number
+        // that another member holds, in the registry or from an earlier row of this run. The row
+        // is refused; the other rows go on.
+        if (identity_clash(p, d, *cur, "cid:", c_cid, cur->citizen_id, next.citizen_id) ||
+            identity_clash(p, d, *cur, "card:", c_card, cur->card_number, next.card_number))
+          continue;
         auto diff = member_diff(*cur, next);
         // A row that names another organization of the subtree (valid today: OrgIndex) than the
         // member's transfers the member there; a row that names none leaves it where it is.
@@ -1695,7 +1759,8 @@ void print_import_summary(std::ostream& o, const ImportResult& r, std::size_t ma
   if (j.rows_blank) o << "Dòng trống bỏ qua: " << j.rows_blank << "\n";
   o << fmt::format("Thời gian: {:.2f} s ({:.0f} dòng/giây)\n", r.seconds,
                    r.seconds > 0 ? double(j.rows_read - 0) / r.seconds : 0.0);
-  o << fmt::format("rows read {} = stored {} + rejected {}\n", j.rows_read, j.stored(), j.rows_rejected);
+  // the row accounting, one line with plain integers (read = stored + rejected)
+  o << fmt::format("Số dòng: đọc {} = lưu {} + từ chối {}\n", j.rows_read, j.stored(), j.rows_rejected);
 }
 
 }  // namespace dangbo::quality

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "base/error.hpp"
 #include "db/sql.hpp"
@@ -259,9 +260,9 @@ class RowSource {
         while (c->n < c->rows.size() && (more = gen_.next(m, code))) {
           auto it = orgs_.find(code);
           if (it == orgs_.end())
-            throw std::runtime_error("Không sinh được đảng viên: tổ chức " + code +
-                                     " không còn trong cây hiện nay (đã giải thể hoặc sắp xếp lại); cây tổ chức đã khác cây "
-                                     "mà bộ sinh dữ liệu minh họa dựa vào");
+            throw std::runtime_error("Không sinh được đảng viên: cơ sở dữ liệu không có tổ chức mã " + code +
+                                     " của cây tổ chức minh họa (cây này do --members và --seed quyết định); "
+                                     "hãy nạp vào một cơ sở dữ liệu trống");
           PreparedRow& r = c->rows[c->n++];
           m.org_id = it->second.first;
           r.id = next_id_++;
@@ -300,6 +301,50 @@ class RowSource {
 };
 
 }  // namespace
+
+std::string roster_load_problem(db::Database& db, const RefData& ref, const std::vector<GeneratedOrg>& orgs,
+                                const GenOptions& opts) {
+  auto s = db.session();
+  soci::session& sql = *s;
+  OrgIndex idx(sql);
+  if (idx.by_code.empty()) return {};  // an empty database: gen-roster creates the tree
+  const std::string what_to_do =
+      "Hãy nạp vào một cơ sở dữ liệu trống (ví dụ --db sqlite:var/roster-" + std::to_string(opts.members) +
+      ".db), hoặc sinh tệp (--out roster.csv) rồi nạp bằng dangbo import --org MÃ";
+  std::unordered_set<std::string> parents;
+  for (auto& g : orgs) parents.insert(g.parent_code);
+  int64_t leaves = 0, missing = 0;
+  std::string example;
+  for (auto& g : orgs) {
+    if (parents.count(g.code)) continue;
+    ++leaves;
+    if (!idx.by_code.count(g.code)) {
+      if (example.empty()) example = g.code;
+      ++missing;
+    }
+  }
+  if (missing)
+    return "Cơ sở dữ liệu này đã có cây tổ chức (" + std::to_string(idx.by_code.size()) +
+           " tổ chức), nhưng thiếu " + std::to_string(missing) + " trong " + std::to_string(leaves) +
+           " chi bộ mà gen-roster --members " + std::to_string(opts.members) + " --seed " + std::to_string(opts.seed) +
+           " xếp đảng viên vào (ví dụ mã " + example +
+           "): số chi bộ và mã của chúng do --members và --seed quyết định, nên gen-roster chỉ nạp thêm được vào cây "
+           "sinh với đúng --members và --seed đó. " + what_to_do + ".";
+  // The same --members and --seed again: the same people (the same CCCDs) a second time.
+  RosterGenerator gen(ref, orgs, opts);
+  Member m;
+  std::string code;
+  for (int k = 0; k < 20 && gen.next(m, code); ++k) {
+    if (m.citizen_id.empty()) continue;
+    long long id = 0;
+    sql << "SELECT id FROM member WHERE citizen_id = :c ORDER BY id LIMIT 1", soci::use(m.citizen_id), soci::into(id);
+    if (sql.got_data())
+      return "Cơ sở dữ liệu này đã có các đảng viên mà gen-roster --members " + std::to_string(opts.members) +
+             " --seed " + std::to_string(opts.seed) + " sinh ra (ví dụ số CCCD " + m.citizen_id +
+             " ở hồ sơ đảng viên số " + std::to_string(id) + "): nạp lần nữa sẽ trùng người. " + what_to_do + ".";
+  }
+  return {};
+}
 
 // From this many members a load logs one marker per batch in member_change, not each member
 // (name_index.hpp: a marker, like any batch of over 50,000 changes, makes every server rebuild).

@@ -19,6 +19,15 @@ void load_reference_data(db::Database& db, const RefData& ref);
 /// when organizations already exist.
 int64_t load_org_tree(db::Database& db, const std::vector<GeneratedOrg>& orgs, const GenOptions& opts);
 
+/// Why `gen-roster --db` cannot add the roster generated for `opts` (members, seed) over the
+/// tree `orgs` (generate_org_tree for the same opts) to this database: one Vietnamese sentence
+/// saying what to do, or "" when it can. The generated tree's cells (their number and codes)
+/// depend on --members and --seed; a database that already has a tree (the demo seed of `serve`
+/// or `init`, or another gen-roster) must hold every cell the roster is placed in, and must not
+/// already hold this very roster (its first members' CCCDs: the same --members and --seed again).
+std::string roster_load_problem(db::Database& db, const RefData& ref, const std::vector<GeneratedOrg>& orgs,
+                                const GenOptions& opts);
+
 /// Generates `opts.members` members into the database in one transaction per batch of
 /// 100,000, calling progress(done) after each batch. SQLite uses a raw prepared statement
 /// (the bulk path); PostgreSQL uses COPY. Returns the number inserted.

@@ -15,6 +15,7 @@
 #include "base/rules.hpp"
 #include "registry/lineage.hpp"
 #include "security/sensitive.hpp"
+#include "vntext/names.hpp"
 #include "vntext/text.hpp"
 
 namespace dangbo::registry {
@@ -97,9 +98,16 @@ Member apply_member_changes(const Member& orig, const std::map<std::string, std:
       errors[name] = "Giá trị quá dài (tối đa " + std::to_string(kMaxFieldBytes) + " ký tự)";
       continue;
     }
-    if (name == "family_name") m.family_name = v;
-    else if (name == "middle_name") m.middle_name = v;
-    else if (name == "given_name") m.given_name = v;
+    if (name == "family_name" || name == "middle_name" || name == "given_name") {
+      // Only a name part being changed is checked: the edit form sends every field, and a stored
+      // name that predates the rule must not block an edit of another field.
+      const std::string& stored = name == "family_name" ? orig.family_name : name == "middle_name" ? orig.middle_name : orig.given_name;
+      if (std::string why = v == stored ? std::string() : vntext::name_part_problem(v); !why.empty()) {
+        errors[name] = std::move(why);
+        continue;
+      }
+      (name == "family_name" ? m.family_name : name == "middle_name" ? m.middle_name : m.given_name) = v;
+    }
     else if (name == "other_names") m.other_names = v;
     else if (name == "gender") {
       auto g = parse_gender(v);
@@ -419,29 +427,40 @@ Member RegistryService::update_member(const Actor& a, int64_t id, const std::map
   auto cur = find_member(*s, id);
   if (!cur || !a.in_scope(cur->org_path)) throw not_found_member();
   Member next = apply_member_changes(*cur, changes);
-  // One member per CCCD. Held by a member the actor cannot see: a reason that reveals nothing
-  // (docs/security.md), the real one in the audit log under the lowest organization covering both.
-  if (!next.citizen_id.empty() && next.citizen_id != cur->citizen_id) {
-    int64_t other = 0;
-    std::string other_path;
-    soci::indicator ind = soci::i_ok;
+  // One member per CCCD and per party card number. Held by a member the actor cannot see: a
+  // reason that reveals nothing (docs/security.md), the real one in the audit log under the
+  // lowest organization covering both.
+  for (const bool cid : {true, false}) {
+    const std::string& after = cid ? next.citizen_id : next.card_number;
+    if (after.empty() || after == (cid ? cur->citizen_id : cur->card_number)) continue;
+    const std::string field = cid ? "citizen_id" : "card_number", what = cid ? "số CCCD" : "số thẻ đảng viên";
+    std::string other_path, of, om, og;
+    soci::indicator ind = soci::i_ok, i1 = soci::i_ok, i2 = soci::i_ok, i3 = soci::i_ok;
     long long other_ll = 0;
     const long long self = id;
-    *s << "SELECT id, org_path FROM member WHERE citizen_id = :c AND id <> :id LIMIT 1", soci::use(next.citizen_id),
-        soci::use(self), soci::into(other_ll), soci::into(other_path, ind);
-    other = s->got_data() ? int64_t(other_ll) : 0;
-    if (other != 0) {
-      if (a.in_scope(other_path))
-        throw ValidationError(std::map<std::string, std::string>{{"citizen_id", "Trùng số CCCD với hồ sơ đảng viên số " + std::to_string(other)}});
-      std::string common;
-      for (std::size_t k = 0; k < other_path.size() && k < cur->org_path.size() && other_path[k] == cur->org_path[k]; ++k)
-        if (other_path[k] == '/') common = other_path.substr(0, k + 1);
-      boost::json::object detail{{"member", id}, {"reason", "Số CCCD đã có ở hồ sơ đảng viên số " + std::to_string(other) +
-                                                                   " ngoài phạm vi của người sửa"}};
-      security::audit_append(*s, &a, "update_rejected", "member", std::to_string(id), common, boost::json::serialize(detail));
-      tr.commit();
-      throw ValidationError(std::map<std::string, std::string>{{"citizen_id", "Không lưu được số CCCD này; liên hệ Ban Tổ chức cấp trên"}});
+    *s << (cid ? "SELECT id, org_path, family_name, middle_name, given_name FROM member WHERE citizen_id = :c AND id <> :id "
+                 "ORDER BY id LIMIT 1"
+               : "SELECT id, org_path, family_name, middle_name, given_name FROM member WHERE card_number = :c AND id <> :id "
+                 "ORDER BY id LIMIT 1"),
+        soci::use(after), soci::use(self), soci::into(other_ll), soci::into(other_path, ind), soci::into(of, i1),
+        soci::into(om, i2), soci::into(og, i3);
+    if (!s->got_data()) continue;
+    const int64_t other = other_ll;
+    if (a.in_scope(other_path)) {
+      Member o;
+      o.family_name = of, o.middle_name = om, o.given_name = og;
+      throw ValidationError(std::map<std::string, std::string>{
+          {field, "Trùng " + what + " với hồ sơ đảng viên số " + std::to_string(other) + " (" + o.full_name() + ")"}});
     }
+    std::string common;
+    for (std::size_t k = 0; k < other_path.size() && k < cur->org_path.size() && other_path[k] == cur->org_path[k]; ++k)
+      if (other_path[k] == '/') common = other_path.substr(0, k + 1);
+    boost::json::object detail{{"member", id},
+                               {"reason", std::string(cid ? "Số CCCD" : "Số thẻ đảng viên") + " đã có ở hồ sơ đảng viên số " +
+                                              std::to_string(other) + " ngoài phạm vi của người sửa"}};
+    security::audit_append(*s, &a, "update_rejected", "member", std::to_string(id), common, boost::json::serialize(detail));
+    tr.commit();
+    throw ValidationError(std::map<std::string, std::string>{{field, "Không lưu được " + what + " này; liên hệ Ban Tổ chức cấp trên"}});
   }
   boost::json::object diff;
   for (auto& f : editable_member_fields()) {

@@ -44,8 +44,9 @@ std::string member_field_text(const Member& m, const std::string& field);
 /// Applies textual changes (API names → new text) to a copy of `m`, validating every field and
 /// the cross-field rules (age at admission, probation, card after full membership) from
 /// config/rules.json as of today. A phone is stored in its national form as the importer
-/// stores it (registry::normalize_phone). Throws ValidationError listing every bad field; never
-/// partially applies.
+/// stores it (registry::normalize_phone). A name part that differs from the stored one must pass
+/// vntext::name_part_problem (letters, spaces, - ' . only; a letter; at most 60 characters).
+/// Throws ValidationError listing every bad field; never partially applies.
 Member apply_member_changes(const Member& m, const std::map<std::string, std::string>& changes);
 
 class RegistryService {

@@ -5,7 +5,13 @@
 #include <string_view>
 #include <vector>
 
+#include "vntext/names.hpp"
 #include "vntext/text.hpp"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <cstdio>
 
 namespace dangbo::vntext {
 namespace {
@@ -65,6 +71,45 @@ NameParts split_full_name(std::string_view full) {
   p.given = w.back();
   p.middle = join(w, fam, w.size() - 1);
   return p;
+}
+
+std::string name_part_problem(std::string_view part) {
+  // The character as quoted in a message: printable ones as they are, the others as U+XXXX.
+  auto shown = [](std::string_view s, UChar32 c) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "U+%04X", unsigned(c));
+    return u_isprint(c) && !u_isspace(c) ? "“" + std::string(s) + "”" : std::string(buf);
+  };
+  const std::string allowed = "Chỉ được có chữ cái, dấu cách và các dấu nối - ' .";
+  std::size_t chars = 0;
+  bool letter = false, after_letter = false;
+  const auto n = int32_t(part.size());
+  for (int32_t i = 0; i < n;) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(part.data(), i, n, c);
+    ++chars;
+    const std::string_view ch = part.substr(std::size_t(start), std::size_t(i - start));
+    if (c < 0) return allowed + "; có byte không phải UTF-8";
+    const auto gc = U_GET_GC_MASK(c);
+    if (gc & U_GC_L_MASK) {
+      letter = after_letter = true;
+    } else if (gc & U_GC_M_MASK) {  // a combining mark belongs to the letter before it
+      if (!after_letter) return allowed + "; dấu “" + std::string(ch) + "” không đứng sau một chữ cái";
+    } else if (c == ' ' || c == '-' || c == '\'' || c == U'\u2019' || c == '.') {
+      after_letter = false;
+    } else if (gc & U_GC_N_MASK) {
+      return allowed + "; không được có chữ số (" + shown(ch, c) + ")";
+    } else if (gc & (U_GC_C_MASK | U_GC_Z_MASK)) {
+      return allowed + "; không được có ký tự điều khiển hoặc ký tự trắng lạ (" + shown(ch, c) + ")";
+    } else {
+      return allowed + "; không được có ký hiệu hay biểu tượng cảm xúc (" + shown(ch, c) + ")";
+    }
+  }
+  if (chars > kMaxNamePartChars)
+    return "Quá dài: tối đa " + std::to_string(kMaxNamePartChars) + " ký tự (đang có " + std::to_string(chars) + ")";
+  if (!part.empty() && !letter) return "Phải có ít nhất một chữ cái";
+  return {};
 }
 
 }  // namespace dangbo::vntext

@@ -273,6 +273,39 @@ TEST_P(ImportTest, AChangedRowUpdatesItsMemberAudited) {
   EXPECT_FALSE(security::audit_verify(*db).has_value());
 }
 
+// One member per CCCD on an update too: a row matched to An by its id that carries Bình's CCCD is
+// refused, naming Bình's record; Bình's own row (a corrected birth date) is still updated, and a
+// dry run says the same (was: An's record took Bình's CCCD).
+TEST_P(ImportTest, AnUpdateCannotTakeAnotherMembersCitizenId) {
+  auto first = import(roster(), &staff_a);
+  ASSERT_EQ(first.job.rows_created, 2);
+  const int64_t an = count(*db, "SELECT id FROM member WHERE given_name = 'An'");
+  const int64_t binh = count(*db, "SELECT id FROM member WHERE given_name = 'Bình'");
+  std::string changed = roster();
+  changed.replace(changed.find("079063001234"), 12, "079170005678");  // An's row with Bình's CCCD
+  changed.replace(changed.find("30/02/1970"), 10, "28/02/1970");
+  const std::string reason = "Số CCCD 079170005678 đã có ở hồ sơ đảng viên số " + std::to_string(binh) +
+                             " (Trần Thị Bình); không ghi vào hồ sơ đảng viên số " + std::to_string(an) +
+                             " (Nguyễn Văn An): mỗi số chỉ thuộc một đảng viên";
+  for (bool dry : {true, false}) {
+    auto r = import(changed, &staff_a, "26740", dry);
+    EXPECT_EQ(r.job.rows_updated, 1) << dry;  // Bình
+    EXPECT_EQ(r.job.rows_rejected, 5) << dry;  // An, and the four rejected before
+    bool found = false;
+    for (auto& x : r.rejected)
+      if (x.line == 2) {
+        found = true;
+        EXPECT_EQ(x.column, "Số CCCD");
+        EXPECT_EQ(x.reason, reason);
+      }
+    EXPECT_TRUE(found) << dry;
+  }
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE citizen_id = '079170005678'"), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE citizen_id = '079063001234'"), 1);  // An's kept
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE given_name = 'Bình' AND birth_date LIKE '1970-02-28%'"), 1);
+  EXPECT_FALSE(security::audit_verify(*db).has_value());
+}
+
 // roster() with the first row's (An's) organization code replaced.
 std::string roster_with_an_in(const std::string& code) {
   std::string r = roster();
@@ -1009,7 +1042,7 @@ TEST_P(ImportTest, ADryRunOnTheCommandLineWritesNothing) {
   EXPECT_EQ(rc, 0) << text;
   EXPECT_NE(text.find("chạy thử"), std::string::npos) << text;
   // the report still counts: An updated, Bình unchanged, Giang created; four rows rejected
-  EXPECT_NE(text.find("rows read 7 = stored 3 + rejected 4"), std::string::npos) << text;
+  EXPECT_NE(text.find("Số dòng: đọc 7 = lưu 3 + từ chối 4\n"), std::string::npos) << text;
   EXPECT_EQ(import_table_counts(*db), before) << text;
   // a fix sheet, dry: nothing fixed, nothing recorded
   auto sheet = write_temp(fix_sheet_back(*db, staff_a), ".xlsx");

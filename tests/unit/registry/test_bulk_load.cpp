@@ -158,3 +158,29 @@ INSTANTIATE_TEST_SUITE_P(Backends, BulkLoad, ::testing::ValuesIn(dangbo::testing
                          [](const auto& i) { return i.param; });
 
 }  // namespace
+
+// gen-roster --db into a database that has a tree: refused with the real reason before anything
+// is written (was: a message about restructuring, after the tree check had passed silently).
+TEST_P(BulkLoad, ARosterForAnotherTreeOrTheSameRosterAgainIsRefusedWithTheReason) {
+  load_reference_data(tmp->db(), ref());
+  GenOptions opts;
+  opts.members = 2000;
+  opts.seed = 5;
+  auto tree = generate_org_tree(ref(), opts);
+  EXPECT_EQ(roster_load_problem(tmp->db(), ref(), tree, opts), "");  // empty: gen-roster makes the tree
+  load_org_tree(tmp->db(), tree, opts);
+  EXPECT_EQ(roster_load_problem(tmp->db(), ref(), tree, opts), "");  // its own tree, no members yet
+  load_roster(tmp->db(), ref(), tree, opts);
+  // the same --members and --seed again: the same people
+  std::string again = roster_load_problem(tmp->db(), ref(), tree, opts);
+  EXPECT_NE(again.find("đã có các đảng viên mà gen-roster --members 2000 --seed 5 sinh ra"), std::string::npos) << again;
+  // ten times the members: more cells than this tree has
+  GenOptions big = opts;
+  big.members = 20000;
+  std::string bigger = roster_load_problem(tmp->db(), ref(), generate_org_tree(ref(), big), big);
+  EXPECT_NE(bigger.find("đã có cây tổ chức"), std::string::npos) << bigger;
+  EXPECT_NE(bigger.find("chi bộ mà gen-roster --members 20000 --seed 5 xếp đảng viên vào"), std::string::npos) << bigger;
+  EXPECT_NE(bigger.find("cơ sở dữ liệu trống"), std::string::npos) << bigger;
+  EXPECT_EQ(bigger.find("sắp xếp lại"), std::string::npos) << bigger;
+  EXPECT_EQ(scalar("SELECT count(*) FROM member"), 2000);
+}

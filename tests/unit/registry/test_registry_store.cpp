@@ -239,6 +239,73 @@ TEST_P(Fixture, CitizenIdIsUniqueAndAgreesWithGenderAndBirthYear) {
   EXPECT_FALSE(security::audit_verify(*db).has_value());
 }
 
+// A name part as edited: letters of any script, spaces, - ' . only; a letter; at most 60
+// characters (vntext::name_part_problem). Refused with the field named; a stored name that
+// predates the rule does not block an edit that leaves it as it is (the edit form sends it).
+TEST_P(Fixture, AnEditedNamePartMustBeLettersWithinSixtyCharacters) {
+  int64_t id = add("Nguyễn", "Thị", "Lan", cell_a);
+  RegistryService svc(*db);
+  auto admin = actor(security::Role::admin, root);
+  auto refused = [&](const std::string& field, const std::string& value) -> std::string {
+    try {
+      svc.update_member(admin, id, {{field, value}}, std::nullopt);
+    } catch (const ValidationError& e) {
+      return e.fields().count(field) ? e.fields().at(field) : std::string("?");
+    }
+    return "";
+  };
+  std::string long_name;
+  for (int i = 0; i < 300; ++i) long_name += "a";
+  EXPECT_NE(refused("family_name", long_name).find("tối đa 60 ký tự (đang có 300)"), std::string::npos);
+  EXPECT_NE(refused("given_name", "Lan \xF0\x9F\x98\x80").find("biểu tượng cảm xúc"), std::string::npos);  // U+1F600
+  EXPECT_EQ(refused("middle_name", "---"), "Phải có ít nhất một chữ cái");
+  EXPECT_NE(refused("given_name", "Lan2").find("chữ số (“2”)"), std::string::npos);
+  EXPECT_NE(refused("given_name", "La\x07n").find("U+0007"), std::string::npos);
+  EXPECT_EQ(svc.member(admin, id).full_name(), "Nguyễn Thị Lan");  // nothing written
+  // real names: Vietnamese with marks, Ê Đê and Chăm, compound, foreign scripts
+  EXPECT_EQ(refused("family_name", "Công Huyền Tôn Nữ"), "");
+  EXPECT_EQ(refused("given_name", "H'Hen"), "");
+  EXPECT_EQ(refused("middle_name", "Thị Ngọc"), "");
+  EXPECT_EQ(refused("family_name", "Niê Kdăm"), "");
+  EXPECT_EQ(refused("given_name", "Jean-Pierre"), "");
+  EXPECT_EQ(refused("family_name", "Иванов"), "");
+  EXPECT_EQ(refused("middle_name", ""), "");  // a middle name may be empty
+  EXPECT_EQ(svc.member(admin, id).full_name(), "Иванов Jean-Pierre");
+  // a stored name outside the rule: an edit of another field, the name sent unchanged, passes
+  {
+    auto s = db->session();
+    long long mid = id;
+    *s << "UPDATE member SET given_name = 'Lan 2' WHERE id = :id", soci::use(mid);
+  }
+  EXPECT_EQ(svc.update_member(admin, id, {{"given_name", "Lan 2"}, {"phone", "0912345678"}}, std::nullopt).phone,
+            "0912345678");
+}
+
+// A party card number is one member's, as a CCCD is (was: an edit could copy another's).
+TEST_P(Fixture, CardNumberIsUnique) {
+  int64_t a = add("Nguyễn", "Văn", "Tư", cell_a);
+  int64_t a2 = add("Trần", "Văn", "Sáu", cell_a);
+  int64_t b = add("Nguyễn", "Văn", "Năm", cell_b);
+  RegistryService svc(*db);
+  auto admin = actor(security::Role::admin, root);
+  auto staff_a = actor(security::Role::staff, ward_a);
+  svc.update_member(admin, a2, {{"card_number", "79001234"}}, std::nullopt);
+  svc.update_member(admin, b, {{"card_number", "79005678"}}, std::nullopt);
+  auto reason = [&](int64_t id, const std::string& card) -> std::string {
+    try {
+      svc.update_member(staff_a, id, {{"card_number", card}}, std::nullopt);
+    } catch (const ValidationError& e) {
+      return e.fields().count("card_number") ? e.fields().at("card_number") : std::string("?");
+    }
+    return "";
+  };
+  EXPECT_EQ(reason(a, "79001234"), "Trùng số thẻ đảng viên với hồ sơ đảng viên số " + std::to_string(a2) + " (Trần Văn Sáu)");
+  EXPECT_EQ(reason(a, "79005678"), "Không lưu được số thẻ đảng viên này; liên hệ Ban Tổ chức cấp trên");
+  EXPECT_EQ(reason(a, "79009999"), "");
+  EXPECT_EQ(reason(a2, "79001234"), "");  // its own number again
+  EXPECT_FALSE(security::audit_verify(*db).has_value());
+}
+
 // An edited phone is stored as `dangbo clean` / `dangbo import` store it (registry::normalize_phone):
 // an old 11-digit mobile renumbered (with what was typed kept in the audit), +84 → 0, separators
 // out; what cannot be normalized is refused with a Vietnamese message (was: 11 digits refused,

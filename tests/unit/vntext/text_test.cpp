@@ -1,6 +1,7 @@
 // Tests for vntext/text.hpp. Expected values are written by hand from the Vietnamese
 // alphabet and the rules in the header, never computed with the code under test.
 
+#include "vntext/names.hpp"
 #include "vntext/text.hpp"
 
 #include <gtest/gtest.h>
@@ -324,4 +325,26 @@ TEST(VnText, EveryNameInNameDbIsValid) {
     }
     EXPECT_GT(n, 2000) << f;
   }
+}
+
+// The rule for a name part as entered (edits and imports share it).
+TEST(VnText, NamePartRule) {
+  using dangbo::vntext::name_part_problem;
+  for (const char* ok : {"Nguyễn", "Thị Ngọc", "Công Huyền Tôn Nữ", "H'Hen", "H’Hen", "Niê Kdăm", "Jean-Pierre",
+                         "St. John", "Иванов", "Ξένια", "ທອງ", "Đặng", ""})
+    EXPECT_EQ(name_part_problem(ok), "") << ok;
+  EXPECT_EQ(name_part_problem("---"), "Phải có ít nhất một chữ cái");
+  EXPECT_EQ(name_part_problem("' ."), "Phải có ít nhất một chữ cái");
+  EXPECT_EQ(name_part_problem("An3"), "Chỉ được có chữ cái, dấu cách và các dấu nối - ' .; không được có chữ số (“3”)");
+  EXPECT_EQ(name_part_problem("An \xF0\x9F\x98\x80"),
+            "Chỉ được có chữ cái, dấu cách và các dấu nối - ' .; không được có ký hiệu hay biểu tượng cảm xúc (“😀”)");
+  EXPECT_EQ(name_part_problem("An@"),
+            "Chỉ được có chữ cái, dấu cách và các dấu nối - ' .; không được có ký hiệu hay biểu tượng cảm xúc (“@”)");
+  EXPECT_EQ(name_part_problem("A\tn"),
+            "Chỉ được có chữ cái, dấu cách và các dấu nối - ' .; không được có ký tự điều khiển hoặc ký tự trắng lạ (U+0009)");
+  std::string sixty, sixty_one;
+  for (int i = 0; i < 60; ++i) sixty += "ễ";  // 60 characters, 180 bytes
+  sixty_one = sixty + "a";
+  EXPECT_EQ(name_part_problem(sixty), "");
+  EXPECT_EQ(name_part_problem(sixty_one), "Quá dài: tối đa 60 ký tự (đang có 61)");
 }
