@@ -252,16 +252,17 @@ std::vector<FindingRow> list_findings(db::Database& db, const security::Actor& a
     f.fixed_value = r.s(19);
     out.push_back(std::move(f));
   });
+  // The members' current values: read in a few statements (find_members), not one per member
+  // (the fix sheet lists up to 100,000 findings).
+  std::vector<int64_t> ids;
+  ids.reserve(out.size());
+  for (auto& f : out) ids.push_back(f.member_id);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::unordered_map<int64_t, registry::Member> members;
-  for (auto& f : out) {
-    auto it = members.find(f.member_id);
-    if (it == members.end()) {
-      auto m = registry::find_member(*s, f.member_id);
-      if (!m) continue;
-      it = members.emplace(f.member_id, std::move(*m)).first;
-    }
-    f.current = field_current_text(it->second, f.field);
-  }
+  for (auto& m : registry::find_members(*s, ids)) members.emplace(m.id, std::move(m));
+  for (auto& f : out)
+    if (auto it = members.find(f.member_id); it != members.end()) f.current = field_current_text(it->second, f.field);
   return out;
 }
 

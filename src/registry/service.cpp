@@ -513,19 +513,35 @@ bool RegistryService::has_synthetic(const Actor& a, const Organization& org, con
 // ---- exports, list audit, sensitive fields (authorization and audit; issue 3) --------------
 
 namespace {
-// One CSV cell (RFC 4180). A cell starting with = + - @ or a control character would run as a
-// formula in a spreadsheet: it gets a leading apostrophe (OWASP "CSV injection").
-std::string csv_cell(const std::string& v) {
-  std::string c = v;
-  if (!c.empty() && (c[0] == '=' || c[0] == '+' || c[0] == '-' || c[0] == '@' || c[0] == '\t' || c[0] == '\r'))
-    c.insert(c.begin(), '\'');
-  if (c.find_first_of(",\"\r\n") == std::string::npos) return c;
-  std::string q = "\"";
-  for (char ch : c) {
-    if (ch == '"') q += '"';
-    q += ch;
+// Appends one CSV cell (RFC 4180) to `out`. A cell starting with = + - @ or a control character
+// would run as a formula in a spreadsheet: it gets a leading apostrophe (OWASP "CSV injection").
+void append_csv_cell(std::string& out, std::string_view c) {
+  bool formula = !c.empty() && (c[0] == '=' || c[0] == '+' || c[0] == '-' || c[0] == '@' || c[0] == '\t' || c[0] == '\r');
+  if (c.find_first_of(",\"\r\n") == std::string_view::npos) {
+    if (formula) out += '\'';
+    out += c;
+    return;
   }
-  return q + "\"";
+  out += '"';
+  if (formula) out += '\'';
+  for (char ch : c) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  out += '"';
+}
+
+// A stored ISO date (year, year-month or full date) as the export shows it (CivilDate::display:
+// "yyyy", "mm/yyyy", "dd/mm/yyyy"); "" when empty or malformed.
+void append_display_date(std::string& out, std::string_view iso) {
+  if (iso.empty() || !base::parse_iso_date(iso)) return;
+  // A valid ISO date is zero-padded digits already: display() only reorders them.
+  switch (iso.size()) {
+    case 4: out += iso; break;                                                   // yyyy
+    case 7: out.append(iso.substr(5, 2)).append(1, '/').append(iso.substr(0, 4)); break;  // mm/yyyy
+    default:                                                                     // dd/mm/yyyy
+      out.append(iso.substr(8, 2)).append(1, '/').append(iso.substr(5, 2)).append(1, '/').append(iso.substr(0, 4));
+  }
 }
 }  // namespace
 
@@ -560,30 +576,36 @@ std::string RegistryService::export_members_csv(const Actor& a, const std::strin
   auto s = db_.session();
   member_scope(a, *s, org_code, q);  // today, or as of a past day (history)
   if (q.today.empty()) q.today = today_iso();
-  q.limit = 1000;
-  q.after.clear();
   std::string out = "\xEF\xBB\xBF";  // UTF-8 byte order mark: Excel then reads Vietnamese correctly
   out += "Mã,Họ,Tên đệm,Tên,Giới tính,Ngày sinh,Trạng thái,Ngày vào Đảng,Ngày chính thức,Số thẻ đảng viên,"
          "Mã tổ chức,Tổ chức\r\n";
   int64_t n = 0;
-  auto d = [](const std::optional<CivilDate>& x) { return x ? x->display() : std::string(); };
-  for (;;) {
-    auto page = list_members(*s, q);
-    for (auto& m : page.items) {
-      std::string line;
-      for (const std::string& c :
-           {std::to_string(m.id), m.family_name, m.middle_name, m.given_name,
-            std::string(m.gender == Gender::male ? "Nam" : "Nữ"), d(m.birth_date), std::string(label_vi(m.status)),
-            d(m.admitted_on), d(m.full_member_on), m.card_number, m.org_code, m.org_name}) {
-        if (!line.empty()) line += ',';
-        line += csv_cell(c);
-      }
-      out += line + "\r\n";
-      ++n;
-    }
-    if (page.next.empty()) break;
-    q.after = page.next;
-  }
+  // One statement, each row appended in place as it arrives (no Member, no per-row strings).
+  each_member_for_export(*s, q, [&](const MemberExportRow& m) {
+    append_csv_cell(out, m.id);
+    out += ',';
+    append_csv_cell(out, m.family_name);
+    out += ',';
+    append_csv_cell(out, m.middle_name);
+    out += ',';
+    append_csv_cell(out, m.given_name);
+    out += parse_gender(m.gender).value_or(Gender::male) == Gender::male ? ",Nam," : ",Nữ,";
+    append_display_date(out, m.birth_date);
+    out += ',';
+    out += label_vi(parse_member_status(m.status).value_or(MemberStatus::full));  // no comma, quote or formula sign
+    out += ',';
+    append_display_date(out, m.admitted_on);
+    out += ',';
+    append_display_date(out, m.full_member_on);
+    out += ',';
+    append_csv_cell(out, m.card_number);
+    out += ',';
+    append_csv_cell(out, m.org_code);
+    out += ',';
+    append_csv_cell(out, m.org_name);
+    out += "\r\n";
+    ++n;
+  });
   boost::json::object detail;
   detail["org"] = org_code.empty() ? a.org_code : org_code;
   detail["rows"] = n;

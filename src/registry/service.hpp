@@ -97,7 +97,9 @@ class RegistryService {
   void audit_list(const Actor& a, const std::string& org_code, const std::vector<int64_t>& ids);
   /// The filtered member list of the subtree of `org_code` as CSV (UTF-8 with BOM, CRLF, RFC
   /// 4180; cells that a spreadsheet would run as a formula are prefixed with '). Same checks as
-  /// members() plus Action::export_members; audited with the filter and the row count.
+  /// members() plus Action::export_members; audited with the filter and the row count. The
+  /// rows are read with one statement (each_member_for_export) in list order, and the whole CSV
+  /// is returned in memory (about 125 bytes a member).
   std::string export_members_csv(const Actor& a, const std::string& org_code, MemberQuery q, int64_t* rows = nullptr);
 
   /// True when the actor's role may read the sensitive fields (scope still checked per member).

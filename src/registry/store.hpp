@@ -1,8 +1,10 @@
 // Registry store: SQL only (bound parameters), no rules and no authorization.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "registry/model.hpp"
@@ -95,6 +97,20 @@ MemberPage list_members_by_ids(soci::session& sql, const MemberQuery& q, const s
 /// Members in Vietnamese order (given name, family name, middle name), keyset-paged.
 /// Throws base::Error(bad_request) on a malformed cursor.
 MemberPage list_members(soci::session& sql, const MemberQuery& q);
+
+/// One member of an export as the stored text of its exported columns (dates ISO, "" when NULL;
+/// gender and status as stored: "male", "full" …). The views are valid only during the call.
+struct MemberExportRow {
+  std::string_view id, family_name, middle_name, given_name, gender, birth_date, status, admitted_on,
+      full_member_on, card_number, org_code, org_name;
+};
+/// Every member list_members would return for `q` over all its pages (q.after and q.limit are
+/// ignored), in the same order (sort key, then id), read with one statement and passed to
+/// `on_row` one at a time (nothing is collected). Throws base::Error(bad_request) on a bad
+/// filter, like list_members.
+void each_member_for_export(soci::session& sql, const MemberQuery& q,
+                            const std::function<void(const MemberExportRow&)>& on_row);
+
 std::optional<Member> find_member(soci::session& sql, int64_t id);
 /// The members among `ids` that exist (as find_member reads them), in no particular order; a
 /// few statements whatever the number of ids (PostgreSQL: one array parameter per 10,000;

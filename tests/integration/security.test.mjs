@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import crypto from 'node:crypto';
-import { startServer, request, describe, login, runCli, hiddenInput, metaContent, CookieJar } from './harness.mjs';
+import { startServer, request, describe, login, runCli, hiddenInput, metaContent, CookieJar, parseCsv, dbRows } from './harness.mjs';
 
 let srv;
 
@@ -324,4 +324,48 @@ test('another ward: member by API and export CSV refused without a trace of it; 
   assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
   assert.match(bytes.toString('utf8', 3, 200), /^Mã,Họ,Tên đệm,Tên,/);
   assert.match(own.headers.get('content-disposition'), /attachment; filename="dang-vien-/);
+});
+
+// The export's rows against the database read here with sqlite3/psql: the scope's members on the
+// rolls, in the registry's order (sort key, then id), every column as the export shows it. The
+// city (1,500 members: more than one page of the member list) as the administrator, the own ward
+// as staff.
+test('the export lists exactly the scope\'s members on the rolls, in order, with their values', async () => {
+  const header = ['Mã', 'Họ', 'Tên đệm', 'Tên', 'Giới tính', 'Ngày sinh', 'Trạng thái', 'Ngày vào Đảng', 'Ngày chính thức',
+    'Số thẻ đảng viên', 'Mã tổ chức', 'Tổ chức'];
+  const status = { probationary: 'Dự bị', full: 'Chính thức', exempted: 'Miễn công tác và sinh hoạt' };
+  const shown = (iso) => {
+    if (!iso) return '';
+    const [y, m, d] = iso.split('-');
+    return d ? `${d}/${m}/${y}` : m ? `${m}/${y}` : y;
+  };
+  const guard = (v) => (/^[=+\-@\t\r]/.test(v) ? "'" + v : v);
+  for (const [code, token] of [['HCM', srv.tokens.admin], [srv.orgs.wardA, srv.tokens.staff]]) {
+    const [[path]] = await dbRows(srv.db, `SELECT path FROM organization WHERE code = '${code}' AND valid_to IS NULL`);
+    const end = path.slice(0, -1) + '0';
+    const want = await dbRows(srv.db,
+      'SELECT m.id, m.family_name, m.middle_name, m.given_name, m.gender, m.birth_date, m.status, m.admitted_on, ' +
+      'm.full_member_on, m.card_number, o.code FROM member m JOIN organization o ON o.id = m.org_id ' +
+      `WHERE m.org_path >= '${path}' AND m.org_path < '${end}' AND m.status IN ('probationary', 'full', 'exempted') ` +
+      'ORDER BY m.sort_key, m.id');
+    assert.ok(want.length > (code === 'HCM' ? 500 : 0), `${code}: ${want.length} members`);
+    const res = await fetch(`${srv.baseUrl}/orgs/${code}/export.csv`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-row-count'), String(want.length));
+    const text = Buffer.from(await res.arrayBuffer()).toString('utf8');  // keeps the byte order mark
+    assert.equal(text.split('\r\n')[0], '\uFEFF' + header.join(','));
+    assert.ok(text.endsWith('\r\n') && !/[^\r]\n/.test(text), 'CRLF line ends');
+    const got = parseCsv(text);
+    assert.equal(got.length, want.length, code);
+    for (let i = 0; i < want.length; i++) {
+      const [id, family, middle, given, gender, birth, st, admitted, full, card, org] = want[i];
+      assert.deepEqual(Object.keys(got[i]), header);
+      assert.deepEqual(
+        [got[i]['Mã'], got[i]['Họ'], got[i]['Tên đệm'], got[i]['Tên'], got[i]['Giới tính'], got[i]['Ngày sinh'],
+          got[i]['Trạng thái'], got[i]['Ngày vào Đảng'], got[i]['Ngày chính thức'], got[i]['Số thẻ đảng viên'], got[i]['Mã tổ chức']],
+        [id, guard(family), guard(middle), guard(given), gender === 'male' ? 'Nam' : 'Nữ', shown(birth), status[st],
+          shown(admitted), shown(full), guard(card), org],
+        `${code}, row ${i + 1}`);
+    }
+  }
 });

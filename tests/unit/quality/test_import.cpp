@@ -799,6 +799,10 @@ TEST_P(ImportTest, TheFixSheetGoesOutAndComesBackWithOnlyTheFixes) {
   ASSERT_GT(cid_row, 0u);
   EXPECT_EQ(recs[date_row].cells[8], "30/02/1970");  // as it was in the file
   EXPECT_EQ(recs[date_row].cells[2], "Trần Thị Bình");
+  // "Giá trị hiện tại": the member's stored value (the old ID was kept; the impossible date was not)
+  EXPECT_EQ(recs[cid_row].cells[9], "023456789");
+  EXPECT_EQ(recs[cid_row].cells[2], "Nguyễn Văn An");
+  EXPECT_EQ(recs[date_row].cells[9], "");
   // the unit corrects the date, and writes a CCCD that is not valid
   std::string back = refill_xlsx(xlsx, {{{date_row, 12}, "28/02/1970"}, {{cid_row, 12}, "12345"}});
   ImportFile f;
