@@ -21,7 +21,8 @@ echo "== gen-roster: $N members into SQLite, $RUNS runs =="
 rates=(); rows_rates=(); index_secs=()
 for r in $(seq "$RUNS"); do
   rm -f "$OUT/registry.db"*
-  line=$("$BIN" gen-roster --members "$N" --seed 11 --db "sqlite:$OUT/registry.db" 2>"$OUT/gen.log" | grep '^Đã sinh')
+  "$BIN" gen-roster --members "$N" --seed 11 --db "sqlite:$OUT/registry.db" >"$OUT/gen.log" 2>/dev/null
+  line=$(grep -a '^Đã sinh' "$OUT/gen.log")
   rate=$(sed -E 's/.*\(([0-9]+) đảng viên\/giây\).*/\1/' <<<"$line")
   # where the time goes: the rows (member + membership, keys made on a second thread), then the
   # secondary indexes built by sorting, and the statistics
