@@ -8,6 +8,7 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "base/csv.hpp"
 #include "base/rules.hpp"
 #include "linkage/file_input.hpp"
 #include "linkage/report.hpp"
@@ -17,16 +18,6 @@
 namespace dangbo::linkage {
 
 namespace {
-
-std::string csv_cell(std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
-  std::string r = "\"";
-  for (char c : v) {
-    if (c == '"') r += '"';
-    r += c;
-  }
-  return r + "\"";
-}
 
 std::string fmt(double v, int decimals) {
   char buf[64];
@@ -85,14 +76,14 @@ Result run_file_job(const FileJobOptions& o, std::ostream& log) {
   std::string line;
   for (auto& p : r.pairs) {
     line.clear();
-    if (two) line += csv_cell(o.inputs[d.source[p.a]]) + ",";
-    line += csv_cell(d.ids[p.a]) + ",";
-    if (two) line += csv_cell(o.inputs[d.source[p.b]]) + ",";
-    line += csv_cell(d.ids[p.b]) + ",";
+    if (two) line += base::csv_cell(o.inputs[d.source[p.a]]) + ",";
+    line += base::csv_cell(d.ids[p.a]) + ",";
+    if (two) line += base::csv_cell(o.inputs[d.source[p.b]]) + ",";
+    line += base::csv_cell(d.ids[p.b]) + ",";
     line += fmt(p.prob, 6) + "," + fmt(p.weight, 2) + ",";
     const bool link = p.prob >= eo.threshold;
     line += link ? "link," : "review,";
-    if (link) line += csv_cell(d.ids[r.cluster[p.a]]);
+    if (link) line += base::csv_cell(d.ids[r.cluster[p.a]]);
     Gamma g = decode(p.code);
     for (int f = 0; f < kFields; ++f) {
       line += ',';

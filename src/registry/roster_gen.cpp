@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "base/csv.hpp"
+
 namespace dangbo::registry {
 
 namespace {
@@ -859,19 +861,8 @@ const std::vector<std::string>& roster_csv_columns() {
 
 namespace {
 
-void csv_field(std::string& line, std::string_view v) {
-  bool quote = v.find_first_of(",\"\r\n") != std::string_view::npos;
-  if (!quote) {
-    line += v;
-    return;
-  }
-  line += '"';
-  for (char c : v) {
-    if (c == '"') line += '"';
-    line += c;
-  }
-  line += '"';
-}
+// The roster is read back by dangbo import: values as they are (no formula guard).
+void csv_field(std::string& line, std::string_view v) { base::append_csv_cell(line, v, base::CsvGuard::none); }
 
 void csv_date(std::string& line, const std::optional<CivilDate>& d) {
   if (!d) return;

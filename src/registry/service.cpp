@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "base/csv.hpp"
 #include "base/rules.hpp"
 #include "registry/lineage.hpp"
 #include "security/sensitive.hpp"
@@ -513,24 +514,6 @@ bool RegistryService::has_synthetic(const Actor& a, const Organization& org, con
 // ---- exports, list audit, sensitive fields (authorization and audit; issue 3) --------------
 
 namespace {
-// Appends one CSV cell (RFC 4180) to `out`. A cell starting with = + - @ or a control character
-// would run as a formula in a spreadsheet: it gets a leading apostrophe (OWASP "CSV injection").
-void append_csv_cell(std::string& out, std::string_view c) {
-  bool formula = !c.empty() && (c[0] == '=' || c[0] == '+' || c[0] == '-' || c[0] == '@' || c[0] == '\t' || c[0] == '\r');
-  if (c.find_first_of(",\"\r\n") == std::string_view::npos) {
-    if (formula) out += '\'';
-    out += c;
-    return;
-  }
-  out += '"';
-  if (formula) out += '\'';
-  for (char ch : c) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  out += '"';
-}
-
 // A stored ISO date (year, year-month or full date) as the export shows it (CivilDate::display:
 // "yyyy", "mm/yyyy", "dd/mm/yyyy"); "" when empty or malformed.
 void append_display_date(std::string& out, std::string_view iso) {
@@ -582,27 +565,22 @@ std::string RegistryService::export_members_csv(const Actor& a, const std::strin
   int64_t n = 0;
   // One statement, each row appended in place as it arrives (no Member, no per-row strings).
   each_member_for_export(*s, q, [&](const MemberExportRow& m) {
-    append_csv_cell(out, m.id);
-    out += ',';
-    append_csv_cell(out, m.family_name);
-    out += ',';
-    append_csv_cell(out, m.middle_name);
-    out += ',';
-    append_csv_cell(out, m.given_name);
-    out += parse_gender(m.gender).value_or(Gender::male) == Gender::male ? ",Nam," : ",Nữ,";
+    for (std::string_view c : {m.id, m.family_name, m.middle_name, m.given_name}) {
+      base::append_csv_cell(out, c);
+      out += ',';
+    }
+    out += parse_gender(m.gender).value_or(Gender::male) == Gender::male ? "Nam," : "Nữ,";
     append_display_date(out, m.birth_date);
     out += ',';
     out += label_vi(parse_member_status(m.status).value_or(MemberStatus::full));  // no comma, quote or formula sign
-    out += ',';
-    append_display_date(out, m.admitted_on);
-    out += ',';
-    append_display_date(out, m.full_member_on);
-    out += ',';
-    append_csv_cell(out, m.card_number);
-    out += ',';
-    append_csv_cell(out, m.org_code);
-    out += ',';
-    append_csv_cell(out, m.org_name);
+    for (std::string_view d : {m.admitted_on, m.full_member_on}) {
+      out += ',';
+      append_display_date(out, d);
+    }
+    for (std::string_view c : {m.card_number, m.org_code, m.org_name}) {
+      out += ',';
+      base::append_csv_cell(out, c);
+    }
     out += "\r\n";
     ++n;
   });

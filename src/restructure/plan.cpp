@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/csv.hpp"
 #include "vntext/text.hpp"
 
 namespace dangbo::restructure {
@@ -30,15 +31,8 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"') o += '"';
-    o += c;
-  }
-  return o + "\"";
-}
+// A plan file is read back by dangbo (restructure plan import): values as they are.
+std::string csv_field(const std::string& s) { return base::csv_cell(s, base::CsvGuard::none); }
 
 std::string lower_first_word(std::string s) {
   // "Quận 1" → "quận 1", "Huyện Củ Chi" → "huyện Củ Chi", "Thành phố Thủ Đức" → "thành phố Thủ Đức".
