@@ -32,12 +32,6 @@ Error merge_not_found() {
                "Không tìm thấy lần hợp nhất hồ sơ (hoặc bạn không có quyền xem)");
 }
 
-int64_t to_i64(std::string_view s) {
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
 LooseDate iso_loose(const std::string& s) {
   if (s.empty()) return {};
   auto d = base::parse_iso_date(s);
