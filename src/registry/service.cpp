@@ -16,6 +16,7 @@
 #include "base/rules.hpp"
 #include "registry/lineage.hpp"
 #include "security/sensitive.hpp"
+#include "vntext/encoding.hpp"
 #include "vntext/names.hpp"
 #include "vntext/text.hpp"
 
@@ -100,6 +101,7 @@ Member apply_member_changes(const Member& orig, const std::map<std::string, std:
       continue;
     }
     if (name == "family_name" || name == "middle_name" || name == "given_name") {
+      v = vntext::fix_lookalikes(v);  // "Ðặng" (eth) → "Đặng", a Cyrillic "а" in "Lаn" → "a"
       // Only a name part being changed is checked: the edit form sends every field, and a stored
       // name that predates the rule must not block an edit of another field.
       const std::string& stored = name == "family_name" ? orig.family_name : name == "middle_name" ? orig.middle_name : orig.given_name;

@@ -1275,4 +1275,26 @@ Repair repair_text(std::string_view field) {
   return keep(field, Encoding::utf8, orig.fraction());
 }
 
+std::string fix_lookalikes(std::string_view utf8) {
+  std::u32string u = to_u32(utf8);
+  bool changed = false;
+  for (std::size_t k = 0; k < u.size(); ++k) {
+    char32_t& c = u[k];
+    char32_t to = 0;
+    if (c == 0x00D0 || c == 0x0189) to = U'Đ';
+    else if (c == 0x00F0) to = U'đ';
+    else if (const char32_t l = lookalike(c)) {
+      bool latin = false;  // only inside a word that also has Latin letters
+      for (std::size_t j = k; j-- > 0 && !is_space_cp(u[j]);) latin = latin || is_latin_letter(u[j]);
+      for (std::size_t j = k + 1; j < u.size() && !is_space_cp(u[j]); ++j) latin = latin || is_latin_letter(u[j]);
+      if (latin) to = l;
+    }
+    if (to) {
+      c = to;
+      changed = true;
+    }
+  }
+  return nfc(changed ? to_utf8(u) : std::string(utf8));
+}
+
 }  // namespace dangbo::vntext

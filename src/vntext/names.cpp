@@ -9,6 +9,8 @@
 #include "vntext/text.hpp"
 
 #include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
 #include <cstdio>
@@ -78,11 +80,15 @@ std::string name_part_problem(std::string_view part) {
   auto shown = [](std::string_view s, UChar32 c) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "U+%04X", unsigned(c));
-    return u_isprint(c) && !u_isspace(c) ? "“" + std::string(s) + "”" : std::string(buf);
+    return u_isprint(c) && !u_isspace(c) && !u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)
+               ? "“" + std::string(s) + "”"
+               : std::string(buf);
   };
   const std::string allowed = "Chỉ được có chữ cái, dấu cách và các dấu nối - ' .";
   std::size_t chars = 0;
   bool letter = false, after_letter = false;
+  int marks = 0;                              // combining marks since the last letter
+  UScriptCode word_script = USCRIPT_COMMON;   // Latin, Cyrillic or Greek: the current word's so far
   const auto n = int32_t(part.size());
   for (int32_t i = 0; i < n;) {
     const int32_t start = i;
@@ -92,12 +98,32 @@ std::string name_part_problem(std::string_view part) {
     const std::string_view ch = part.substr(std::size_t(start), std::size_t(i - start));
     if (c < 0) return allowed + "; có byte không phải UTF-8";
     const auto gc = U_GET_GC_MASK(c);
+    // Letters that only look like letters: invisible ones (the Hangul fillers are "letters"
+    // that show nothing), and compatibility forms (fullwidth Ａ, mathematical 𝓐, ligatures),
+    // which a search or a card would not match with the letter typed normally.
+    if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+      return allowed + "; không được có ký tự vô hình (" + shown(ch, c) + ")";
+    if ((gc & U_GC_L_MASK) && u_getIntPropertyValue(c, UCHAR_NFKC_QUICK_CHECK) == UNORM_NO)
+      return allowed + "; chữ “" + std::string(ch) + "” là kiểu chữ đặc biệt (toàn khổ, kiểu toán học…), hãy gõ chữ thường";
     if (gc & U_GC_L_MASK) {
+      // A word is Latin, Cyrillic or Greek, not a mix: a Cyrillic "а" inside a Latin word is a
+      // look-alike (other scripts may mix, e.g. Han and kana in a Japanese name).
+      UErrorCode err = U_ZERO_ERROR;
+      const UScriptCode sc = uscript_getScript(c, &err);
+      if (U_SUCCESS(err) && (sc == USCRIPT_LATIN || sc == USCRIPT_CYRILLIC || sc == USCRIPT_GREEK)) {
+        if (word_script != USCRIPT_COMMON && sc != word_script)
+          return allowed + "; chữ “" + std::string(ch) + "” thuộc bảng chữ cái khác với các chữ cùng từ (chữ giống nhau nhưng khác mã)";
+        word_script = sc;
+      }
       letter = after_letter = true;
+      marks = 0;
     } else if (gc & U_GC_M_MASK) {  // a combining mark belongs to the letter before it
       if (!after_letter) return allowed + "; dấu “" + std::string(ch) + "” không đứng sau một chữ cái";
+      // A Vietnamese letter carries at most two marks (a shape mark ˘ ˆ ̛ and a tone).
+      if (++marks > 2) return allowed + "; một chữ có quá nhiều dấu chồng lên nhau";
     } else if (c == ' ' || c == '-' || c == '\'' || c == U'\u2019' || c == '.') {
       after_letter = false;
+      if (c == ' ' || c == '-') word_script = USCRIPT_COMMON;
     } else if (gc & U_GC_N_MASK) {
       return allowed + "; không được có chữ số (" + shown(ch, c) + ")";
     } else if (gc & (U_GC_C_MASK | U_GC_Z_MASK)) {

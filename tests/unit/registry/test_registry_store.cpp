@@ -261,7 +261,17 @@ TEST_P(Fixture, AnEditedNamePartMustBeLettersWithinSixtyCharacters) {
   EXPECT_EQ(refused("middle_name", "---"), "Phải có ít nhất một chữ cái");
   EXPECT_NE(refused("given_name", "Lan2").find("chữ số (“2”)"), std::string::npos);
   EXPECT_NE(refused("given_name", "La\x07n").find("U+0007"), std::string::npos);
+  EXPECT_NE(refused("given_name", "\uFF21nh").find("kiểu chữ đặc biệt"), std::string::npos);  // fullwidth Ａ
+  EXPECT_NE(refused("given_name", "\u3164").find("vô hình"), std::string::npos);                // Hangul filler
   EXPECT_EQ(svc.member(admin, id).full_name(), "Nguyễn Thị Lan");  // nothing written
+  EXPECT_NE(refused("given_name", "Lan\u200B").find("vô hình (U+200B)"), std::string::npos);  // zero-width space
+  EXPECT_EQ(svc.member(admin, id).full_name(), "Nguyễn Thị Lan");
+  // look-alikes typed for Vietnamese letters are mended, not refused: Ð (eth) and Ɖ for Đ, a
+  // Cyrillic а inside a Latin word
+  EXPECT_EQ(svc.update_member(admin, id, {{"family_name", "\u00D0\u1EB7ng"}, {"given_name", "L\u0430n"}}, std::nullopt)
+                .full_name(),
+            "Đặng Thị Lan");
+  EXPECT_EQ(svc.update_member(admin, id, {{"family_name", "\u0189\u1EB7ng"}}, std::nullopt).family_name, "Đặng");
   // real names: Vietnamese with marks, Ê Đê and Chăm, compound, foreign scripts
   EXPECT_EQ(refused("family_name", "Công Huyền Tôn Nữ"), "");
   EXPECT_EQ(refused("given_name", "H'Hen"), "");

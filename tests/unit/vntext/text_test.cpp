@@ -342,6 +342,20 @@ TEST(VnText, NamePartRule) {
             "Chỉ được có chữ cái, dấu cách và các dấu nối - ' .; không được có ký hiệu hay biểu tượng cảm xúc (“@”)");
   EXPECT_EQ(name_part_problem("A\tn"),
             "Chỉ được có chữ cái, dấu cách và các dấu nối - ' .; không được có ký tự điều khiển hoặc ký tự trắng lạ (U+0009)");
+  // letters that only look like letters (found by a newcomer test: all were stored)
+  const std::string letters = "Chỉ được có chữ cái, dấu cách và các dấu nối - ' .; ";
+  EXPECT_EQ(name_part_problem("\u3164"), letters + "không được có ký tự vô hình (U+3164)");  // Hangul filler
+  EXPECT_EQ(name_part_problem("An\u200Bh"), letters + "không được có ký tự vô hình (U+200B)");
+  EXPECT_EQ(name_part_problem("\uFF21nh"), letters + "chữ “Ａ” là kiểu chữ đặc biệt (toàn khổ, kiểu toán học…), hãy gõ chữ thường");
+  EXPECT_NE(name_part_problem("\U0001D4D0nh").find("kiểu chữ đặc biệt"), std::string::npos);  // 𝓐nh
+  EXPECT_EQ(name_part_problem("\u0410nh"),  // Cyrillic А then Latin nh
+            letters + "chữ “n” thuộc bảng chữ cái khác với các chữ cùng từ (chữ giống nhau nhưng khác mã)");
+  EXPECT_EQ(name_part_problem("A\u0301\u0301\u0301"), letters + "một chữ có quá nhiều dấu chồng lên nhau");
+  // two marks on one letter are Vietnamese (ệ in NFD: e + dot below + circumflex); words of
+  // different scripts side by side are a name in two scripts, not a look-alike
+  EXPECT_EQ(name_part_problem("Nguye\u0323\u0302n"), "");
+  EXPECT_EQ(name_part_problem("Иванов Ivan"), "");
+  EXPECT_EQ(name_part_problem("山田たろう"), "");
   std::string sixty, sixty_one;
   for (int i = 0; i < 60; ++i) sixty += "ễ";  // 60 characters, 180 bytes
   sixty_one = sixty + "a";
