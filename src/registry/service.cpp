@@ -159,8 +159,8 @@ Member apply_member_changes(const Member& orig, const std::map<std::string, std:
     else if (name == "occupation") m.occupation = v;
     else if (name == "position") m.position = v;
   }
-  if (m.family_name.empty() && !errors.count("family_name")) errors["family_name"] = "Họ không được để trống";
-  if (m.given_name.empty() && !errors.count("given_name")) errors["given_name"] = "Tên không được để trống";
+  if (m.family_name.empty() && !errors.count("family_name")) errors["family_name"] = "Không được để trống";
+  if (m.given_name.empty() && !errors.count("given_name")) errors["given_name"] = "Không được để trống";
 
   // Cross-field rules, each from config/rules.json as of the relevant day.
   const auto& rules = base::RuleSet::global();

@@ -259,6 +259,9 @@ TEST_P(Fixture, AnEditedNamePartMustBeLettersWithinSixtyCharacters) {
   EXPECT_NE(refused("family_name", long_name).find("tối đa 60 ký tự (đang có 300)"), std::string::npos);
   EXPECT_NE(refused("given_name", "Lan \xF0\x9F\x98\x80").find("biểu tượng cảm xúc"), std::string::npos);  // U+1F600
   EXPECT_EQ(refused("middle_name", "---"), "Phải có ít nhất một chữ cái");
+  // the message follows the field's label ("Tên: …"), so it does not name the field again
+  EXPECT_EQ(refused("given_name", ""), "Không được để trống");
+  EXPECT_EQ(refused("family_name", "   "), "Không được để trống");
   EXPECT_NE(refused("given_name", "Lan2").find("chữ số (“2”)"), std::string::npos);
   EXPECT_NE(refused("given_name", "La\x07n").find("U+0007"), std::string::npos);
   EXPECT_NE(refused("given_name", "\uFF21nh").find("kiểu chữ đặc biệt"), std::string::npos);  // fullwidth Ａ
