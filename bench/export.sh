@@ -39,7 +39,7 @@ if [[ -n "${DB:-}" ]]; then
 else
   url="sqlite:$work/x.db"
   echo "== gen-roster: $N members (seed 3) into $url"
-  "$BIN" gen-roster --members "$N" --seed 3 --db "$url" 2>/dev/null | grep '^generated' | sed 's/^/   /'
+  "$BIN" gen-roster --members "$N" --seed 3 --db "$url" 2>/dev/null | grep '^Đã sinh' | sed 's/^/   /'
 fi
 file="${url#sqlite:}"
 [[ "$url" == sqlite:* && -f "$file" ]] || { echo "bench/export.sh: DB must be sqlite:FILE of an existing file" >&2; exit 1; }
