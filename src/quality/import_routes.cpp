@@ -85,6 +85,29 @@ json::object progress_json(const ImportProgress& p) {
   return o;
 }
 
+
+// A dry run's rejected rows, as rejected_rows() gives a stored run's: from the job's summary
+// (the first 500, in line order), after `after_line`, at most `limit`. Malformed summary: none.
+std::vector<RejectedRow> summary_rejected_rows(const ImportJob& j, int64_t after_line, int limit) {
+  std::vector<RejectedRow> out;
+  try {
+    auto sum = json::parse(j.summary.empty() ? "{}" : j.summary);
+    if (auto* rj = sum.as_object().if_contains("rejected"))
+      for (auto& x : rj->as_array()) {
+        RejectedRow r;
+        r.line = x.at("line").to_number<int64_t>();
+        if (r.line <= after_line) continue;
+        if (int(out.size()) >= limit) break;
+        r.key = std::string(x.at("key").as_string());
+        r.column = std::string(x.at("column").as_string());
+        r.reason = std::string(x.at("reason").as_string());
+        out.push_back(std::move(r));
+      }
+  } catch (...) {
+    out.clear();
+  }
+  return out;
+}
 }  // namespace
 
 void register_import_routes(http::Router& r, web::Context& ctx, const std::string& data_dir) {
@@ -385,20 +408,11 @@ void register_import_routes(http::Router& r, web::Context& ctx, const std::strin
           // rows that were not stored, still show as kinds)
           if (std::none_of(codes.begin(), codes.end(), [](auto& c) { return c.need > 0; }) && auto_total == 0)
             res->ShowSection("NO_CODES");
-          // a dry run keeps its rejections in the summary
-          if (j.dry_run)
-            if (auto* rj = sum.as_object().if_contains("rejected"))
-              for (auto& x : rj->as_array()) {
-                auto* row = res->AddSectionDictionary("REJ");
-                row->SetValue("LINE", std::to_string(x.at("line").to_number<int64_t>()));
-                row->SetValue("KEY", std::string(x.at("key").as_string()));
-                row->SetValue("COLUMN", std::string(x.at("column").as_string()));
-                row->SetValue("REASON", std::string(x.at("reason").as_string()));
-              }
         } catch (...) {
         }
-        if (!j.dry_run) {
-          auto rows = rejected_rows(db, j.id, 0, 500);
+        {
+          // a dry run keeps its rejections in the summary
+          auto rows = j.dry_run ? summary_rejected_rows(j, 0, 500) : rejected_rows(db, j.id, 0, 500);
           for (auto& x : rows) {
             auto* row = res->AddSectionDictionary("REJ");
             row->SetValue("LINE", std::to_string(x.line));
@@ -505,7 +519,8 @@ void register_import_routes(http::Router& r, web::Context& ctx, const std::strin
     if (auto v = req.query_param("after"); v && !v->empty()) after = positive(*v, false, "after");
     int limit = 1000;
     if (auto l = req.query_param("limit"); l && !l->empty()) limit = int(std::min<int64_t>(5000, positive(*l, false, "limit")));
-    auto rows = rejected_rows(db, j.id, after, limit);
+    // A dry run stores no rows: its rejections (the first 500) are kept in its summary.
+    auto rows = j.dry_run ? summary_rejected_rows(j, after, limit) : rejected_rows(db, j.id, after, limit);
     // the rejected rows of a roster (line, id, reason): one read audit entry per request
     security::audit_read(db, a, "list", "import_row", std::to_string(j.id), j.org_path,
                          json::serialize(json::object{{"import", j.id}, {"count", int64_t(rows.size())}, {"after", after}}));
