@@ -971,10 +971,17 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
     outside_audits.push_back({int64_t(p.rec.line), member_id, common_path(path, job.org_path), real_reason});
   };
   const std::string scope_end = registry::subtree_end(job.org_path);
-  // The CCCDs and card numbers ("cid:…", "card:…") this run has given a member, with the row
-  // (line) and the member (0 while a created member has no id yet): an update may not give
-  // another member one of them, stored or not yet (a dry run stores nothing).
-  std::unordered_map<std::string, std::pair<int64_t, int64_t>> run_idents;
+  // The CCCDs and card numbers ("cid:…", "card:…") that rows this run accepted give a member, with
+  // the row (line), the member (0 for a created one) and its name: no other row may give one of
+  // them to another member, stored or not yet (a dry run stores nothing). Only accepted rows claim.
+  struct Claim {
+    int64_t line, member_id;
+    std::string name;
+  };
+  std::unordered_map<std::string, Claim> run_idents;
+  // member id → its CCCD and card number as the accepted rows of this run left them (a dry run
+  // stores nothing, and a batch is decided before it is written).
+  std::unordered_map<int64_t, std::pair<std::string, std::string>> run_member_idents;
   auto session = db.session();
   soci::session& sql = *session;
   std::unique_ptr<BulkWriter> writer;
@@ -1052,6 +1059,13 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         d.reject_column = header_of(c);
         d.reject_reason = "Giá trị quá dài (tối đa " + std::to_string(registry::kMaxFieldBytes) +
                           " ký tự): không lưu được dòng này";
+        continue;
+      }
+      // The card number under the registry's rule for an edit (registry::card_number_problem).
+      if (std::string why = registry::card_number_problem(p.r.member.card_number); !why.empty()) {
+        d.outcome = Outcome::rejected;
+        d.reject_column = header_of(c_card);
+        d.reject_reason = why + " (ô ghi “" + p.r.member.card_number + "”): không lưu được dòng này";
         continue;
       }
       // The organization: the row's code, else its name, else the one imported into.
@@ -1140,6 +1154,87 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
     lookup_in(cids, "SELECT citizen_id, id, org_path FROM member WHERE ", "citizen_id", "", 3,
               [&](const isql::Row& r) { by_cid[r.s(0)].push_back({r.i(1), r.s(2)}); });
     std::unordered_map<std::string, int> batch_cid;  // citizen ID → row (in this batch) creating its member
+
+    // One member per CCCD and per card number, in file order (as registry::RegistryService::
+    // update_member checks an edit): the stored members that rows may update, and the stored
+    // holders of the CCCDs and card numbers the rows carry ("cid:…", "card:…").
+    std::unordered_map<int64_t, registry::Member> before_batch;
+    {
+      std::vector<int64_t> ids;  // a known key with the same values hash changes nothing: not read
+      for (std::size_t i = 0; i < n; ++i) {
+        if (dec[i].outcome == Outcome::rejected || dec[i].by_member_id() || run_keys.count(dec[i].key)) continue;
+        if (auto k = known.find(dec[i].key); k != known.end()) {
+          if (k->second.values_hash != batch[i]->values_hash) ids.push_back(k->second.member_id);
+        } else if (auto c = by_cid.find(batch[i]->r.citizen_id); c != by_cid.end()) {
+          for (auto& [mid, path] : c->second) ids.push_back(mid);
+        }
+      }
+      for (auto& mb : registry::find_members(sql, ids)) before_batch.emplace(mb.id, std::move(mb));
+      for (auto& [id, mb] : by_id) before_batch.emplace(id, mb);
+    }
+    std::unordered_map<std::string, std::vector<registry::Member>> holders;
+    for (const bool cid : {true, false}) {
+      std::vector<std::string> values;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string& v = cid ? batch[i]->r.member.citizen_id : batch[i]->r.member.card_number;
+        if (dec[i].outcome != Outcome::rejected && !v.empty()) values.push_back(v);
+      }
+      std::sort(values.begin(), values.end());
+      values.erase(std::unique(values.begin(), values.end()), values.end());
+      const std::string column = cid ? "citizen_id" : "card_number";
+      lookup_in(values, "SELECT " + column + ", id, org_path, family_name, middle_name, given_name FROM member WHERE ", column,
+                " ORDER BY id", 6, [&](const isql::Row& r) {
+                  registry::Member h;
+                  h.id = r.i(1);
+                  h.org_path = r.s(2);
+                  h.family_name = r.s(3);
+                  h.middle_name = r.s(4);
+                  h.given_name = r.s(5);
+                  holders[(cid ? "cid:" : "card:") + r.s(0)].push_back(std::move(h));
+                });
+    }
+    // True (the row refused, with its reason) when `after`, the CCCD ("cid:") or card number
+    // ("card:") the row gives its member (`self`: the stored one, or the new one with id 0), is
+    // new for it and held by another member: claimed by an accepted earlier row of the run, or
+    // stored (unless the run has taken it from its holder). A holder outside the subtree is not
+    // named (the real reason audited).
+    auto identity_clash = [&](const Prepared& p, Decision& d, const registry::Member& self, const std::string& kind,
+                              int column, const std::string& before, const std::string& after) {
+      if (after.empty() || after == before) return false;
+      const bool cid = kind == "cid:";
+      const std::string what = cid ? "Số CCCD " : "Số thẻ đảng viên ";
+      const std::string target = self.id ? "không ghi vào hồ sơ đảng viên số " + std::to_string(self.id) + " (" +
+                                               self.full_name() + ")"
+                                         : "không lập hồ sơ mới cho " + self.full_name();
+      auto refuse = [&](const std::string& reason) {
+        d.outcome = Outcome::rejected;
+        d.member_id = 0;
+        d.reject_column = header_of(column);
+        d.reject_reason = reason;
+        return true;
+      };
+      if (auto it = run_idents.find(kind + after); it != run_idents.end() && (self.id == 0 || it->second.member_id != self.id))
+        return refuse(what + after + " đã dùng cho một đảng viên khác (" + it->second.name + ") ở dòng " +
+                      std::to_string(it->second.line) + " của tệp này; " + target);
+      const registry::Member* other = nullptr;
+      if (auto it = holders.find(kind + after); it != holders.end())
+        for (const registry::Member& h : it->second) {
+          if (h.id == self.id) continue;
+          if (auto r = run_member_idents.find(h.id); r != run_member_idents.end() && (cid ? r->second.first : r->second.second) != after)
+            continue;  // an accepted earlier row gave its holder another number
+          other = &h;
+          break;
+        }
+      if (!other) return false;
+      if (other->org_path >= job.org_path && other->org_path < scope_end)
+        return refuse(what + after + " đã có ở hồ sơ đảng viên số " + std::to_string(other->id) + " (" +
+                      other->full_name() + "); " + target + ": mỗi số chỉ thuộc một đảng viên");
+      outside_audits.push_back({int64_t(p.rec.line), other->id, common_path(other->org_path, job.org_path),
+                                what + after + " đã có ở hồ sơ đảng viên số " + std::to_string(other->id) +
+                                    " ngoài phạm vi của tổ chức nhập; " +
+                                    (self.id ? "không ghi vào hồ sơ số " + std::to_string(self.id) : "không lập hồ sơ mới")});
+      return refuse("Không lưu được dòng này; liên hệ Ban Tổ chức cấp trên");
+    };
 
     // Decisions, in input order.
     for (std::size_t i = 0; i < n; ++i) {
@@ -1231,11 +1326,41 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           }
         }
       }
-      if (d.outcome == Outcome::created && cid_usable(p)) batch_cid[p.r.citizen_id] = int(i);
-      if (d.outcome == Outcome::created) {
-        if (!p.r.member.citizen_id.empty()) run_idents.emplace("cid:" + p.r.member.citizen_id, std::pair{int64_t(p.rec.line), int64_t(0)});
-        if (!p.r.member.card_number.empty()) run_idents.emplace("card:" + p.r.member.card_number, std::pair{int64_t(p.rec.line), int64_t(0)});
+      // One member per CCCD and card number, decided here in file order: a row refused claims nothing.
+      if (d.outcome == Outcome::created || d.outcome == Outcome::updated) {
+        registry::Member self;  // a new member: no id, no numbers yet
+        if (d.outcome == Outcome::created) {
+          self = p.r.member;
+          self.id = 0;
+          self.citizen_id.clear();
+          self.card_number.clear();
+        } else if (auto it = before_batch.find(d.member_id); it != before_batch.end()) {
+          self = it->second;
+          if (auto r = run_member_idents.find(self.id); r != run_member_idents.end())
+            self.citizen_id = r->second.first, self.card_number = r->second.second;
+        } else {
+          self.id = -1;  // removed since: decided with the stored member below
+        }
+        if (self.id >= 0) {
+          registry::Member next = self;
+          apply_row_fields(m, p.r.member, next);
+          if (identity_clash(p, d, self, "cid:", c_cid, self.citizen_id, next.citizen_id) ||
+              identity_clash(p, d, self, "card:", c_card, self.card_number, next.card_number))
+            continue;
+          const std::string name = next.full_name();
+          for (const bool cid : {true, false}) {
+            const std::string& before = cid ? self.citizen_id : self.card_number;
+            const std::string& after = cid ? next.citizen_id : next.card_number;
+            if (after == before) continue;
+            const std::string kind = cid ? "cid:" : "card:";
+            if (auto it = run_idents.find(kind + before); !before.empty() && it != run_idents.end() && it->second.member_id == self.id)
+              run_idents.erase(it);  // given up by its member
+            if (!after.empty()) run_idents[kind + after] = Claim{int64_t(p.rec.line), self.id, name};
+          }
+          if (self.id > 0) run_member_idents[self.id] = {next.citizen_id, next.card_number};
+        }
       }
+      if (d.outcome == Outcome::created && cid_usable(p)) batch_cid[p.r.citizen_id] = int(i);
       if (cid_usable(p)) run_cid_line.emplace(p.r.citizen_id, int64_t(p.rec.line));
       // Remember the key for the rest of the run (a created member by its row: -(i+1)).
       int64_t ref = d.outcome == Outcome::created ? -int64_t(i) - 1 : (d.ref >= 0 ? -int64_t(d.ref) - 1 : d.member_id);
@@ -1294,55 +1419,6 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           if (dec[i].outcome == Outcome::updated) ids.push_back(dec[i].member_id);
         for (auto& mb : registry::find_members(sql, ids)) stored.emplace(mb.id, std::move(mb));
       }
-      // True (the row refused, with its reason) when `after`, the value of the CCCD ("cid:") or
-      // card number ("card:") that the row gives the stored member `cur`, is new for it and held
-      // by another member. A holder outside the subtree is not named (the real reason audited).
-      auto identity_clash = [&](const Prepared& p, Decision& d, const registry::Member& cur, const std::string& kind, int column, const std::string& before, const std::string& after) {
-        if (after.empty() || after == before) return false;
-        const bool cid = kind == "cid:";
-        const std::string what = cid ? "Số CCCD " : "Số thẻ đảng viên ";
-        const std::string self = "hồ sơ đảng viên số " + std::to_string(cur.id) + " (" + cur.full_name() + ")";
-        auto refuse = [&](const std::string& reason) {
-          d.outcome = Outcome::rejected;
-          d.member_id = 0;
-          d.reject_column = header_of(column);
-          d.reject_reason = reason;
-          run_keys.erase(d.key);  // a later row with the same key is decided afresh, not "unchanged"
-          return true;
-        };
-        if (auto it = run_idents.find(kind + after); it != run_idents.end() && it->second.second != cur.id)
-          return refuse(what + after + " đã dùng cho một đảng viên khác ở dòng " + std::to_string(it->second.first) +
-                        " của tệp này; không ghi vào " + self);
-        isql::Query q;
-        q.text = std::string("SELECT id, org_path, family_name, middle_name, given_name FROM member WHERE ") +
-                 (cid ? "citizen_id" : "card_number") + " = " + q.add(after) + " AND id <> " + q.add(cur.id) +
-                 " ORDER BY id LIMIT 1";
-        std::optional<registry::Member> other;
-        isql::each(sql, q, 5, [&](const isql::Row& r) {
-          other.emplace();
-          other->id = r.i(0);
-          other->org_path = r.s(1);
-          other->family_name = r.s(2);
-          other->middle_name = r.s(3);
-          other->given_name = r.s(4);
-        });
-        if (!other) {
-          run_idents[kind + after] = {int64_t(p.rec.line), cur.id};
-          return false;
-        }
-        if (other->org_path >= job.org_path && other->org_path < scope_end)
-          return refuse(what + after + " đã có ở hồ sơ đảng viên số " + std::to_string(other->id) + " (" +
-                        other->full_name() + "); không ghi vào " + self + ": mỗi số chỉ thuộc một đảng viên");
-        if (writer) {
-          boost::json::object detail{{"import", job.id}, {"line", int64_t(p.rec.line)},
-                                     {"reason", what + after + " đã có ở hồ sơ đảng viên số " + std::to_string(other->id) +
-                                                    " ngoài phạm vi của tổ chức nhập; không ghi vào hồ sơ số " +
-                                                    std::to_string(cur.id)}};
-          security::audit_append(sql, actor, "import_reject", "member", std::to_string(other->id),
-                                 common_path(other->org_path, job.org_path), boost::json::serialize(detail));
-        }
-        return refuse("Không lưu được dòng này; liên hệ Ban Tổ chức cấp trên");
-      };
       std::unordered_set<int64_t> written;
       for (std::size_t i = 0; i < n; ++i) {
         Prepared& p = *batch[i];
@@ -1365,13 +1441,6 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         }
         registry::Member next = *cur;
         apply_row_fields(m, p.r.member, next);
-        // One member per CCCD and per card number, for an update too (as registry::RegistryService::
-        // update_member checks an edit): a row may not give its member the CCCD or card number
-        // that another member holds, in the registry or from an earlier row of this run. The row
-        // is refused; the other rows go on.
-        if (identity_clash(p, d, *cur, "cid:", c_cid, cur->citizen_id, next.citizen_id) ||
-            identity_clash(p, d, *cur, "card:", c_card, cur->card_number, next.card_number))
-          continue;
         auto diff = member_diff(*cur, next);
         // A row that names another organization of the subtree (valid today: OrgIndex) than the
         // member's transfers the member there; a row that names none leaves it where it is.

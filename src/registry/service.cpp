@@ -37,6 +37,12 @@ Error not_found_org(const std::string& code) {
 std::string today_iso() { return base::today().iso(); }
 }  // namespace
 
+std::string card_number_problem(std::string_view v) {
+  if (std::all_of(v.begin(), v.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-'; }))
+    return {};
+  return "Số thẻ đảng viên chỉ gồm chữ số, chữ in hoa và dấu '-'";
+}
+
 const std::vector<std::string>& editable_member_fields() {
   static const std::vector<std::string> f = {
       "family_name", "middle_name", "given_name", "other_names", "gender", "birth_date", "birth_place", "home_town",
@@ -145,8 +151,7 @@ Member apply_member_changes(const Member& orig, const std::map<std::string, std:
     } else if (name == "admitted_on") date_field(name, v, m.admitted_on);
     else if (name == "full_member_on") date_field(name, v, m.full_member_on);
     else if (name == "card_number") {
-      if (!v.empty() && !std::all_of(v.begin(), v.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-'; }))
-        errors[name] = "Số thẻ đảng viên chỉ gồm chữ số, chữ in hoa và dấu '-'";
+      if (std::string why = card_number_problem(v); !why.empty()) errors[name] = why;
       else m.card_number = v;
     } else if (name == "card_issued_on") date_field(name, v, m.card_issued_on);
     else if (name == "status") {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <unordered_map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/error.hpp"
@@ -35,6 +36,10 @@ class ValidationError : public base::Error {
 
 /// The longest value a member's text field may hold (bytes of NFC UTF-8), for edits and imports.
 inline constexpr std::size_t kMaxFieldBytes = 500;
+
+/// The registry's rule for a party card number, shared by the member edit and the import: empty,
+/// or only digits, capital letters and '-'. The reason (Vietnamese) when `v` breaks it, else "".
+std::string card_number_problem(std::string_view v);
 
 /// The member fields that may be edited, by API name, in form order.
 const std::vector<std::string>& editable_member_fields();

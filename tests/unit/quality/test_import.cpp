@@ -306,6 +306,193 @@ TEST_P(ImportTest, AnUpdateCannotTakeAnotherMembersCitizenId) {
   EXPECT_FALSE(security::audit_verify(*db).has_value());
 }
 
+// ---- one member per CCCD and per party card number, rows decided in file order ----
+
+const char* kCardHeader =
+    "STT,Mã đảng viên,Họ và tên,Giới tính,Ngày sinh,Số CCCD,Ngày vào Đảng,Ngày chính thức,Tình trạng,Mã chi bộ,"
+    "Số thẻ đảng viên\r\n";
+
+// One row of a kCardHeader file: a full member of cell 26740.01 (or `cell`).
+std::string card_row(int stt, const std::string& id, const std::string& name, const std::string& gender,
+                     const std::string& cid, const std::string& card, const std::string& cell = "26740.01") {
+  return std::to_string(stt) + "," + id + "," + name + "," + gender + ",10/10/1975," + cid +
+         ",01/03/2000,01/03/2001,Chính thức," + cell + "," + card + "\r\n";
+}
+
+// What a run decided, comparable between a dry run and a real one.
+std::string outcome_of(const ImportResult& r) {
+  std::string s = "created " + std::to_string(r.job.rows_created) + ", updated " + std::to_string(r.job.rows_updated) +
+                  ", unchanged " + std::to_string(r.job.rows_unchanged) + ", rejected " +
+                  std::to_string(r.job.rows_rejected) + "\n";
+  for (auto& x : r.rejected) s += std::to_string(x.line) + " [" + x.column + "] " + x.reason + "\n";
+  return s;
+}
+
+// The reason of the rejected row at `line`, "" when the row was not rejected.
+std::string reason_at(const ImportResult& r, int64_t line) {
+  for (auto& x : r.rejected)
+    if (x.line == line) return x.reason;
+  return "";
+}
+
+// Card numbers / CCCDs that more than one member holds.
+int64_t shared_numbers(db::Database& db, const std::string& column) {
+  return count(db, "SELECT count(*) FROM (SELECT " + column + " FROM member WHERE " + column + " <> '' GROUP BY " +
+                       column + " HAVING count(*) > 1) t");
+}
+
+// A new member may not take a card number another member holds: in the registry (written as
+// "70 000 101", "70.000.102", "70000104"), inside the scope (the holder named) or outside it (the
+// neutral reason, the real one audited), or from an earlier row of the file; a card number the
+// member edit would refuse ("ab-70000103") is refused too. The other rows are created; a dry
+// run says the same (was: 3 members created sharing cards, the lower-case card stored).
+TEST_P(ImportTest, ACreatedMemberCannotTakeAnotherMembersCardNumber) {
+  auto first = import(std::string(kCardHeader) +
+                          card_row(1, "A01", "Nguyễn Văn An", "Nam", "079075000101", "70000101") +
+                          card_row(2, "A02", "Trần Thị Bình", "Nữ", "079175000102", "70000102") +
+                          card_row(3, "A03", "Lê Văn Cường", "Nam", "079075000103", "70000103") +
+                          card_row(4, "A04", "Phạm Thị Dung", "Nữ", "079175000104", "70000104"),
+                      &staff_a);
+  ASSERT_EQ(first.job.rows_created, 4) << outcome_of(first);
+  auto other_ward = import(std::string(kCardHeader) +
+                               card_row(1, "T01", "Hoàng Văn Tâm", "Nam", "079075000201", "70000200", "26737.01"),
+                           &staff_b, "26737");
+  ASSERT_EQ(other_ward.job.rows_created, 1) << outcome_of(other_ward);
+  const int64_t an = count(*db, "SELECT id FROM member WHERE card_number = '70000101'");
+  const int64_t binh = count(*db, "SELECT id FROM member WHERE card_number = '70000102'");
+  const int64_t dung = count(*db, "SELECT id FROM member WHERE card_number = '70000104'");
+  const int64_t tam = count(*db, "SELECT id FROM member WHERE card_number = '70000200'");
+
+  const std::string second = std::string(kCardHeader) +
+                             card_row(1, "A05", "Ngô Thị Hoa", "Nữ", "079175000105", "70 000 101") +      // line 2
+                             card_row(2, "A06", "Đỗ Văn Hùng", "Nam", "079075000106", "70.000.102") +     // line 3
+                             card_row(3, "A07", "Vũ Thị Lan", "Nữ", "079175000107", "70000104") +         // line 4
+                             card_row(4, "A08", "Bùi Văn Minh", "Nam", "079075000108", "ab-70000103") +   // line 5
+                             card_row(5, "A09", "Đặng Văn Nam", "Nam", "079075000109", "70000109") +      // line 6
+                             card_row(6, "A10", "Phan Thị Oanh", "Nữ", "079175000110", "70000109") +      // line 7
+                             card_row(7, "A11", "Hồ Văn Phúc", "Nam", "079075000111", "70000200") +       // line 8
+                             card_row(8, "A12", "Lý Thị Quyên", "Nữ", "079175000112", "70000112");        // line 9
+  const std::string held = ": mỗi số chỉ thuộc một đảng viên";
+  std::string dry_outcome;
+  for (bool dry : {true, false}) {
+    const int64_t audits_before = count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_reject'");
+    auto r = import(second, &staff_a, "26740", dry);
+    EXPECT_EQ(r.job.rows_created, 2) << dry << "\n" << outcome_of(r);  // Nam, Quyên
+    EXPECT_EQ(r.job.rows_updated, 0) << dry;
+    EXPECT_EQ(r.job.rows_rejected, 6) << dry;
+    EXPECT_EQ(reason_at(r, 2), "Số thẻ đảng viên 70000101 đã có ở hồ sơ đảng viên số " + std::to_string(an) +
+                                   " (Nguyễn Văn An); không lập hồ sơ mới cho Ngô Thị Hoa" + held);
+    EXPECT_EQ(reason_at(r, 3), "Số thẻ đảng viên 70000102 đã có ở hồ sơ đảng viên số " + std::to_string(binh) +
+                                   " (Trần Thị Bình); không lập hồ sơ mới cho Đỗ Văn Hùng" + held);
+    EXPECT_EQ(reason_at(r, 4), "Số thẻ đảng viên 70000104 đã có ở hồ sơ đảng viên số " + std::to_string(dung) +
+                                   " (Phạm Thị Dung); không lập hồ sơ mới cho Vũ Thị Lan" + held);
+    EXPECT_EQ(reason_at(r, 5),
+              "Số thẻ đảng viên chỉ gồm chữ số, chữ in hoa và dấu '-' (ô ghi “ab-70000103”): không lưu được dòng này");
+    EXPECT_EQ(reason_at(r, 6), "");
+    EXPECT_EQ(reason_at(r, 7), "Số thẻ đảng viên 70000109 đã dùng cho một đảng viên khác (Đặng Văn Nam) ở dòng 6 của "
+                               "tệp này; không lập hồ sơ mới cho Phan Thị Oanh");
+    EXPECT_EQ(reason_at(r, 8), "Không lưu được dòng này; liên hệ Ban Tổ chức cấp trên");  // Tâm is not named
+    EXPECT_EQ(reason_at(r, 9), "");
+    for (auto& x : r.rejected)
+      if (x.line != 8) EXPECT_EQ(x.column, "Số thẻ đảng viên") << x.line;
+    // the real reason of line 8 audited for the city (the level covering both wards), real run only
+    EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_reject' AND entity_id = '" +
+                             std::to_string(tam) + "' AND org_path = '" + root.path + "'"),
+              dry ? 0 : 1);
+    EXPECT_EQ(count(*db, "SELECT count(*) FROM audit_log WHERE action = 'import_reject'") - audits_before, dry ? 0 : 1);
+    if (dry) dry_outcome = outcome_of(r);
+    else EXPECT_EQ(outcome_of(r), dry_outcome);
+  }
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 7);  // 4 + Tâm + Nam + Quyên
+  EXPECT_EQ(shared_numbers(*db, "card_number"), 0);
+  EXPECT_EQ(shared_numbers(*db, "citizen_id"), 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE lower(card_number) <> card_number OR card_number LIKE '%b%'"), 0);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE card_number = '70000109' AND given_name = 'Nam'"), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE card_number = '70000112' AND given_name = 'Quyên'"), 1);
+  EXPECT_FALSE(security::audit_verify(*db).has_value());
+
+  // A new row with a CCCD another member holds is matched to that member (an update), never a
+  // second member with the same CCCD.
+  auto again = import(std::string(kCardHeader) + card_row(1, "A13", "Nguyễn Văn An", "Nam", "079075000101", "70000101"),
+                      &staff_a);
+  EXPECT_EQ(again.job.rows_created, 0) << outcome_of(again);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE citizen_id = '079075000101'"), 1);
+  EXPECT_EQ(shared_numbers(*db, "citizen_id"), 0);
+}
+
+// A refused row claims nothing: line 2 gives Bình (A02) a new CCCD and Dung's card number and is
+// refused for the card; line 3 gives Dung (A04) that CCCD, which nobody holds, and updates her
+// (was: refused, "… đã dùng cho một đảng viên khác ở dòng 2 của tệp này").
+TEST_P(ImportTest, ARefusedRowClaimsNoNumber) {
+  const std::string rows12 = card_row(1, "A01", "Nguyễn Văn An", "Nam", "079075000101", "70000101") +
+                             card_row(2, "A02", "Trần Thị Bình", "Nữ", "079175000102", "70000102");
+  auto first = import(std::string(kCardHeader) + rows12 +
+                          card_row(3, "A03", "Lê Văn Cường", "Nam", "079075000103", "70000103") +
+                          card_row(4, "A04", "Phạm Thị Dung", "Nữ", "079175000104", "99860360"),
+                      &staff_a);
+  ASSERT_EQ(first.job.rows_created, 4) << outcome_of(first);
+  const int64_t binh = count(*db, "SELECT id FROM member WHERE given_name = 'Bình'");
+  const int64_t dung = count(*db, "SELECT id FROM member WHERE given_name = 'Dung'");
+  const std::string second = std::string(kCardHeader) +
+                             card_row(1, "A02", "Trần Thị Bình", "Nữ", "079175000555", "99860360") +  // line 2
+                             card_row(2, "A04", "Phạm Thị Dung", "Nữ", "079175000555", "99860360");   // line 3
+  std::string dry_outcome;
+  for (bool dry : {true, false}) {
+    auto r = import(second, &staff_a, "26740", dry);
+    EXPECT_EQ(r.job.rows_updated, 1) << dry << "\n" << outcome_of(r);  // Dung
+    EXPECT_EQ(r.job.rows_rejected, 1) << dry;                           // Bình
+    EXPECT_EQ(r.job.rows_created, 0) << dry;
+    ASSERT_EQ(r.rejected.size(), 1u) << dry;
+    EXPECT_EQ(r.rejected[0].line, 2);
+    EXPECT_EQ(r.rejected[0].column, "Số thẻ đảng viên");
+    EXPECT_EQ(r.rejected[0].reason, "Số thẻ đảng viên 99860360 đã có ở hồ sơ đảng viên số " + std::to_string(dung) +
+                                        " (Phạm Thị Dung); không ghi vào hồ sơ đảng viên số " + std::to_string(binh) +
+                                        " (Trần Thị Bình): mỗi số chỉ thuộc một đảng viên");
+    if (dry) dry_outcome = outcome_of(r);
+    else EXPECT_EQ(outcome_of(r), dry_outcome);
+  }
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE citizen_id = '079175000555' AND id = " + std::to_string(dung)), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE citizen_id = '079175000102' AND id = " + std::to_string(binh)), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE card_number = '70000102' AND id = " + std::to_string(binh)), 1);
+  EXPECT_EQ(shared_numbers(*db, "card_number"), 0);
+  EXPECT_EQ(shared_numbers(*db, "citizen_id"), 0);
+}
+
+// Rows are decided in file order: line 4 gives Bảo (B02) the new card 71000777, line 5 would
+// create Khánh (B04) with it: line 4 updates Bảo, line 5 is refused naming line 4 (was: line 4
+// refused citing line 5, Khánh created).
+TEST_P(ImportTest, AnEarlierUpdateWinsOverALaterCreate) {
+  const std::string b01 = card_row(1, "B01", "Võ Văn Tài", "Nam", "079075000301", "71000001");
+  const std::string b03 = card_row(3, "B03", "Đinh Thị Hạnh", "Nữ", "079175000303", "71000003");
+  auto first = import(std::string(kCardHeader) + b01 +
+                          card_row(2, "B02", "Trần Văn Bảo", "Nam", "079075000302", "71000002") + b03,
+                      &staff_a);
+  ASSERT_EQ(first.job.rows_created, 3) << outcome_of(first);
+  const int64_t bao = count(*db, "SELECT id FROM member WHERE given_name = 'Bảo'");
+  const std::string second = std::string(kCardHeader) + b01 + b03 +                                      // lines 2, 3
+                             card_row(2, "B02", "Trần Văn Bảo", "Nam", "079075000302", "71000777") +    // line 4
+                             card_row(4, "B04", "Mai Văn Khánh", "Nam", "079075000304", "71000777");    // line 5
+  std::string dry_outcome;
+  for (bool dry : {true, false}) {
+    auto r = import(second, &staff_a, "26740", dry);
+    EXPECT_EQ(r.job.rows_unchanged, 2) << dry << "\n" << outcome_of(r);
+    EXPECT_EQ(r.job.rows_updated, 1) << dry;  // Bảo
+    EXPECT_EQ(r.job.rows_created, 0) << dry;
+    EXPECT_EQ(r.job.rows_rejected, 1) << dry;  // Khánh
+    ASSERT_EQ(r.rejected.size(), 1u) << dry;
+    EXPECT_EQ(r.rejected[0].line, 5);
+    EXPECT_EQ(r.rejected[0].column, "Số thẻ đảng viên");
+    EXPECT_EQ(r.rejected[0].reason, "Số thẻ đảng viên 71000777 đã dùng cho một đảng viên khác (Trần Văn Bảo) ở dòng 4 "
+                                    "của tệp này; không lập hồ sơ mới cho Mai Văn Khánh");
+    if (dry) dry_outcome = outcome_of(r);
+    else EXPECT_EQ(outcome_of(r), dry_outcome);
+  }
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE card_number = '71000777'"), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE card_number = '71000777' AND id = " + std::to_string(bao)), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE given_name = 'Khánh'"), 0);
+  EXPECT_EQ(shared_numbers(*db, "card_number"), 0);
+}
+
 // roster() with the first row's (An's) organization code replaced.
 std::string roster_with_an_in(const std::string& code) {
   std::string r = roster();
