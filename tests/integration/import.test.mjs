@@ -206,8 +206,10 @@ test('the upload page: multipart as htmx sends it, the mapping to confirm, the r
   const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(html)[1];
   // a small roster whose cell column the user leaves out: everyone goes to the ward itself
   const header = Object.keys(rosterRows[0]);
-  // ten people not imported yet (the same content is the same record wherever it was imported)
-  const rows = rosterRows.slice(100, 110).map((r) => ({ ...r, 'Số CCCD': '', 'Họ và tên': `${r['Họ và tên']} Hòa` }));
+  // ten people not imported yet (the same content is the same record wherever it was imported);
+  // new people carry neither the CCCD nor the card number of a member the first test imported
+  // (such a row is refused: one member per number)
+  const rows = rosterRows.slice(100, 110).map((r) => ({ ...r, 'Số CCCD': '', 'Số thẻ': '', 'Họ và tên': `${r['Họ và tên']} Hòa` }));
   const csv = [header.join(','), ...rows.map((r) => header.map((h) => `"${String(r[h]).replace(/"/g, '""')}"`).join(','))].join('\r\n');
   const fd = new FormData();
   fd.append('org', srv.orgs.wardB);
