@@ -721,6 +721,24 @@ bool strictly_valid(std::string_view w) {
   return is_valid_syllable(w) && tone_position_plausible(w);
 }
 
+// Letters of the Latin orthographies of Vietnam's minority languages that Vietnamese itself
+// lacks (Ê Đê, Jarai, Bahnar, Mnông, K'Ho …: Siu Ƀăng, Y Ŏng, Nay Ƀrơng, Y Ĕ): real letters, not
+// the odd characters of mojibake. None is in cp1252, so no cp1252 mojibake produces them; Ñ ñ
+// are left out (VNI shown through cp1252 writes Đ as Ñ).
+bool minority_letter(char32_t c) {
+  switch (c) {
+    case 0x0243: case 0x0180:  // Ƀ ƀ
+    case 0x010C: case 0x010D:  // Č č
+    case 0x0114: case 0x0115:  // Ĕ ĕ
+    case 0x012C: case 0x012D:  // Ĭ ĭ
+    case 0x014E: case 0x014F:  // Ŏ ŏ
+    case 0x016C: case 0x016D:  // Ŭ ŭ
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Words are runs of ASCII letters and non-ASCII, non-space characters (in viqr mode
 // also the VIQR mark characters).
 Score score_text(std::string_view s, bool viqr_mode = false, bool with_ll = false) {
@@ -752,7 +770,7 @@ Score score_text(std::string_view s, bool viqr_mode = false, bool with_ll = fals
     } else {
       in_word = true;
       const CharInfo* ci = char_info(c);
-      if (!ci || !ci->plain || is_combining(c)) ++sc.odd;
+      if ((!ci || !ci->plain || is_combining(c)) && !minority_letter(c)) ++sc.odd;
     }
     if (in_word) {
       const CharInfo* ci = char_info(c);
@@ -1072,6 +1090,7 @@ Quick quick_scan(std::string_view s, bool& latin1_only) {
     if (c >= 0x100) latin1_only = false;
     const CharInfo* ci = char_info(c);
     if (ci && ci->plain && c != 0x00D0 && c != 0x00F0) continue;  // Vietnamese letter
+    if (minority_letter(c)) continue;                              // Ƀ Ĕ Ŏ … (minority languages)
     if (is_space_cp(c)) continue;
     if (removable(c) || c == 0x00D0 || c == 0x00F0 || is_combining(c) || lookalike(c) ||
         c == 0x0189)

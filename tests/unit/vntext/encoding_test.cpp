@@ -197,6 +197,19 @@ TEST(VnRepair, KeepsCorrectValues) {
   }
 }
 
+// Names written in the Latin orthographies of Jarai, Bahnar and Ê Đê, whose letters Ƀ Ĕ Ĭ Ŏ Ŭ Č
+// Vietnamese lacks: kept as they are (found by a break test: "Siu Ƀăng" became "Siu Éặảặng", read
+// as VISCII, and "Y Ŏng" became "Y Ăệng"; the word alone was kept, two words were not).
+TEST(VnRepair, KeepsMinorityLanguageNames) {
+  for (const char* s : {"Siu Ƀăng", "Y Ŏng", "Nay Ƀrơng", "Siu Ĭt", "Y Ŭt", "Y Ĕ", "Ƀăng", "Rơ Čam Ƀlơ",
+                        "KSOR Y ƀUH", "Ĭt Ŭt Ĕ Ŏ"}) {
+    const Repair r = repair_text(s);
+    EXPECT_EQ(r.text, s) << s;
+    EXPECT_FALSE(r.changed) << s;
+    EXPECT_EQ(r.detected, Encoding::utf8) << s;
+  }
+}
+
 TEST(VnRepair, CleansDefectsWithoutReencoding) {
   auto r = repair_text("Ðinh Công Tráng");  // U+00D0 eth
   EXPECT_EQ(r.text, "Đinh Công Tráng");
