@@ -11,6 +11,7 @@
 
 #include "quality/address.hpp"
 #include "quality/vocab.hpp"
+#include "registry/card_number.hpp"
 #include "registry/citizen_id.hpp"
 #include "vntext/text.hpp"
 
@@ -294,13 +295,8 @@ struct Standardizer::Impl {
     std::vector<Finding> tf;
     Sink ts(tf, sink.column());
     std::string v = std_text(raw, ts);
-    std::string digits;
-    bool only = !v.empty();
-    for (char c : v) {
-      if (c >= '0' && c <= '9') digits += c;
-      else if (c != ' ' && c != '.' && c != '-') only = false;
-    }
-    if (only && digits != v) {
+    const std::string digits = registry::normalize_card_number(v);  // the member edit's form
+    if (digits != v) {
       sink.add("card_number.format", Severity::info, "Bỏ dấu cách, dấu chấm trong số thẻ đảng viên: " + digits, raw,
                digits);
       return digits;

@@ -37,11 +37,6 @@ Error not_found_org(const std::string& code) {
 std::string today_iso() { return base::today().iso(); }
 }  // namespace
 
-std::string card_number_problem(std::string_view v) {
-  if (std::all_of(v.begin(), v.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-'; }))
-    return {};
-  return "Số thẻ đảng viên chỉ gồm chữ số, chữ in hoa và dấu '-'";
-}
 
 const std::vector<std::string>& editable_member_fields() {
   static const std::vector<std::string> f = {
@@ -151,6 +146,7 @@ Member apply_member_changes(const Member& orig, const std::map<std::string, std:
     } else if (name == "admitted_on") date_field(name, v, m.admitted_on);
     else if (name == "full_member_on") date_field(name, v, m.full_member_on);
     else if (name == "card_number") {
+      v = normalize_card_number(v);  // "70 000 101", "70-000-101" → "70000101", as the import stores it
       if (std::string why = card_number_problem(v); !why.empty()) errors[name] = why;
       else m.card_number = v;
     } else if (name == "card_issued_on") date_field(name, v, m.card_issued_on);

@@ -12,6 +12,7 @@
 
 #include "base/error.hpp"
 #include "db/database.hpp"
+#include "registry/card_number.hpp"
 #include "registry/lineage.hpp"
 #include "registry/name_index.hpp"
 #include "registry/store.hpp"
@@ -37,9 +38,6 @@ class ValidationError : public base::Error {
 /// The longest value a member's text field may hold (bytes of NFC UTF-8), for edits and imports.
 inline constexpr std::size_t kMaxFieldBytes = 500;
 
-/// The registry's rule for a party card number, shared by the member edit and the import: empty,
-/// or only digits, capital letters and '-'. The reason (Vietnamese) when `v` breaks it, else "".
-std::string card_number_problem(std::string_view v);
 
 /// The member fields that may be edited, by API name, in form order.
 const std::vector<std::string>& editable_member_fields();

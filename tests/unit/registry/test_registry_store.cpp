@@ -316,6 +316,16 @@ TEST_P(Fixture, CardNumberIsUnique) {
   EXPECT_EQ(reason(a, "79005678"), "Không lưu được số thẻ đảng viên này; liên hệ Ban Tổ chức cấp trên");
   EXPECT_EQ(reason(a, "79009999"), "");
   EXPECT_EQ(reason(a2, "79001234"), "");  // its own number again
+  // the same number in digit groups is the same number, stored as the import stores it (was:
+  // "79-001-234" saved beside 79001234, found by a break test)
+  EXPECT_EQ(reason(a, "79-001-234"), "Trùng số thẻ đảng viên với hồ sơ đảng viên số " + std::to_string(a2) + " (Trần Văn Sáu)");
+  EXPECT_EQ(reason(a, " 79 009 999 "), "");
+  EXPECT_EQ(svc.member(admin, a).card_number, "79009999");
+  EXPECT_EQ(reason(a, "AB-1234"), "");  // letters and '-' stay as typed
+  EXPECT_EQ(svc.member(admin, a).card_number, "AB-1234");
+  EXPECT_EQ(reason(a, "ab-1234"), "Số thẻ đảng viên chỉ gồm chữ số, chữ in hoa và dấu '-'");
+  EXPECT_EQ(reason(a, "---"), "");  // a placeholder for "none": no number
+  EXPECT_EQ(svc.member(admin, a).card_number, "");
   EXPECT_FALSE(security::audit_verify(*db).has_value());
 }
 
