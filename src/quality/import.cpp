@@ -1379,12 +1379,20 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
     std::vector<std::pair<std::string, std::string>> key_updates;  // key → new values hash
     if (writer) writer->begin();
     try {
-      if (writer)
+      // The real reason of a refusal that names a member outside the scope. A dry run writes
+      // nothing else, but it is audited all the same: it would otherwise probe another unit's
+      // CCCDs and card numbers without a trace (a dry run has no transaction: one of its own).
+      if (!outside_audits.empty()) {
+        std::optional<soci::transaction> own;
+        if (!writer) own.emplace(sql);
         for (const OutsideAudit& oa : outside_audits) {
           boost::json::object detail{{"import", job.id}, {"line", oa.line}, {"reason", oa.reason}};
+          if (!writer) detail["dry_run"] = true;
           security::audit_append(sql, actor, "import_reject", "member", std::to_string(oa.member_id), oa.org_path,
                                  boost::json::serialize(detail));
         }
+        if (own) own->commit();
+      }
       outside_audits.clear();
       auto add_findings = [&](const Prepared& p, int64_t member_id, const std::set<std::pair<std::string, std::string>>* skip) {
         for (const Finding& f : p.r.findings) {
