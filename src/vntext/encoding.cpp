@@ -1302,6 +1302,8 @@ std::string fix_lookalikes(std::string_view utf8) {
     char32_t to = 0;
     if (c == 0x00D0 || c == 0x0189) to = U'Đ';
     else if (c == 0x00F0) to = U'đ';
+    else if (c == 0x2010 || c == 0x2011 || c == 0x2012 || c == 0x2013) to = U'-';  // hyphens, dashes
+    else if (c == 0x2018 || c == 0x02BC || c == 0x00B4 || c == 0x0060) to = U'\'';  // ‘ ʼ ´ ` for 
     else if (const char32_t l = lookalike(c)) {
       bool latin = false;  // only inside a word that also has Latin letters
       for (std::size_t j = k; j-- > 0 && !is_space_cp(u[j]);) latin = latin || is_latin_letter(u[j]);

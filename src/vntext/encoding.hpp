@@ -94,7 +94,8 @@ Repair repair_text(std::string_view field);
 
 // Look-alikes in text typed or pasted into a form (UTF-8), as repair_text mends them: Ð ð
 // (U+00D0/U+00F0, eth) and Ɖ (U+0189) → Đ đ; a Cyrillic or Greek letter inside a word that has
-// Latin letters → that Latin letter. Then NFC. Nothing is removed (a control or invisible
+// Latin letters → that Latin letter; the hyphen and dash characters U+2010–2013 → '-'; ‘ ʼ ´ `
+// → '. Then NFC. Nothing is removed (a control or invisible
 // character stays, for the caller's rule to refuse) and no legacy-encoding reading is tried.
 std::string fix_lookalikes(std::string_view utf8);
 

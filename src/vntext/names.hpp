@@ -17,7 +17,8 @@ inline constexpr std::size_t kMaxNamePartChars = 60;
 // Checks one part of a person's name (họ, tên đệm or tên) given as UTF-8, NFC, spaces already
 // collapsed. Acceptable: letters of any script (Vietnamese letters with their marks, minority and
 // foreign names; a combining mark after a letter), single spaces, and the joiners hyphen '-',
-// apostrophe (' or ’) and dot '.'; at least one letter; at most kMaxNamePartChars characters.
+// apostrophe (' or ’), dot '.' and the middle dots · ・ (Chinese and Japanese names); at least
+// one letter; at most kMaxNamePartChars characters.
 // No digits, symbols, emoji, punctuation other than the joiners, control or invisible characters.
 // Returns "" when the part is acceptable (an empty part too: whether a part may be empty is the
 // caller's rule), else one Vietnamese sentence without the field's label naming the first fault,

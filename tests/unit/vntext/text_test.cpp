@@ -1,6 +1,7 @@
 // Tests for vntext/text.hpp. Expected values are written by hand from the Vietnamese
 // alphabet and the rules in the header, never computed with the code under test.
 
+#include "vntext/encoding.hpp"
 #include "vntext/names.hpp"
 #include "vntext/text.hpp"
 
@@ -351,11 +352,22 @@ TEST(VnText, NamePartRule) {
   EXPECT_EQ(name_part_problem("\u0410nh"),  // Cyrillic А then Latin nh
             letters + "chữ “n” thuộc bảng chữ cái khác với các chữ cùng từ (chữ giống nhau nhưng khác mã)");
   EXPECT_EQ(name_part_problem("A\u0301\u0301\u0301"), letters + "một chữ có quá nhiều dấu chồng lên nhau");
+  EXPECT_EQ(name_part_problem("\u00E1\u0302\u0303"), letters + "một chữ có quá nhiều dấu chồng lên nhau");  // á̂̃
+  EXPECT_EQ(name_part_problem("Nguy\u1EC5n Th\u1ECB Ng\u1ECDc \u1EB6ng"), "");  // ễ ị ọ Ặ: two marks each in NFD
   // two marks on one letter are Vietnamese (ệ in NFD: e + dot below + circumflex); words of
   // different scripts side by side are a name in two scripts, not a look-alike
   EXPECT_EQ(name_part_problem("Nguye\u0323\u0302n"), "");
   EXPECT_EQ(name_part_problem("Иванов Ivan"), "");
   EXPECT_EQ(name_part_problem("山田たろう"), "");
+  EXPECT_EQ(name_part_problem("爱新觉罗·溥仪"), "");  // a middle dot joins a name's parts
+  EXPECT_EQ(name_part_problem("ジョン・スミス"), "");
+  // typed joiners become the plain ones before the rule (vntext::fix_lookalikes)
+  EXPECT_EQ(dangbo::vntext::fix_lookalikes("Jean\u2010Paul"), "Jean-Paul");
+  EXPECT_EQ(dangbo::vntext::fix_lookalikes("H\u2018Hen"), "H'Hen");
+  EXPECT_EQ(dangbo::vntext::fix_lookalikes("H\u00B4en"), "H'en");
+  EXPECT_EQ(dangbo::vntext::fix_lookalikes("\u00D0\u1EB7ng"), "Đặng");
+  EXPECT_EQ(dangbo::vntext::fix_lookalikes("L\u0430n"), "Lan");          // Cyrillic а inside a Latin word
+  EXPECT_EQ(dangbo::vntext::fix_lookalikes("\u0422\u0430\u043E"), "Тао");  // a Cyrillic word stays
   std::string sixty, sixty_one;
   for (int i = 0; i < 60; ++i) sixty += "ễ";  // 60 characters, 180 bytes
   sixty_one = sixty + "a";
