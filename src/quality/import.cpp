@@ -598,9 +598,13 @@ struct Decision {
   std::string reject_column, reject_reason;
 };
 
-// Copies the fields the file has from the row's member onto `dst`.
-void apply_row_fields(const Mapping& m, const registry::Member& src, registry::Member& dst) {
+// Copies the fields the file has from the row's member onto `dst` (a stored member: an update).
+// A blank cell (its standardized value empty: `values`, one per column) is no information and
+// leaves the stored value as it is; a column the file does not have changes nothing either.
+void apply_row_fields(const Mapping& m, const std::vector<std::string>& values, const registry::Member& src,
+                      registry::Member& dst) {
   for (std::size_t c = 0; c < m.fields.size(); ++c) {
+    if (c >= values.size() || values[c].empty()) continue;
     switch (m.fields[c]) {
       case Field::full_name:
       case Field::family_middle:
@@ -1343,7 +1347,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         }
         if (self.id >= 0) {
           registry::Member next = self;
-          apply_row_fields(m, p.r.member, next);
+          apply_row_fields(m, p.r.values, p.r.member, next);
           if (identity_clash(p, d, self, "cid:", c_cid, self.citizen_id, next.citizen_id) ||
               identity_clash(p, d, self, "card:", c_card, self.card_number, next.card_number))
             continue;
@@ -1440,7 +1444,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           continue;
         }
         registry::Member next = *cur;
-        apply_row_fields(m, p.r.member, next);
+        apply_row_fields(m, p.r.values, p.r.member, next);
         auto diff = member_diff(*cur, next);
         // A row that names another organization of the subtree (valid today: OrgIndex) than the
         // member's transfers the member there; a row that names none leaves it where it is.

@@ -1300,6 +1300,55 @@ TEST_P(ImportTest, ADryRunFixSheetFixesNothing) {
   EXPECT_EQ(count(*db, "SELECT count(*) FROM finding WHERE code = 'date.impossible' AND status = 'open'"), 1);
 }
 
+// The registry's export header with a CCCD column (as a ward's own list comes back).
+const char* kExportHeader =
+    "Mã,Họ,Tên đệm,Tên,Giới tính,Ngày sinh,Trạng thái,Ngày vào Đảng,Ngày chính thức,Số thẻ đảng viên,Mã tổ chức,Số CCCD\n";
+
+TEST_P(ImportTest, BlankCellsOfAnUpdateKeepTheStoredValues) {
+  // Nguyễn Thị Anh Thùy: born 20/05/1970, admitted 01/03/1995, full member since 01/03/1996
+  auto thuy = dangbo::testing::member_in(cell_a1, "Thùy", registry::MemberStatus::full, "Nguyễn", "Thị Anh");
+  thuy.gender = registry::Gender::female;
+  thuy.card_number = "70007777";
+  thuy.citizen_id = "079300000032";
+  {
+    auto s = db->session();
+    registry::insert_member(*s, thuy, "2025-07-01", "test");
+  }
+  const std::string id = std::to_string(thuy.id);
+  auto expect_kept = [&](const std::string& card, int version) {
+    auto s = db->session();
+    auto m = registry::find_member(*s, thuy.id);
+    ASSERT_TRUE(m);
+    ASSERT_TRUE(m->birth_date && m->admitted_on && m->full_member_on);
+    EXPECT_EQ(m->birth_date->iso(), "1970-05-20");
+    EXPECT_EQ(m->admitted_on->iso(), "1995-03-01");
+    EXPECT_EQ(m->full_member_on->iso(), "1996-03-01");
+    EXPECT_EQ(m->status, registry::MemberStatus::full);
+    EXPECT_EQ(m->card_number, card);
+    EXPECT_EQ(m->citizen_id, "079300000032");
+    EXPECT_EQ(m->full_name(), "Nguyễn Thị Anh Thùy");
+    EXPECT_EQ(m->version, version);
+  };
+  // blank dates and status (numbers as stored), then blank numbers too, then no CCCD column: nothing changes
+  for (const std::string& f : {std::string(kExportHeader) + id + ",Nguyễn,Thị Anh,Thùy,Nữ,,,,,70007777,,079300000032\n",
+                               std::string(kExportHeader) + id + ",Nguyễn,Thị Anh,Thùy,Nữ,,,,,,,\n",
+                               std::string("Mã,Họ,Tên đệm,Tên,Ngày sinh\n") + id + ",Nguyễn,Thị Anh,Thùy,\n"})
+    for (bool dry : {true, false}) {
+      auto r = import(f, &staff_a, "26740", dry);
+      EXPECT_EQ(r.job.rows_unchanged, 1) << dry << f;
+      EXPECT_EQ(r.job.rows_updated, 0) << dry << f;
+      EXPECT_EQ(r.job.rows_rejected, 0) << dry << f;
+      expect_kept("70007777", 1);
+    }
+  // a new card number beside blank cells: only the card changes
+  for (bool dry : {true, false}) {
+    auto r = import(std::string(kExportHeader) + id + ",Nguyễn,Thị Anh,Thùy,Nữ,,,,,70007778,,\n", &staff_a, "26740", dry);
+    EXPECT_EQ(r.job.rows_updated, 1) << dry;
+    expect_kept(dry ? "70007777" : "70007778", dry ? 1 : 2);
+  }
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ImportTest, ::testing::ValuesIn(dangbo::testing::backends()),
                          [](const auto& info) { return info.param; });
 
