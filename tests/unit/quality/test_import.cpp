@@ -1349,6 +1349,44 @@ TEST_P(ImportTest, BlankCellsOfAnUpdateKeepTheStoredValues) {
   EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 1);
 }
 
+TEST_P(ImportTest, ACitizenIdDoesNotMakeAnotherPersonTheSameMember) {
+  auto add = [&](const Organization& cell, const std::string& family, const std::string& middle, const std::string& given,
+                 base::CivilDate born, const std::string& cid) {
+    auto m = dangbo::testing::member_in(cell, given, registry::MemberStatus::full, family, middle);
+    m.birth_date = born;
+    m.citizen_id = cid;
+    auto s = db->session();
+    registry::insert_member(*s, m, "2025-07-01", "test");
+    return m.id;
+  };
+  const int64_t tu = add(cell_a1, "Thái", "Thị", "Tú", base::make_date(1988, 8, 25), "079188000028");
+  const int64_t hung = add(cell_a1, "Lê", "Văn", "Hùng", base::make_date(1970, 5, 20), "079070000011");
+  const int64_t lan = add(cell_a2, "Võ", "Thị", "Lan", base::make_date(1982, 4, 9), "079182000077");
+  const std::string f = std::string(kExportHeader) +
+                        ",Trần,Thanh,Đăng,Nam,08/12/1988,Chính thức,01/03/1995,01/03/1996,,26740.01,079188000028\n"  // another person
+                        ",Le,Van,Hung,Nam,20/05/1970,Chính thức,01/03/1995,01/03/1996,,26740.01,079070000011\n"       // a spelling
+                        ",Võ,Thị,Lan,Nữ,10/04/1982,Chính thức,01/03/1995,01/03/1996,,26740.02,079182000077\n";       // a birth-date fix
+  const std::string reason = "Số CCCD 079188000028 là của hồ sơ đảng viên số " + std::to_string(tu) +
+                             " (Thái Thị Tú, sinh 25/08/1988): họ tên và ngày sinh trong dòng (Trần Thanh Đăng, sinh "
+                             "08/12/1988) đều không khớp hồ sơ này; không ghi đè. Kiểm tra lại số CCCD";
+  for (bool dry : {true, false}) {
+    auto r = import(f, &staff_a, "26740", dry);
+    EXPECT_EQ(r.job.rows_created, 0) << dry;
+    EXPECT_EQ(r.job.rows_updated, 2) << dry;
+    EXPECT_EQ(r.job.rows_rejected, 1) << dry;
+    ASSERT_EQ(r.rejected.size(), 1u) << dry;
+    EXPECT_EQ(r.rejected[0].line, 2);
+    EXPECT_EQ(r.rejected[0].column, "Số CCCD");
+    EXPECT_EQ(r.rejected[0].reason, reason);
+  }
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 3);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE id = " + std::to_string(tu) +
+                           " AND given_name = 'Tú' AND birth_date = '1988-08-25' AND version = 1"), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE id = " + std::to_string(hung) + " AND version = 2"), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE id = " + std::to_string(lan) +
+                           " AND birth_date = '1982-04-10' AND version = 2"), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ImportTest, ::testing::ValuesIn(dangbo::testing::backends()),
                          [](const auto& info) { return info.param; });
 
