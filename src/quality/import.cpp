@@ -1321,6 +1321,9 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           bool inside = false, held = false;
           std::pair<int64_t, std::string> outside;  // the first holder outside the subtree
           for (auto& [mid, path] : it2->second) {
+            // an accepted earlier row of the run gave this member another CCCD: no longer its
+            if (auto r = run_member_idents.find(mid); r != run_member_idents.end() && r->second.first != p.r.citizen_id)
+              continue;
             if (!held) outside = {mid, path};
             held = true;
             if (path >= job.org_path && path < scope_end) {

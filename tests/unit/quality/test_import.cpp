@@ -1387,6 +1387,42 @@ TEST_P(ImportTest, ACitizenIdDoesNotMakeAnotherPersonTheSameMember) {
                            " AND birth_date = '1982-04-10' AND version = 2"), 1);
 }
 
+TEST_P(ImportTest, ACitizenIdGivenUpEarlierInTheFileMatchesNobody) {
+  // Đặng Thị Quỳnh Anh: CCCD 074188104100, card 94315488
+  auto anh = dangbo::testing::member_in(cell_a1, "Anh", registry::MemberStatus::full, "Đặng", "Thị Quỳnh");
+  anh.gender = registry::Gender::female;
+  anh.birth_date = base::make_date(1988, 11, 19);
+  anh.admitted_on = base::make_date(2014, 10, 25);
+  anh.full_member_on = base::make_date(2015, 10, 25);
+  anh.card_number = "94315488";
+  anh.citizen_id = "074188104100";
+  {
+    auto s = db->session();
+    registry::insert_member(*s, anh, "2025-07-01", "test");
+  }
+  const std::string f =
+      std::string(kExportHeader) + std::to_string(anh.id) +
+      ",Đặng,Thị Quỳnh,Anh,Nữ,19/11/1988,Chính thức,25/10/2014,25/10/2015,94315488,26740.01,079188000099\n"
+      ",Phan,Thị,Mai,Nữ,20/12/1988,Chính thức,25/10/2014,25/10/2015,,26740.01,074188104100\n";
+  // dry runs (one batch, one row a batch: nothing written between them), then the real run
+  for (auto [dry, batch] : {std::pair{true, 1000}, std::pair{true, 1}, std::pair{false, 1000}}) {
+    auto r = import(f, &staff_a, "26740", dry, batch);
+    EXPECT_EQ(r.job.rows_updated, 1) << dry << batch;  // Anh's new CCCD
+    EXPECT_EQ(r.job.rows_created, 1) << dry << batch;  // Mai: the old CCCD is nobody's now
+    EXPECT_EQ(r.job.rows_rejected, 0) << dry << batch;
+  }
+  auto s = db->session();
+  auto m = registry::find_member(*s, anh.id);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->full_name(), "Đặng Thị Quỳnh Anh");
+  EXPECT_EQ(m->citizen_id, "079188000099");
+  EXPECT_EQ(m->card_number, "94315488");
+  EXPECT_EQ(m->birth_date->iso(), "1988-11-19");
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE citizen_id = '074188104100' AND given_name = 'Mai' AND "
+                       "family_name = 'Phan'"), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ImportTest, ::testing::ValuesIn(dangbo::testing::backends()),
                          [](const auto& info) { return info.param; });
 
