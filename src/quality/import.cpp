@@ -598,9 +598,13 @@ struct Decision {
   std::string reject_column, reject_reason;
 };
 
-// Copies the fields the file has from the row's member onto `dst`.
-void apply_row_fields(const Mapping& m, const registry::Member& src, registry::Member& dst) {
+// Copies the fields the file has from the row's member onto `dst` (a stored member: an update).
+// A blank cell (its standardized value empty: `values`, one per column) is no information and
+// leaves the stored value as it is; a column the file does not have changes nothing either.
+void apply_row_fields(const Mapping& m, const std::vector<std::string>& values, const registry::Member& src,
+                      registry::Member& dst) {
   for (std::size_t c = 0; c < m.fields.size(); ++c) {
+    if (c >= values.size() || values[c].empty()) continue;
     switch (m.fields[c]) {
       case Field::full_name:
       case Field::family_middle:
@@ -654,12 +658,18 @@ int64_t registry_id(const std::string& s) {
 // (folded: case, marks and spaces ignored), the birth date, the citizen ID or the card number is
 // in both and the same. Guards a registry-id match against a file whose "Mã" column numbers its
 // rows its own way: one changed cell still matches, another person never does.
-bool same_person(const registry::Member& row, const registry::Member& m) {
+// True when the row's full name (folded) or birth date is in both and the same: the person part
+// of same_person, alone for a match by CCCD (the number agrees by construction).
+bool same_name_or_birth(const registry::Member& row, const registry::Member& m) {
   auto name = [](const registry::Member& x) {
     return vntext::search_key(x.family_name + " " + x.middle_name + " " + x.given_name);
   };
   if (!name(row).empty() && name(row) == name(m)) return true;
-  if (row.birth_date && m.birth_date && row.birth_date->iso() == m.birth_date->iso()) return true;
+  return row.birth_date && m.birth_date && row.birth_date->iso() == m.birth_date->iso();
+}
+
+bool same_person(const registry::Member& row, const registry::Member& m) {
+  if (same_name_or_birth(row, m)) return true;
   if (!row.citizen_id.empty() && row.citizen_id == m.citizen_id) return true;
   return !row.card_number.empty() && row.card_number == m.card_number;
 }
@@ -1308,19 +1318,42 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           d.outcome = Outcome::unchanged;
           d.ref = bc->second;
         } else if (auto it2 = by_cid.find(p.r.citizen_id); it2 != by_cid.end()) {
-          bool inside = false;
-          for (auto& [mid, path] : it2->second)
+          bool inside = false, held = false;
+          std::pair<int64_t, std::string> outside;  // the first holder outside the subtree
+          for (auto& [mid, path] : it2->second) {
+            // an accepted earlier row of the run gave this member another CCCD: no longer its
+            if (auto r = run_member_idents.find(mid); r != run_member_idents.end() && r->second.first != p.r.citizen_id)
+              continue;
+            if (!held) outside = {mid, path};
+            held = true;
             if (path >= job.org_path && path < scope_end) {
               d.member_id = mid;
               inside = true;
               break;
             }
-          if (inside) {
+          }
+          if (!held) {
+            // nobody holds it any more: a new member (one member per CCCD checked below)
+          } else if (inside) {
+            // The CCCD alone does not make the row that member: the name or the birth date must
+            // agree too (as for a registry id; a typo in one of them still matches).
+            if (auto sm = before_batch.find(d.member_id); sm != before_batch.end() && !same_name_or_birth(p.r.member, sm->second)) {
+              const registry::Member& h = sm->second;
+              d.outcome = Outcome::rejected;
+              d.reject_column = header_of(c_cid);
+              d.reject_reason = "Số CCCD " + p.r.citizen_id + " là của hồ sơ đảng viên số " + std::to_string(h.id) + " (" +
+                                h.full_name() + (h.birth_date ? ", sinh " + h.birth_date->display() : std::string()) +
+                                "): họ tên và ngày sinh trong dòng (" + p.r.member.full_name() +
+                                (p.r.member.birth_date ? ", sinh " + p.r.member.birth_date->display() : std::string()) +
+                                ") đều không khớp hồ sơ này; không ghi đè. Kiểm tra lại số CCCD";
+              d.member_id = 0;
+              continue;
+            }
             d.outcome = Outcome::updated;  // compared with the stored member below
           } else {
-            refuse_outside(p, d, c_cid, it2->second.front().first, it2->second.front().second,
+            refuse_outside(p, d, c_cid, outside.first, outside.second,
                            "Số CCCD " + p.r.citizen_id + " đã có ở hồ sơ đảng viên số " +
-                               std::to_string(it2->second.front().first) +
+                               std::to_string(outside.first) +
                                " ngoài phạm vi của tổ chức nhập; cần chuyển sinh hoạt đảng thay vì nhập mới");
             continue;
           }
@@ -1343,7 +1376,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
         }
         if (self.id >= 0) {
           registry::Member next = self;
-          apply_row_fields(m, p.r.member, next);
+          apply_row_fields(m, p.r.values, p.r.member, next);
           if (identity_clash(p, d, self, "cid:", c_cid, self.citizen_id, next.citizen_id) ||
               identity_clash(p, d, self, "card:", c_card, self.card_number, next.card_number))
             continue;
@@ -1448,7 +1481,7 @@ ImportResult Importer::Impl::run_roster(ImportJob job, const security::Actor* ac
           continue;
         }
         registry::Member next = *cur;
-        apply_row_fields(m, p.r.member, next);
+        apply_row_fields(m, p.r.values, p.r.member, next);
         auto diff = member_diff(*cur, next);
         // A row that names another organization of the subtree (valid today: OrgIndex) than the
         // member's transfers the member there; a row that names none leaves it where it is.

@@ -1302,6 +1302,129 @@ TEST_P(ImportTest, ADryRunFixSheetFixesNothing) {
   EXPECT_EQ(count(*db, "SELECT count(*) FROM finding WHERE code = 'date.impossible' AND status = 'open'"), 1);
 }
 
+// The registry's export header with a CCCD column (as a ward's own list comes back).
+const char* kExportHeader =
+    "Mã,Họ,Tên đệm,Tên,Giới tính,Ngày sinh,Trạng thái,Ngày vào Đảng,Ngày chính thức,Số thẻ đảng viên,Mã tổ chức,Số CCCD\n";
+
+TEST_P(ImportTest, BlankCellsOfAnUpdateKeepTheStoredValues) {
+  // Nguyễn Thị Anh Thùy: born 20/05/1970, admitted 01/03/1995, full member since 01/03/1996
+  auto thuy = dangbo::testing::member_in(cell_a1, "Thùy", registry::MemberStatus::full, "Nguyễn", "Thị Anh");
+  thuy.gender = registry::Gender::female;
+  thuy.card_number = "70007777";
+  thuy.citizen_id = "079300000032";
+  {
+    auto s = db->session();
+    registry::insert_member(*s, thuy, "2025-07-01", "test");
+  }
+  const std::string id = std::to_string(thuy.id);
+  auto expect_kept = [&](const std::string& card, int version) {
+    auto s = db->session();
+    auto m = registry::find_member(*s, thuy.id);
+    ASSERT_TRUE(m);
+    ASSERT_TRUE(m->birth_date && m->admitted_on && m->full_member_on);
+    EXPECT_EQ(m->birth_date->iso(), "1970-05-20");
+    EXPECT_EQ(m->admitted_on->iso(), "1995-03-01");
+    EXPECT_EQ(m->full_member_on->iso(), "1996-03-01");
+    EXPECT_EQ(m->status, registry::MemberStatus::full);
+    EXPECT_EQ(m->card_number, card);
+    EXPECT_EQ(m->citizen_id, "079300000032");
+    EXPECT_EQ(m->full_name(), "Nguyễn Thị Anh Thùy");
+    EXPECT_EQ(m->version, version);
+  };
+  // blank dates and status (numbers as stored), then blank numbers too, then no CCCD column: nothing changes
+  for (const std::string& f : {std::string(kExportHeader) + id + ",Nguyễn,Thị Anh,Thùy,Nữ,,,,,70007777,,079300000032\n",
+                               std::string(kExportHeader) + id + ",Nguyễn,Thị Anh,Thùy,Nữ,,,,,,,\n",
+                               std::string("Mã,Họ,Tên đệm,Tên,Ngày sinh\n") + id + ",Nguyễn,Thị Anh,Thùy,\n"})
+    for (bool dry : {true, false}) {
+      auto r = import(f, &staff_a, "26740", dry);
+      EXPECT_EQ(r.job.rows_unchanged, 1) << dry << f;
+      EXPECT_EQ(r.job.rows_updated, 0) << dry << f;
+      EXPECT_EQ(r.job.rows_rejected, 0) << dry << f;
+      expect_kept("70007777", 1);
+    }
+  // a new card number beside blank cells: only the card changes
+  for (bool dry : {true, false}) {
+    auto r = import(std::string(kExportHeader) + id + ",Nguyễn,Thị Anh,Thùy,Nữ,,,,,70007778,,\n", &staff_a, "26740", dry);
+    EXPECT_EQ(r.job.rows_updated, 1) << dry;
+    expect_kept(dry ? "70007777" : "70007778", dry ? 1 : 2);
+  }
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 1);
+}
+
+TEST_P(ImportTest, ACitizenIdDoesNotMakeAnotherPersonTheSameMember) {
+  auto add = [&](const Organization& cell, const std::string& family, const std::string& middle, const std::string& given,
+                 base::CivilDate born, const std::string& cid) {
+    auto m = dangbo::testing::member_in(cell, given, registry::MemberStatus::full, family, middle);
+    m.birth_date = born;
+    m.citizen_id = cid;
+    auto s = db->session();
+    registry::insert_member(*s, m, "2025-07-01", "test");
+    return m.id;
+  };
+  const int64_t tu = add(cell_a1, "Thái", "Thị", "Tú", base::make_date(1988, 8, 25), "079188000028");
+  const int64_t hung = add(cell_a1, "Lê", "Văn", "Hùng", base::make_date(1970, 5, 20), "079070000011");
+  const int64_t lan = add(cell_a2, "Võ", "Thị", "Lan", base::make_date(1982, 4, 9), "079182000077");
+  const std::string f = std::string(kExportHeader) +
+                        ",Trần,Thanh,Đăng,Nam,08/12/1988,Chính thức,01/03/1995,01/03/1996,,26740.01,079188000028\n"  // another person
+                        ",Le,Van,Hung,Nam,20/05/1970,Chính thức,01/03/1995,01/03/1996,,26740.01,079070000011\n"       // a spelling
+                        ",Võ,Thị,Lan,Nữ,10/04/1982,Chính thức,01/03/1995,01/03/1996,,26740.02,079182000077\n";       // a birth-date fix
+  const std::string reason = "Số CCCD 079188000028 là của hồ sơ đảng viên số " + std::to_string(tu) +
+                             " (Thái Thị Tú, sinh 25/08/1988): họ tên và ngày sinh trong dòng (Trần Thanh Đăng, sinh "
+                             "08/12/1988) đều không khớp hồ sơ này; không ghi đè. Kiểm tra lại số CCCD";
+  for (bool dry : {true, false}) {
+    auto r = import(f, &staff_a, "26740", dry);
+    EXPECT_EQ(r.job.rows_created, 0) << dry;
+    EXPECT_EQ(r.job.rows_updated, 2) << dry;
+    EXPECT_EQ(r.job.rows_rejected, 1) << dry;
+    ASSERT_EQ(r.rejected.size(), 1u) << dry;
+    EXPECT_EQ(r.rejected[0].line, 2);
+    EXPECT_EQ(r.rejected[0].column, "Số CCCD");
+    EXPECT_EQ(r.rejected[0].reason, reason);
+  }
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 3);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE id = " + std::to_string(tu) +
+                           " AND given_name = 'Tú' AND birth_date = '1988-08-25' AND version = 1"), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE id = " + std::to_string(hung) + " AND version = 2"), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE id = " + std::to_string(lan) +
+                           " AND birth_date = '1982-04-10' AND version = 2"), 1);
+}
+
+TEST_P(ImportTest, ACitizenIdGivenUpEarlierInTheFileMatchesNobody) {
+  // Đặng Thị Quỳnh Anh: CCCD 074188104100, card 94315488
+  auto anh = dangbo::testing::member_in(cell_a1, "Anh", registry::MemberStatus::full, "Đặng", "Thị Quỳnh");
+  anh.gender = registry::Gender::female;
+  anh.birth_date = base::make_date(1988, 11, 19);
+  anh.admitted_on = base::make_date(2014, 10, 25);
+  anh.full_member_on = base::make_date(2015, 10, 25);
+  anh.card_number = "94315488";
+  anh.citizen_id = "074188104100";
+  {
+    auto s = db->session();
+    registry::insert_member(*s, anh, "2025-07-01", "test");
+  }
+  const std::string f =
+      std::string(kExportHeader) + std::to_string(anh.id) +
+      ",Đặng,Thị Quỳnh,Anh,Nữ,19/11/1988,Chính thức,25/10/2014,25/10/2015,94315488,26740.01,079188000099\n"
+      ",Phan,Thị,Mai,Nữ,20/12/1988,Chính thức,25/10/2014,25/10/2015,,26740.01,074188104100\n";
+  // dry runs (one batch, one row a batch: nothing written between them), then the real run
+  for (auto [dry, batch] : {std::pair{true, 1000}, std::pair{true, 1}, std::pair{false, 1000}}) {
+    auto r = import(f, &staff_a, "26740", dry, batch);
+    EXPECT_EQ(r.job.rows_updated, 1) << dry << batch;  // Anh's new CCCD
+    EXPECT_EQ(r.job.rows_created, 1) << dry << batch;  // Mai: the old CCCD is nobody's now
+    EXPECT_EQ(r.job.rows_rejected, 0) << dry << batch;
+  }
+  auto s = db->session();
+  auto m = registry::find_member(*s, anh.id);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->full_name(), "Đặng Thị Quỳnh Anh");
+  EXPECT_EQ(m->citizen_id, "079188000099");
+  EXPECT_EQ(m->card_number, "94315488");
+  EXPECT_EQ(m->birth_date->iso(), "1988-11-19");
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member WHERE citizen_id = '074188104100' AND given_name = 'Mai' AND "
+                       "family_name = 'Phan'"), 1);
+  EXPECT_EQ(count(*db, "SELECT count(*) FROM member"), 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ImportTest, ::testing::ValuesIn(dangbo::testing::backends()),
                          [](const auto& info) { return info.param; });
 
