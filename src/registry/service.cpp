@@ -517,18 +517,6 @@ bool RegistryService::has_synthetic(const Actor& a, const Organization& org, con
 // ---- exports, list audit, sensitive fields (authorization and audit; issue 3) --------------
 
 namespace {
-// A stored ISO date (year, year-month or full date) as the export shows it (CivilDate::display:
-// "yyyy", "mm/yyyy", "dd/mm/yyyy"); "" when empty or malformed.
-void append_display_date(std::string& out, std::string_view iso) {
-  if (iso.empty() || !base::parse_iso_date(iso)) return;
-  // A valid ISO date is zero-padded digits already: display() only reorders them.
-  switch (iso.size()) {
-    case 4: out += iso; break;                                                   // yyyy
-    case 7: out.append(iso.substr(5, 2)).append(1, '/').append(iso.substr(0, 4)); break;  // mm/yyyy
-    default:                                                                     // dd/mm/yyyy
-      out.append(iso.substr(8, 2)).append(1, '/').append(iso.substr(5, 2)).append(1, '/').append(iso.substr(0, 4));
-  }
-}
 }  // namespace
 
 void RegistryService::audit_list(const Actor& a, const std::string& org_code, const std::vector<int64_t>& ids) {
@@ -567,18 +555,22 @@ std::string RegistryService::export_members_csv(const Actor& a, const std::strin
          "Mã tổ chức,Tổ chức\r\n";
   int64_t n = 0;
   // One statement, each row appended in place as it arrives (no Member, no per-row strings).
+  // a stored ISO date (year, year-month or day) as CivilDate::display shows it; "" when empty
+  auto append_date = [&out](std::string_view iso) {
+    if (auto d = base::parse_iso_date(iso)) out += d->display();
+  };
   each_member_for_export(*s, q, [&](const MemberExportRow& m) {
     for (std::string_view c : {m.id, m.family_name, m.middle_name, m.given_name}) {
       base::append_csv_cell(out, c);
       out += ',';
     }
     out += parse_gender(m.gender).value_or(Gender::male) == Gender::male ? "Nam," : "Nữ,";
-    append_display_date(out, m.birth_date);
+    append_date(m.birth_date);
     out += ',';
     out += label_vi(parse_member_status(m.status).value_or(MemberStatus::full));  // no comma, quote or formula sign
     for (std::string_view d : {m.admitted_on, m.full_member_on}) {
       out += ',';
-      append_display_date(out, d);
+      append_date(d);
     }
     for (std::string_view c : {m.card_number, m.org_code, m.org_name}) {
       out += ',';

@@ -860,6 +860,21 @@ bool removable(char32_t c) {
   return false;
 }
 
+// The Vietnamese letter that u[k] only looks like, or 0: Ð ð (eth) and Ɖ → Đ đ; a Cyrillic or
+// Greek letter inside a word that also has Latin letters → the Latin letter.
+char32_t letter_lookalike(const std::u32string& u, std::size_t k) {
+  const char32_t c = u[k];
+  if (c == 0x00D0 || c == 0x0189) return U'Đ';
+  if (c == 0x00F0) return U'đ';
+  const char32_t l = lookalike(c);
+  if (!l) return 0;
+  for (std::size_t j = k; j-- > 0 && !is_space_cp(u[j]);)
+    if (is_latin_letter(u[j])) return l;
+  for (std::size_t j = k + 1; j < u.size() && !is_space_cp(u[j]); ++j)
+    if (is_latin_letter(u[j])) return l;
+  return 0;
+}
+
 // Removes controls / zero-width characters, fixes look-alikes, NFC.
 std::string cleanup(std::string_view s) {
   std::u32string u = to_u32(s);
@@ -877,18 +892,7 @@ std::string cleanup(std::string_view s) {
       }
       continue;
     }
-    if (c == 0x00D0) c = U'Đ';
-    else if (c == 0x00F0) c = U'đ';
-    else if (c == 0x0189) c = U'Đ';
-    else if (const char32_t l = lookalike(c)) {
-      // Only inside a word that also has Latin letters.
-      bool latin = false;
-      for (std::size_t j = k; j-- > 0 && !is_space_cp(u[j]);)
-        if (is_latin_letter(u[j])) latin = true;
-      for (std::size_t j = k + 1; j < u.size() && !is_space_cp(u[j]); ++j)
-        if (is_latin_letter(u[j])) latin = true;
-      if (latin) c = l;
-    }
+    if (const char32_t l = letter_lookalike(u, k)) c = l;
     if (is_combining(c)) combining = true;
     r.push_back(c);
   }
@@ -1299,17 +1303,9 @@ std::string fix_lookalikes(std::string_view utf8) {
   bool changed = false;
   for (std::size_t k = 0; k < u.size(); ++k) {
     char32_t& c = u[k];
-    char32_t to = 0;
-    if (c == 0x00D0 || c == 0x0189) to = U'Đ';
-    else if (c == 0x00F0) to = U'đ';
-    else if (c == 0x2010 || c == 0x2011 || c == 0x2012 || c == 0x2013) to = U'-';  // hyphens, dashes
-    else if (c == 0x2018 || c == 0x02BC || c == 0x00B4 || c == 0x0060) to = U'\'';  // ‘ ʼ ´ ` for 
-    else if (const char32_t l = lookalike(c)) {
-      bool latin = false;  // only inside a word that also has Latin letters
-      for (std::size_t j = k; j-- > 0 && !is_space_cp(u[j]);) latin = latin || is_latin_letter(u[j]);
-      for (std::size_t j = k + 1; j < u.size() && !is_space_cp(u[j]); ++j) latin = latin || is_latin_letter(u[j]);
-      if (latin) to = l;
-    }
+    char32_t to = letter_lookalike(u, k);
+    if (c == 0x2010 || c == 0x2011 || c == 0x2012 || c == 0x2013) to = U'-';     // hyphens, dashes
+    else if (c == 0x2018 || c == 0x02BC || c == 0x00B4 || c == 0x0060) to = U'\'';  // ‘ ʼ ´ ` for an apostrophe
     if (to) {
       c = to;
       changed = true;

@@ -85,7 +85,6 @@ std::string name_part_problem(std::string_view part) {
                : std::string(buf);
   };
   const std::string allowed = "Chỉ được có chữ cái, dấu cách và các dấu nối - ' .";
-  const std::string too_many_marks = allowed + "; một chữ có quá nhiều dấu chồng lên nhau";
   // Marks counted on the decomposed text: "á̂̃" is one precomposed á and two marks in NFC, but a
   // letter with three marks in NFD (a Vietnamese letter has at most two: ệ = e + ̣ + ̂).
   {
@@ -95,12 +94,11 @@ std::string name_part_problem(std::string_view part) {
       UChar32 c;
       U8_NEXT(d.data(), i, n, c);
       run = c >= 0 && (U_GET_GC_MASK(c) & U_GC_M_MASK) ? run + 1 : 0;
-      if (run > 2) return too_many_marks;
+      if (run > 2) return allowed + "; một chữ có quá nhiều dấu chồng lên nhau";
     }
   }
   std::size_t chars = 0;
   bool letter = false, after_letter = false;
-  int marks = 0;                              // combining marks since the last letter
   UScriptCode word_script = USCRIPT_COMMON;   // Latin, Cyrillic or Greek: the current word's so far
   const auto n = int32_t(part.size());
   for (int32_t i = 0; i < n;) {
@@ -129,11 +127,8 @@ std::string name_part_problem(std::string_view part) {
         word_script = sc;
       }
       letter = after_letter = true;
-      marks = 0;
     } else if (gc & U_GC_M_MASK) {  // a combining mark belongs to the letter before it
       if (!after_letter) return allowed + "; dấu “" + std::string(ch) + "” không đứng sau một chữ cái";
-      // A Vietnamese letter carries at most two marks (a shape mark ˘ ˆ ̛ and a tone).
-      if (++marks > 2) return too_many_marks;
     } else if (c == ' ' || c == '-' || c == '\'' || c == U'\u2019' || c == '.' || c == U'\u00B7' || c == U'\u30FB') {
       // (the middle dots · and ・ join the parts of Chinese and Japanese names written in full)
       after_letter = false;
